@@ -1,0 +1,89 @@
+package dev.podidentity.local.cli;
+
+import dev.podidentity.autopilot.Action;
+import dev.podidentity.autopilot.config.ConfigLoader;
+import dev.podidentity.autopilot.config.LoadResult;
+import dev.podidentity.autopilot.config.Problem;
+import dev.podidentity.autopilot.validate.ConfigValidator;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code ./run-local validate FILE [--for ACTION]}: judges a config file as a run would,
+ * printing {@code valid} or one {@code FILE:LINE:COLUMN: PATH: MESSAGE} line per problem.
+ */
+final class ValidateCommand {
+    static final List<Action> VALIDATABLE = List.of(Action.APPLY, Action.CREATE, Action.UPDATE, Action.DELETE,
+            Action.CREATE_ADDON, Action.UPDATE_ADDON, Action.DELETE_ADDON);
+    static final String USAGE = "usage: ./run-local validate FILE [--for "
+            + String.join("|", VALIDATABLE.stream().map(Action::wireName).toList()) + "]  (default: apply)";
+
+    private ValidateCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        String file = null;
+        Action action = Action.APPLY;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--for") || a.startsWith("--for=")) {
+                String value = a.startsWith("--for=") ? a.substring(6) : (i + 1 < args.size() ? args.get(++i) : "");
+                var parsed = Action.fromWireName(value).filter(VALIDATABLE::contains);
+                if (parsed.isEmpty()) {
+                    err.println("validate: unknown action for --for: \"" + value + "\"");
+                    err.println(USAGE);
+                    return 2;
+                }
+                action = parsed.get();
+            } else if (a.startsWith("-")) {
+                err.println("validate: unknown option " + a);
+                err.println(USAGE);
+                return 2;
+            } else if (file == null) {
+                file = a;
+            } else {
+                err.println("validate: one file at a time; got \"" + file + "\" and \"" + a + "\"");
+                return 2;
+            }
+        }
+        if (file == null) {
+            err.println(USAGE);
+            return 2;
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(Path.of(file));
+        } catch (NoSuchFileException e) {
+            err.println("validate: " + file + ": no such file");
+            return 2;
+        } catch (IOException e) {
+            err.println("validate: " + file + ": " + e.getMessage());
+            return 2;
+        }
+        List<Problem> problems = check(bytes, file, action);
+        for (Problem p : problems) {
+            out.println(p.format(file));
+        }
+        boolean failed = problems.stream().anyMatch(Problem::isError);
+        if (!failed) {
+            out.println("valid");
+        }
+        return failed ? 1 : 0;
+    }
+
+    static List<Problem> check(byte[] bytes, String file, Action action) {
+        LoadResult loaded = ConfigLoader.withDefaults().load(bytes, file);
+        List<Problem> problems = new ArrayList<>(loaded.problems());
+        if (loaded.config() != null) {
+            problems.addAll(ConfigValidator.validate(loaded.config(), action));
+        }
+        problems.sort(Problem.BY_POSITION);
+        return problems;
+    }
+}
