@@ -100,6 +100,11 @@ final class YamlTreeReader {
                 throw new SyntaxProblem(keyAt, "mapping keys must be plain strings");
             }
             String key = keyScalar.getValue();
+            Node.Entry earlier = entries.get(key);
+            if (earlier != null) {
+                throw new SyntaxProblem(keyAt, "not valid YAML: duplicate key \"" + key + "\" (first at line "
+                        + earlier.keyPosition().line() + ")");
+            }
             entries.put(key, new Node.Entry(key, keyAt, convert(tuple.getValueNode(), depth + 1)));
         }
         // YAML merge keys (<<: *base): explicit keys win over merged ones.
