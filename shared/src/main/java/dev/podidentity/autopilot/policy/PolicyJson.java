@@ -178,7 +178,7 @@ final class PolicyJson {
         }
         String version = null;
         if (root.containsKey("Version")) {
-            version = string(root.get("Version"), "Version");
+            version = versionText(root.get("Version"));
             if (!version.equals(PolicyDocument.VERSION_2012_10_17) && !version.equals(PolicyDocument.VERSION_2008_10_17)) {
                 throw new PolicyFormatException("Version", "Version must be \"2012-10-17\" (or the legacy "
                         + "\"2008-10-17\"), not \"" + version + "\"");
@@ -202,6 +202,20 @@ final class PolicyJson {
                     + describe(rawStatements));
         }
         return new PolicyDocument(version, id, statements);
+    }
+
+    /**
+     * A YAML 1.1 loader (snakeyaml's default) reads an unquoted {@code Version: 2012-10-17} as a timestamp; eksctl's
+     * Go loader reads it as text, so we turn the date back into the text the user wrote.
+     */
+    private static String versionText(Object raw) {
+        if (raw instanceof java.util.Date date) {
+            return date.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        }
+        if (raw instanceof java.time.temporal.TemporalAccessor temporal) {
+            return java.time.LocalDate.from(temporal).toString();
+        }
+        return string(raw, "Version");
     }
 
     private static Statement statement(Object raw, String path) {

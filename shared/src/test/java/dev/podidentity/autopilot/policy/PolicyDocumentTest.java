@@ -121,6 +121,17 @@ class PolicyDocumentTest {
         assertEquals(List.of("10"), statement.condition("NumericLessThanEquals", "s3:max-keys"));
     }
 
+    @Test
+    void fromTree_whenYamlVersionUnquoted_readsTheDateBackAsVersionText() {
+        Object tree = new Yaml().load("""
+                Version: 2012-10-17
+                Statement:
+                  - {Effect: Allow, Action: "s3:ListBucket", Resource: "*"}
+                """);
+
+        assertEquals(PolicyDocument.VERSION_2012_10_17, PolicyDocument.fromTree(tree).version());
+    }
+
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', value = {
         "{'Version':'2012-10-17'}|Statement|Statement is missing",
