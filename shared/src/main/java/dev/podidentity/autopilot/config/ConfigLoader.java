@@ -4,9 +4,11 @@ import dev.podidentity.autopilot.config.tree.DocumentReader;
 import dev.podidentity.autopilot.config.tree.Node;
 import dev.podidentity.autopilot.config.tree.ReadLimits;
 import dev.podidentity.autopilot.config.tree.SyntaxProblem;
+import dev.podidentity.autopilot.policy.WellKnownPolicy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -48,8 +50,8 @@ public final class ConfigLoader {
     static final Set<String> IRSA_METADATA_TOLERATED = Set.of("labels", "annotations");
 
     /** eksctl's wellKnownPolicies keys, in eksctl's order. */
-    public static final List<String> WELL_KNOWN_POLICY_KEYS = List.of("imageBuilder", "autoScaler",
-            "awsLoadBalancerController", "externalDNS", "certManager", "ebsCSIController", "efsCSIController");
+    static final List<String> WELL_KNOWN_POLICY_KEYS =
+            Arrays.stream(WellKnownPolicy.values()).map(WellKnownPolicy::yamlKey).toList();
 
     private final ReadLimits limits;
 

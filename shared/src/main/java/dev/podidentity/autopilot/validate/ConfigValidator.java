@@ -7,11 +7,20 @@ import dev.podidentity.autopilot.config.IrsaServiceAccount;
 import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
 import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.config.SourceMap;
+import dev.podidentity.autopilot.naming.ArnResult;
+import dev.podidentity.autopilot.naming.Arns;
+import dev.podidentity.autopilot.naming.OwnershipTags;
+import dev.podidentity.autopilot.naming.RoleNames;
+import dev.podidentity.autopilot.policy.PolicyDocument;
+import dev.podidentity.autopilot.policy.PolicyFormatException;
+import dev.podidentity.autopilot.policy.PolicyLimit;
+import dev.podidentity.autopilot.policy.PolicySize;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -92,6 +101,9 @@ public final class ConfigValidator {
         if (metadata != null && !isEmpty(metadata.region()) && !REGION.matcher(metadata.region()).matches()) {
             error("metadata.region", "\"" + metadata.region() + "\" is not an AWS region name (e.g. us-west-2)");
         }
+        if (metadata != null) {
+            checkTags("metadata.tags", metadata.tags());
+        }
     }
 
     private void checkAssociations() {
@@ -133,7 +145,69 @@ public final class ConfigValidator {
             }
             checkPolicyName(p, pia, "");
             checkSessionPolicy(p, pia);
+            checkFormats(p, pia);
         }
+    }
+
+    /** ARNs, names, tags and policy documents that IAM or EKS would refuse later, refused now with their line. */
+    private void checkFormats(String p, PodIdentityAssociationSpec pia) {
+        checkArn(p + ".roleARN", pia.roleARN(), Arns::role);
+        checkArn(p + ".targetRoleARN", pia.targetRoleARN(), Arns::role);
+        checkArns(p + ".permissionPolicyARNs", pia.permissionPolicyARNs());
+        checkArn(p + ".permissionsBoundaryARN", pia.permissionsBoundaryARN(), Arns::policy);
+        checkRoleName(p + ".roleName", pia.roleName());
+        checkTags(p + ".tags", pia.tags());
+        checkInlinePolicy(p + ".permissionPolicy", pia.permissionPolicy());
+        if (!isEmpty(pia.policy())) {
+            try {
+                PolicyDocument.parse(pia.policy());
+            } catch (PolicyFormatException e) {
+                error(p + ".policy", "not a valid IAM session policy: " + describe(e));
+            }
+        }
+    }
+
+    private void checkArn(String path, String value, Function<String, ? extends ArnResult<?>> parser) {
+        if (!isEmpty(value)) {
+            parser.apply(value).problemIfInvalid().ifPresent(problem -> error(path, problem));
+        }
+    }
+
+    private void checkArns(String path, List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            checkArn(path + "[" + i + "]", values.get(i), Arns::policy);
+        }
+    }
+
+    private void checkRoleName(String path, String name) {
+        if (!isEmpty(name)) {
+            for (String problem : RoleNames.validate(name)) {
+                error(path, problem);
+            }
+        }
+    }
+
+    private void checkTags(String path, Map<String, String> tags) {
+        for (String problem : OwnershipTags.problems(tags)) {
+            error(path, problem);
+        }
+    }
+
+    private void checkInlinePolicy(String path, Map<String, Object> document) {
+        if (document == null) {
+            return;
+        }
+        try {
+            PolicyDocument doc = PolicyDocument.fromTree(document);
+            PolicySize.problem(doc, PolicyLimit.ROLE_INLINE_POLICIES).ifPresent(problem -> error(path, problem));
+        } catch (PolicyFormatException e) {
+            String at = e.path() == null || e.path().isEmpty() ? path : path + "." + e.path();
+            error(at, "not a valid IAM policy document: " + e.problem());
+        }
+    }
+
+    private static String describe(PolicyFormatException e) {
+        return e.path() == null || e.path().isEmpty() ? e.problem() : e.path() + ": " + e.problem();
     }
 
     /** eksctl: {@code <path>.namespace must be set}; plus the Kubernetes name rules eksctl leaves to the API. */
@@ -246,6 +320,12 @@ public final class ConfigValidator {
                 error(p, p + ".wellKnownPolicies, " + p + ".attachPolicyARNs," + p + ".attachRoleARN  or " + p
                         + ".attachPolicy must be set");
             }
+            checkArn(p + ".attachRoleARN", sa.attachRoleARN(), Arns::role);
+            checkArns(p + ".attachPolicyARNs", sa.attachPolicyARNs());
+            checkArn(p + ".permissionsBoundary", sa.permissionsBoundary(), Arns::policy);
+            checkRoleName(p + ".roleName", sa.roleName());
+            checkTags(p + ".tags", sa.tags());
+            checkInlinePolicy(p + ".attachPolicy", sa.attachPolicy());
         }
     }
 
@@ -301,6 +381,11 @@ public final class ConfigValidator {
                     + "wellKnownPolicies, attachPolicy or attachPolicyARNs when "
                     + "addon.useDefaultPodIdentityAssociations is set" + suffix);
         }
+        checkArn(a + ".serviceAccountRoleARN", addon.serviceAccountRoleARN(), Arns::role);
+        checkArns(a + ".attachPolicyARNs", addon.attachPolicyARNs());
+        checkArn(a + ".permissionsBoundary", addon.permissionsBoundary(), Arns::policy);
+        checkTags(a + ".tags", addon.tags());
+        checkInlinePolicy(a + ".attachPolicy", addon.attachPolicy());
         List<PodIdentityAssociationSpec> pias = addon.podIdentityAssociations();
         if (pias == null) {
             return;
@@ -339,6 +424,7 @@ public final class ConfigValidator {
                 error(p + ".tags", "tags is not supported for addon.podIdentityAssociations" + suffix);
             }
             checkPolicyName(p, pia, suffix);
+            checkFormats(p, pia);
             for (String field : new String[] {"targetRoleARN", "policy", "disableSessionTags", "createServiceAccount"}) {
                 if (source.contains(p + "." + field)) {
                     warn(p + "." + field, "ignored: the EKS addons API sets only the role and service account of "
