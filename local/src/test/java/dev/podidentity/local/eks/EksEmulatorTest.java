@@ -53,6 +53,7 @@ class EksEmulatorTest {
         // No retries: a test that expects an error must see the first answer.
         eks = cloud.client(EksClient.builder().overrideConfiguration(ClientOverrideConfiguration.builder()
                 .retryPolicy(RetryPolicy.none()).build()));
+        seed();
     }
 
     @AfterAll
@@ -65,9 +66,7 @@ class EksEmulatorTest {
         }
     }
 
-    @BeforeEach
-    void freshWorld() {
-        cloud.reset();
+    private static void seed() {
         cloud.eks().createCluster(r -> r.name(CLUSTER).version("1.33").roleArn(role("cluster-role"))
                 .resourcesVpcConfig(v -> v.subnetIds("subnet-1", "subnet-2")));
         for (String name : List.of("app-role", "other-role", "cni-role", "adot-metrics", "adot-otlp", "adot-logs")) {
@@ -75,6 +74,12 @@ class EksEmulatorTest {
                     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},"
                             + "\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"]}]}"));
         }
+    }
+
+    /** The cluster and roles in moto stay; a reset of the emulator alone is enough isolation and keeps the class fast. */
+    @BeforeEach
+    void freshEks() {
+        cloud.eksEmulator().reset();
     }
 
     // ---------------------------------------------------------------- associations
