@@ -245,13 +245,7 @@ public final class EksEmulator {
         synchronized (lock) {
             ClusterState state = stateFor(region, cluster);
             AddonState addon = requireAddon(state, addonName);
-            if (TRANSITIONAL.contains(addon.status)) {
-                if (addon.describesLeft > 0) {
-                    addon.describesLeft--;
-                } else {
-                    settle(state, addon);
-                }
-            }
+            observe(addon);
             ObjectNode response = json.createObjectNode();
             response.set("addon", addonJson(state, addon));
             return response;
@@ -316,15 +310,9 @@ public final class EksEmulator {
             }
             addon.modifiedAt = clock.instant();
             beginTransition(state, addon, "UPDATING");
-            ObjectNode response = json.createObjectNode();
-            ObjectNode update = response.putObject("update");
-            update.put("id", UUID.randomUUID().toString());
-            update.put("status", "InProgress");
-            update.put("type", "AddonUpdate");
-            update.set("params", params);
-            update.put("createdAt", seconds(clock.instant()));
-            update.putArray("errors");
-            return response;
+            AddonUpdate record = new AddonUpdate(UUID.randomUUID().toString(), addonName, addon.arn, params, clock.instant());
+            state.updates.put(record.id(), record);
+            return wrap("update", updateJson(state, record));
         }
     }
 
@@ -650,6 +638,98 @@ public final class EksEmulator {
         }
     }
 
+    // ------------------------------------------------------------------ add-on updates
+
+    /** DescribeUpdate for an add-on update; it counts as a describe of the add-on (see {@link #setAddonDescribesUntilActive}). */
+    public ObjectNode describeUpdate(String region, String clusterName, String updateId, String addonName) {
+        ClusterDirectory.ClusterRecord cluster = requireCluster(region, clusterName);
+        synchronized (lock) {
+            ClusterState state = stateFor(region, cluster);
+            AddonUpdate record = state.updates.get(updateId);
+            if (record == null || (addonName != null && !addonName.equals(record.addonName()))) {
+                throw EksApiException.notFound("No update found for ID: " + updateId);
+            }
+            AddonState addon = state.addons.get(record.addonName());
+            if (addon != null && addon.arn.equals(record.addonArn())) {
+                observe(addon);
+            }
+            return wrap("update", updateJson(state, record));
+        }
+    }
+
+    public ObjectNode listUpdates(String region, String clusterName, String addonName, Integer maxResults, String nextToken) {
+        ClusterDirectory.ClusterRecord cluster = requireCluster(region, clusterName);
+        synchronized (lock) {
+            ClusterState state = stateFor(region, cluster);
+            requireAddon(state, addonName);
+            List<String> ids = state.updates.values().stream().filter(u -> u.addonName().equals(addonName)).map(AddonUpdate::id).toList();
+            Page<String> page = Page.of(ids, maxResults, nextToken);
+            ObjectNode response = json.createObjectNode();
+            ArrayNode items = response.putArray("updateIds");
+            page.items().forEach(items::add);
+            if (page.nextToken() != null) {
+                response.put("nextToken", page.nextToken());
+            }
+            return response;
+        }
+    }
+
+    // ------------------------------------------------------------------ tags on the emulator's resources
+
+    /** True for ARNs of resources the emulator keeps (associations, add-ons, access entries); cluster ARNs stay with moto. */
+    public static boolean ownsArn(String arn) {
+        return arn.contains(":podidentityassociation/") || arn.contains(":addon/") || arn.contains(":access-entry/");
+    }
+
+    public ObjectNode tagResource(String arn, JsonNode tags) {
+        Map<String, String> added = tags(tags);
+        synchronized (lock) {
+            Map<String, String> current = tagsOf(arn);
+            current.putAll(added);
+            if (current.size() > 50) {
+                throw new EksApiException(400, "BadRequestException", "A resource can have at most 50 tags");
+            }
+            return json.createObjectNode();
+        }
+    }
+
+    public ObjectNode untagResource(String arn, List<String> keys) {
+        synchronized (lock) {
+            tagsOf(arn).keySet().removeAll(keys);
+            return json.createObjectNode();
+        }
+    }
+
+    public ObjectNode listTagsForResource(String arn) {
+        synchronized (lock) {
+            ObjectNode response = json.createObjectNode();
+            response.set("tags", json.valueToTree(tagsOf(arn)));
+            return response;
+        }
+    }
+
+    /** The live, mutable tag map of the resource with this ARN. Call with the lock held. */
+    private Map<String, String> tagsOf(String arn) {
+        for (ClusterState state : clusters.values()) {
+            for (Association a : state.associations.values()) {
+                if (a.arn.equals(arn)) {
+                    return a.tags;
+                }
+            }
+            for (AddonState a : state.addons.values()) {
+                if (a.arn.equals(arn)) {
+                    return a.tags;
+                }
+            }
+            for (AccessEntry e : state.accessEntries.values()) {
+                if (e.arn.equals(arn)) {
+                    return e.tags;
+                }
+            }
+        }
+        throw new EksApiException(404, "NotFoundException", "Resource not found: " + arn);
+    }
+
     // ------------------------------------------------------------------ state dump
 
     /** Every add-on (with its associations' ARNs), association and access entry the emulator holds for a cluster. */
@@ -752,7 +832,7 @@ public final class EksEmulator {
         association.serviceAccount = serviceAccount;
         association.roleArn = roleArn;
         association.ownerArn = ownerArn;
-        association.tags = Map.of();
+        association.tags = new TreeMap<>();
         association.createdAt = clock.instant();
         association.modifiedAt = association.createdAt;
         state.associations.put(association.id, association);
@@ -842,12 +922,50 @@ public final class EksEmulator {
         addon.outcome = outcome;
     }
 
-    private void settle(ClusterState state, AddonState addon) {
+    /** A describe of a changing add-on: counts down, then settles into the planned outcome (ACTIVE unless set). */
+    private void observe(AddonState addon) {
+        if (!TRANSITIONAL.contains(addon.status)) {
+            return;
+        }
+        if (addon.describesLeft > 0) {
+            addon.describesLeft--;
+            return;
+        }
         Outcome outcome = addon.outcome;
         addon.outcome = null;
         addon.status = outcome == null ? "ACTIVE" : outcome.status();
         addon.issues = outcome == null ? List.of() : outcome.issues();
         addon.modifiedAt = clock.instant();
+    }
+
+    private ObjectNode updateJson(ClusterState state, AddonUpdate record) {
+        AddonState addon = state.addons.get(record.addonName());
+        boolean current = addon != null && addon.arn.equals(record.addonArn());
+        String status;
+        List<AddonIssue> errors = List.of();
+        if (!current || "ACTIVE".equals(addon.status)) {
+            status = "Successful";
+        } else if (TRANSITIONAL.contains(addon.status)) {
+            status = "InProgress";
+        } else {
+            status = "Failed";
+            errors = addon.issues;
+        }
+        ObjectNode update = json.createObjectNode();
+        update.put("id", record.id());
+        update.put("status", status);
+        update.put("type", "AddonUpdate");
+        update.set("params", record.params().deepCopy());
+        update.put("createdAt", seconds(record.createdAt()));
+        ArrayNode details = update.putArray("errors");
+        for (AddonIssue issue : errors) {
+            ObjectNode d = details.addObject();
+            d.put("errorCode", issue.code());
+            d.put("errorMessage", issue.message());
+            ArrayNode ids = d.putArray("resourceIds");
+            issue.resourceIds().forEach(ids::add);
+        }
+        return update;
     }
 
     private ClusterDirectory.ClusterRecord requireCluster(String region, String clusterName) {
@@ -1034,6 +1152,9 @@ public final class EksEmulator {
     private record Outcome(String status, List<AddonIssue> issues) {
     }
 
+    private record AddonUpdate(String id, String addonName, String addonArn, ArrayNode params, Instant createdAt) {
+    }
+
     private static final class ClusterOverlay {
         String status;
         int describesUntilActive;
@@ -1048,6 +1169,7 @@ public final class EksEmulator {
         final Map<String, String> tokens = new HashMap<>();
         final Map<String, AccessEntry> accessEntries = new LinkedHashMap<>();
         final Map<String, Outcome> pendingOutcomes = new HashMap<>();
+        final Map<String, AddonUpdate> updates = new LinkedHashMap<>();
 
         ClusterState(String region, String name) {
             this.region = region;

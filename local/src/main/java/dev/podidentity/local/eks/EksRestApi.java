@@ -40,6 +40,9 @@ public final class EksRestApi {
                 default -> Optional.empty();
             };
         }
+        if (n == 2 && s.get(0).equals("tags")) {
+            return Optional.ofNullable(pick(method, "ListTagsForResource", "TagResource", "UntagResource"));
+        }
         if (n == 0 || !s.get(0).equals("clusters")) {
             return Optional.empty();
         }
@@ -71,16 +74,26 @@ public final class EksRestApi {
                     : null;
             case "node-groups" -> "Nodegroup";
             case "fargate-profiles" -> "FargateProfile";
-            case "updates" -> "Update";
+            case "updates" -> n == 3 ? pick(method, "ListUpdates", null, null)
+                    : n == 4 ? pick(method, "DescribeUpdate", null, null) : null;
             default -> null;
         };
         return Optional.ofNullable(name);
     }
 
-    /** True when the emulator (not moto) serves this operation. */
-    public static boolean servedByEmulator(String operation) {
-        return switch (operation) {
-            case "ListClusters", "CreateCluster", "DescribeCluster", "DeleteCluster", "Nodegroup", "FargateProfile", "Update" -> false;
+    /**
+     * True when the emulator (not moto) serves this request: add-on, association, access entry and catalog routes,
+     * DescribeUpdate/ListUpdates for an add-on, and tag routes for the emulator's own ARNs.
+     */
+    public static boolean routesToEmulator(String method, String rawPath, String rawQuery) {
+        String op = operation(method, rawPath).orElse(null);
+        if (op == null) {
+            return false;
+        }
+        return switch (op) {
+            case "ListClusters", "CreateCluster", "DescribeCluster", "DeleteCluster", "Nodegroup", "FargateProfile" -> false;
+            case "DescribeUpdate", "ListUpdates" -> query(rawQuery).containsKey("addonName");
+            case "ListTagsForResource", "TagResource", "UntagResource" -> EksEmulator.ownsArn(segments(rawPath).get(1));
             default -> true;
         };
     }
@@ -88,8 +101,10 @@ public final class EksRestApi {
     /** Serves a request the emulator owns; EKS errors come back as error responses, never as exceptions. */
     public Response handle(String method, String rawPath, String rawQuery, byte[] body, String region) {
         try {
-            String op = operation(method, rawPath).filter(EksRestApi::servedByEmulator)
-                    .orElseThrow(() -> EksApiException.notFound("Unknown EKS operation " + method + " " + rawPath));
+            if (!routesToEmulator(method, rawPath, rawQuery)) {
+                throw EksApiException.notFound("Unknown EKS operation " + method + " " + rawPath);
+            }
+            String op = operation(method, rawPath).orElseThrow();
             List<String> s = segments(rawPath);
             Map<String, List<String>> q = query(rawQuery);
             JsonNode in = body == null || body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
@@ -118,6 +133,12 @@ public final class EksRestApi {
                 case "AssociateAccessPolicy" -> emulator.associateAccessPolicy(region, cluster, item, in);
                 case "ListAssociatedAccessPolicies" -> emulator.listAssociatedAccessPolicies(region, cluster, item,
                         integer(q, "maxResults"), first(q, "nextToken"));
+                case "DescribeUpdate" -> emulator.describeUpdate(region, cluster, item, first(q, "addonName"));
+                case "ListUpdates" -> emulator.listUpdates(region, cluster, first(q, "addonName"), integer(q, "maxResults"),
+                        first(q, "nextToken"));
+                case "TagResource" -> emulator.tagResource(s.get(1), in.get("tags"));
+                case "UntagResource" -> emulator.untagResource(s.get(1), q.getOrDefault("tagKeys", List.of()));
+                case "ListTagsForResource" -> emulator.listTagsForResource(s.get(1));
                 default -> throw EksApiException.notFound("Unknown EKS operation " + op);
             };
             return new Response(200, null, JSON.writeValueAsBytes(out));

@@ -134,7 +134,7 @@ public final class Gateway implements AutoCloseable {
             }
             if (call.service().equals("eks")) {
                 String op = EksRestApi.operation(method, rawPath).orElse("");
-                if (EksRestApi.servedByEmulator(op) && !op.isEmpty()) {
+                if (EksRestApi.routesToEmulator(method, rawPath, uri.getRawQuery())) {
                     EksRestApi.Response response = eksApi.handle(method, rawPath, uri.getRawQuery(), body, call.region());
                     sendJson(exchange, response.status(), response.errorType(), response.body());
                     return;

@@ -30,8 +30,11 @@ final class RequestClassifier {
                          String contentType, byte[] body, String defaultRegion) {
         String service = "unknown";
         String region = defaultRegion;
-        if (authorization != null) {
-            Matcher scope = SCOPE.matcher(authorization);
+        // Signed requests carry the scope in Authorization; presigned URLs in the X-Amz-Credential parameter.
+        String credential = authorization != null ? authorization
+                : param(rawQuery, "X-Amz-Credential").map(c -> "Credential=" + c).orElse(null);
+        if (credential != null) {
+            Matcher scope = SCOPE.matcher(credential);
             if (scope.find()) {
                 region = scope.group(1);
                 service = scope.group(2);

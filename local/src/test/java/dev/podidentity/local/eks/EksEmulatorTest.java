@@ -422,6 +422,33 @@ class EksEmulatorTest {
         assertEquals(9, total);
     }
 
+    @Test
+    @DisplayName("DescribeUpdate for an add-on update: InProgress while UPDATING, Successful once the add-on is ACTIVE; ListUpdates lists it")
+    void describeUpdate_whenAddonSettles_turnsSuccessful() {
+        eks.createAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni"));
+        describeAddon("vpc-cni");
+        describeAddon("vpc-cni");
+        String updateId = eks.updateAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni").addonVersion("v1.20.4-eksbuild.2")).update().id();
+        assertEquals("InProgress", eks.describeUpdate(r -> r.name(CLUSTER).updateId(updateId).addonName("vpc-cni")).update().statusAsString());
+        assertEquals("Successful", eks.describeUpdate(r -> r.name(CLUSTER).updateId(updateId).addonName("vpc-cni")).update().statusAsString());
+        assertEquals(List.of(updateId), eks.listUpdates(r -> r.name(CLUSTER).addonName("vpc-cni")).updateIds());
+        assertThrows(ResourceNotFoundException.class,
+                () -> eks.describeUpdate(r -> r.name(CLUSTER).updateId("00000000-0000-0000-0000-000000000000").addonName("vpc-cni")));
+    }
+
+    @Test
+    @DisplayName("TagResource/UntagResource/ListTagsForResource on association ARNs; tags show in DescribePodIdentityAssociation")
+    void tagResource_whenAssociationArn_tagsTheAssociation() {
+        PodIdentityAssociation a = create("apps", "web", role("app-role"));
+        eks.tagResource(r -> r.resourceArn(a.associationArn()).tags(Map.of("owner", "autopilot", "team", "web")));
+        eks.untagResource(r -> r.resourceArn(a.associationArn()).tagKeys("team"));
+        assertEquals(Map.of("owner", "autopilot"), eks.listTagsForResource(r -> r.resourceArn(a.associationArn())).tags());
+        assertEquals(Map.of("owner", "autopilot"), eks.describePodIdentityAssociation(r -> r.clusterName(CLUSTER)
+                .associationId(a.associationId())).association().tags());
+        assertThrows(software.amazon.awssdk.services.eks.model.NotFoundException.class, () -> eks.listTagsForResource(r -> r.resourceArn(
+                "arn:aws:eks:us-west-2:111122223333:podidentityassociation/demo/a-0000000000000000x")));
+    }
+
     // ---------------------------------------------------------------- clusters
 
     @Test
