@@ -9,36 +9,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.LocalCloud;
+import dev.podidentity.local.junit.LocalCloudExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 import software.amazon.awssdk.services.eks.model.Cluster;
 
 /** Seeds local/worlds/default.yaml and checks the dump states the world the file describes. */
 class DefaultWorldTest {
-    private static final Path WORLD = Path.of("worlds/default.yaml");
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
     private static LocalCloud cloud;
     private static ObjectNode state;
 
     @BeforeAll
-    static void start() {
-        cloud = LocalCloud.start(WORLD);
+    static void dump() {
+        cloud = LOCAL.cloud();
         state = cloud.dumpState();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cloud != null) {
-            cloud.close();
-        }
     }
 
     @Test
