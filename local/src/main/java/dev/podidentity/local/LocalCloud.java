@@ -102,12 +102,18 @@ public final class LocalCloud implements AutoCloseable {
             throw e;
         }
         this.moto = started;
-        gateway.upstream(moto.endpoint());
-        // Step Functions runs real ASL and calls Lambda through the gateway; Lambda itself is never emulated by moto.
-        moto.configure("{\"stepfunctions\":{\"execute_state_machine\":true},\"lambda\":{\"use_docker\":false}}");
-        this.motoIam = direct(IamClient.builder());
-        this.motoS3 = direct(S3Client.builder().forcePathStyle(true));
-        this.motoEks = direct(EksClient.builder());
+        try {
+            gateway.upstream(moto.endpoint());
+            // Step Functions runs real ASL and calls Lambda through the gateway; moto never runs Lambda code itself.
+            moto.configure("{\"stepfunctions\":{\"execute_state_machine\":true},\"lambda\":{\"use_docker\":false}}");
+            this.motoIam = direct(IamClient.builder());
+            this.motoS3 = direct(S3Client.builder().forcePathStyle(true));
+            this.motoEks = direct(EksClient.builder());
+        } catch (RuntimeException e) {
+            gateway.close();
+            moto.close();
+            throw e;
+        }
     }
 
     public static LocalCloud start(Options options) {

@@ -214,14 +214,22 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        stopProcess();
+    /**
+     * Drops the safety-net hook, for an owner whose own shutdown hook must still use moto (e.g. to dump state)
+     * and then closes it. JVM shutdown hooks run concurrently, so ours would otherwise kill moto too early.
+     */
+    public void handOverShutdown() {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // the hook is running or has run; nothing left to do
         }
+    }
+
+    @Override
+    public void close() {
+        stopProcess();
+        handOverShutdown();
     }
 
     private static void sleep(long millis) {
