@@ -47,6 +47,9 @@ public final class EksEmulator {
     private final Map<String, ClusterOverlay> overlays = new HashMap<>();
     private int addonDescribesUntilActive = 1;
     private int associationQuota = DEFAULT_ASSOCIATION_QUOTA;
+    private int rolePropagationChecks;
+    private int deletePropagationCreates;
+    private final Map<String, Integer> roleChecksSeen = new HashMap<>();
 
     public EksEmulator(String accountId, ClusterDirectory clusterDirectory, RoleDirectory roleDirectory,
                        AddonCatalog catalog, Clock clock) {
@@ -70,6 +73,27 @@ public final class EksEmulator {
     public void setAssociationQuota(int quota) {
         synchronized (lock) {
             associationQuota = quota;
+        }
+    }
+
+    /**
+     * IAM eventual consistency: the first {@code checks} validations of each role ARN the emulator has not seen
+     * before fail with "Role provided in the request does not exist", as a just-created role can on AWS. 0 = off.
+     */
+    public void setRolePropagationChecks(int checks) {
+        synchronized (lock) {
+            rolePropagationChecks = Math.max(0, checks);
+            roleChecksSeen.clear();
+        }
+    }
+
+    /**
+     * EKS eventual consistency: after DeletePodIdentityAssociation, the next {@code creates} creates for the same
+     * namespace/service account still get ResourceInUseException naming the deleted id. 0 = off.
+     */
+    public void setDeletePropagationCreates(int creates) {
+        synchronized (lock) {
+            deletePropagationCreates = Math.max(0, creates);
         }
     }
 
@@ -173,6 +197,9 @@ public final class EksEmulator {
             overlays.clear();
             addonDescribesUntilActive = 1;
             associationQuota = DEFAULT_ASSOCIATION_QUOTA;
+            rolePropagationChecks = 0;
+            deletePropagationCreates = 0;
+            roleChecksSeen.clear();
         }
     }
 
@@ -437,6 +464,16 @@ public final class EksEmulator {
             if (existing.isPresent()) {
                 throw EksApiException.inUse("Association already exists: " + existing.get().id);
             }
+            Object[] ghost = state.deleting.get(namespace + "/" + serviceAccount);
+            if (ghost != null) {
+                int left = (Integer) ghost[1] - 1;
+                if (left <= 0) {
+                    state.deleting.remove(namespace + "/" + serviceAccount);
+                } else {
+                    ghost[1] = left;
+                }
+                throw EksApiException.inUse("Association already exists: " + ghost[0]);
+            }
             if (state.associations.size() >= associationQuota) {
                 throw EksApiException.limitExceeded("Pod identity association limit of " + associationQuota
                         + " per cluster exceeded for cluster " + clusterName);
@@ -526,6 +563,10 @@ public final class EksEmulator {
             Association association = requireAssociation(state, associationId);
             refuseOwned(association, "deleted");
             state.associations.remove(association.id);
+            if (deletePropagationCreates > 0) {
+                state.deleting.put(association.namespace + "/" + association.serviceAccount,
+                        new Object[] {association.id, deletePropagationCreates});
+            }
             return wrap("association", associationJson(state, association));
         }
     }
@@ -867,8 +908,18 @@ public final class EksEmulator {
         if (!arn.group(1).equals(accountId)) {
             throw EksApiException.accessDenied("Cross-account pass role is not allowed.");
         }
-        if (!roleDirectory.roleExists(roleArn)) {
+        if (!roleDirectory.roleExists(roleArn) || stillPropagating(roleArn)) {
             throw EksApiException.invalidParameter("Role provided in the request does not exist");
+        }
+    }
+
+    private boolean stillPropagating(String roleArn) {
+        synchronized (lock) {
+            if (rolePropagationChecks == 0) {
+                return false;
+            }
+            int seen = roleChecksSeen.merge(roleArn, 1, Integer::sum);
+            return seen <= rolePropagationChecks;
         }
     }
 
@@ -1170,6 +1221,8 @@ public final class EksEmulator {
         final Map<String, AccessEntry> accessEntries = new LinkedHashMap<>();
         final Map<String, Outcome> pendingOutcomes = new HashMap<>();
         final Map<String, AddonUpdate> updates = new LinkedHashMap<>();
+        /** namespace/serviceAccount → [deleted association id, creates still refused] while a delete propagates. */
+        final Map<String, Object[]> deleting = new HashMap<>();
 
         ClusterState(String region, String name) {
             this.region = region;

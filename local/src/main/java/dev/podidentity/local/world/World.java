@@ -11,13 +11,22 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record World(String account, String region, List<Cluster> clusters, Iam iam, List<Bucket> buckets,
-                    List<Map<String, Object>> faults) {
+                    List<Map<String, Object>> faults, Emulator emulator) {
 
     public World {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
         iam = iam == null ? new Iam(List.of(), List.of()) : iam;
         buckets = buckets == null ? List.of() : List.copyOf(buckets);
         faults = faults == null ? List.of() : List.copyOf(faults);
+        emulator = emulator == null ? new Emulator(null, null, null, null) : emulator;
+    }
+
+    /**
+     * EKS emulator behaviour, applied after seeding: DescribeAddon calls before an add-on settles (default 1),
+     * associations per cluster (default 5000), and the eventual-consistency knobs (default off).
+     */
+    public record Emulator(Integer addonDescribesUntilActive, Integer associationQuota, Integer rolePropagationChecks,
+                           Integer deletePropagationCreates) {
     }
 
     /**

@@ -80,6 +80,19 @@ public final class WorldSeeder {
             serviceAccounts.put(cluster.name(), cluster.serviceAccounts());
         }
         world.faults().forEach(f -> faults.add(FaultRule.fromMap(f)));
+        World.Emulator settings = world.emulator();
+        if (settings.addonDescribesUntilActive() != null) {
+            emulator.setAddonDescribesUntilActive(settings.addonDescribesUntilActive());
+        }
+        if (settings.associationQuota() != null) {
+            emulator.setAssociationQuota(settings.associationQuota());
+        }
+        if (settings.rolePropagationChecks() != null) {
+            emulator.setRolePropagationChecks(settings.rolePropagationChecks());
+        }
+        if (settings.deletePropagationCreates() != null) {
+            emulator.setDeletePropagationCreates(settings.deletePropagationCreates());
+        }
         return world;
     }
 

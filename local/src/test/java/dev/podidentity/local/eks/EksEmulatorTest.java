@@ -203,6 +203,21 @@ class EksEmulatorTest {
     }
 
     @Test
+    @DisplayName("Eventual consistency (opt-in): a just-created role is 'does not exist' for N checks; a deleted association blocks re-create for N creates")
+    void eventualConsistency_whenEnabled_behavesLikeAwsPropagationDelays() {
+        cloud.eksEmulator().setRolePropagationChecks(2);
+        assertThrows(InvalidParameterException.class, () -> create("ec", "web", role("other-role")));
+        assertThrows(InvalidParameterException.class, () -> create("ec", "web", role("other-role")));
+        PodIdentityAssociation created = create("ec", "web", role("other-role"));
+
+        cloud.eksEmulator().setDeletePropagationCreates(1);
+        eks.deletePodIdentityAssociation(r -> r.clusterName(CLUSTER).associationId(created.associationId()));
+        ResourceInUseException ghost = assertThrows(ResourceInUseException.class, () -> create("ec", "web", role("other-role")));
+        assertEquals("Association already exists: " + created.associationId(), ghost.awsErrorDetails().errorMessage());
+        assertNotNull(create("ec", "web", role("other-role")));
+    }
+
+    @Test
     @DisplayName("Per-cluster association quota → ResourceLimitExceededException")
     void createPodIdentityAssociation_whenQuotaReached_throwsResourceLimitExceeded() {
         cloud.eksEmulator().setAssociationQuota(2);
