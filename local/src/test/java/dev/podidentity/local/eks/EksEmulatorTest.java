@@ -115,6 +115,12 @@ class EksEmulatorTest {
     void createPodIdentityAssociation_whenRoleMissing_throwsInvalidParameter() {
         InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> create("apps", "web", role("no-such-role")));
         assertEquals("Role provided in the request does not exist", e.awsErrorDetails().errorMessage());
+
+        // the ARN must name the role exactly, path included
+        cloud.iam().createRole(r -> r.roleName("pathed-role").path("/pia/").assumeRolePolicyDocument("{}"));
+        assertThrows(InvalidParameterException.class, () -> create("apps", "web", role("pathed-role")));
+        assertEquals(role("pia/pathed-role"), create("apps", "web", role("pia/pathed-role")).roleArn());
+        cloud.iam().deleteRole(r -> r.roleName("pathed-role"));
     }
 
     @Test
