@@ -8,6 +8,7 @@ import dev.podidentity.local.eks.MotoDirectory;
 import dev.podidentity.local.gateway.CallCounter;
 import dev.podidentity.local.gateway.FaultInjector;
 import dev.podidentity.local.gateway.Gateway;
+import dev.podidentity.local.gateway.LambdaInvoker;
 import dev.podidentity.local.gateway.LambdaRegistry;
 import dev.podidentity.local.moto.MotoOptions;
 import dev.podidentity.local.moto.MotoServer;
@@ -92,7 +93,7 @@ public final class LocalCloud implements AutoCloseable {
         int motoPort = MotoServer.freePort();
         MotoDirectory directory = new MotoDirectory(URI.create("http://127.0.0.1:" + motoPort), options.region());
         this.emulator = new EksEmulator(options.accountId(), directory, directory, AddonCatalog.standard(), Clock.systemUTC());
-        this.gateway = Gateway.start(0, options.region(), emulator, lambdas);
+        this.gateway = Gateway.start(0, options.accountId(), options.region(), emulator, lambdas);
         MotoServer started;
         try {
             started = MotoServer.start(options.moto().withPort(motoPort).withInternalPort(gateway.port())
@@ -207,8 +208,14 @@ public final class LocalCloud implements AutoCloseable {
 
     // ------------------------------------------------------------------ parts
 
+    /** The default Lambda dispatcher: register handlers by function name. */
     public LambdaRegistry lambdas() {
         return lambdas;
+    }
+
+    /** Replaces the Lambda dispatcher (e.g. one that loads handler classes by name); {@link #lambdas()} is then unused. */
+    public void lambdaInvoker(LambdaInvoker invoker) {
+        gateway.lambdaInvoker(invoker);
     }
 
     public CallCounter calls() {

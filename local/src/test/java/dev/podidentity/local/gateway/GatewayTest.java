@@ -118,7 +118,7 @@ class GatewayTest {
         HttpResponse<String> response = invoke("missing", "{}");
         assertEquals(404, response.statusCode());
         assertEquals("ResourceNotFoundException", response.headers().firstValue("x-amzn-ErrorType").orElseThrow());
-        assertTrue(response.body().contains("Function not found"));
+        assertTrue(response.body().contains("Function not found: arn:aws:lambda:us-west-2:111122223333:function:missing"), response.body());
     }
 
     @Test
