@@ -1,5 +1,7 @@
 package dev.podidentity.local.world;
 
+import dev.podidentity.autopilot.naming.OwnershipTags;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -55,7 +57,7 @@ class DefaultWorldTest {
         assertEquals("sts.amazonaws.com", equals.path(issuer + ":aud").asText());
 
         assertEquals("arn:aws:iam::111122223333:role/pod-identity-autopilot/autopilot-dev-cluster-default-sa1", role.path("arn").asText());
-        assertEquals(Ownership.MANAGED_BY_VALUE, role.path("tags").path(Ownership.MANAGED_BY_TAG).asText());
+        assertEquals(OwnershipTags.MANAGED_BY_VALUE, role.path("tags").path(OwnershipTags.MANAGED_BY).asText());
         assertEquals("arn:aws:iam::111122223333:policy/autopilot-permissions-boundary", role.path("permissionsBoundary").asText());
         assertEquals("sqs:SendMessage", role.path("inlinePolicies").path("sqs-send").path("Statement").get(0).path("Action").asText());
         assertEquals(List.of("arn:aws:iam::111122223333:policy/autopilot-dev-s3-read"), texts(role.path("attachedPolicies")));
@@ -66,7 +68,7 @@ class DefaultWorldTest {
     void dump_whenDefaultWorld_unownedRoleHasManagedPolicyAndNoOwnershipTag() {
         JsonNode role = role("Unowned-Role1");
         assertEquals(List.of("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"), texts(role.path("attachedPolicies")));
-        assertFalse(role.path("tags").has(Ownership.MANAGED_BY_TAG));
+        assertFalse(role.path("tags").has(OwnershipTags.MANAGED_BY));
         assertTrue(role.path("permissionsBoundary").isNull());
         assertEquals(List.of("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"),
                 texts(role("AmazonEKS_EBS_CSI_DriverRole").path("attachedPolicies")));
