@@ -1,5 +1,6 @@
 package dev.podidentity.autopilot.plan;
 
+import dev.podidentity.autopilot.naming.Owner;
 import dev.podidentity.autopilot.config.Addon;
 import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
 
@@ -186,21 +187,21 @@ final class AddonPlanner {
             if (current == null) {
                 continue;
             }
-            PlanningPolicies.Owner owner = draft.observed.role(current.roleArn())
+            Owner owner = draft.observed.role(current.roleArn())
                     .map(r -> draft.policies.ownerOf(r.tags(), draft.cluster).owner())
-                    .orElse(PlanningPolicies.Owner.UNKNOWN);
+                    .orElse(Owner.UNKNOWN);
             PodIdentityAssociationSpec spec = desired.specs == null ? null : desired.specs.get(j);
             String p = spec == null ? path : path + ".podIdentityAssociations[" + j + "]";
             boolean givenArn = spec != null && spec.hasRoleArn();
-            if (owner != PlanningPolicies.Owner.UNKNOWN && givenArn && !spec.roleARN().equals(current.roleArn())) {
+            if (owner != Owner.UNKNOWN && givenArn && !spec.roleARN().equals(current.roleArn())) {
                 draft.error(p + ".roleARN", "cannot change podIdentityAssociation.roleARN since the role was created by "
-                        + (owner == PlanningPolicies.Owner.EKSCTL ? "eksctl" : "pod identity autopilot"));
+                        + (owner == Owner.EKSCTL ? "eksctl" : "pod identity autopilot"));
                 ok = false;
-            } else if (owner == PlanningPolicies.Owner.UNKNOWN && !givenArn) {
+            } else if (owner == Owner.UNKNOWN && !givenArn) {
                 draft.error(p, "podIdentityAssociation.roleARN is required since the role was not created by eksctl"
                         + " (addon: " + addon.name() + ", service account: " + x.serviceAccount() + ")");
                 ok = false;
-            } else if (owner == PlanningPolicies.Owner.EKSCTL && !givenArn) {
+            } else if (owner == Owner.EKSCTL && !givenArn) {
                 draft.error(p, "the role of service account \"" + x.serviceAccount() + "\" was created by eksctl; "
                         + "change it with eksctl, or set roleARN (addon: " + addon.name() + ")");
                 ok = false;

@@ -1,5 +1,6 @@
 package dev.podidentity.autopilot.plan;
 
+import dev.podidentity.autopilot.naming.Owner;
 import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
 
@@ -152,18 +153,18 @@ final class AssociationPlanner {
             return;
         }
         var currentRole = draft.observed.role(current.roleArn());
-        PlanningPolicies.Owner owner = currentRole
+        Owner owner = currentRole
                 .map(r -> draft.policies.ownerOf(r.tags(), draft.cluster).owner())
-                .orElse(PlanningPolicies.Owner.UNKNOWN);
+                .orElse(Owner.UNKNOWN);
         DesiredRole role;
-        if (owner != PlanningPolicies.Owner.UNKNOWN) {
-            String creator = owner == PlanningPolicies.Owner.EKSCTL ? "eksctl" : "pod identity autopilot";
+        if (owner != Owner.UNKNOWN) {
+            String creator = owner == Owner.EKSCTL ? "eksctl" : "pod identity autopilot";
             if (spec.hasRoleArn() && !spec.roleARN().equals(current.roleArn())) {
                 draft.error(path + ".roleARN", prefix + "cannot change podIdentityAssociation.roleARN since the role "
                         + "was created by " + creator);
                 return;
             }
-            if (spec.declaresPermissions() && owner == PlanningPolicies.Owner.EKSCTL) {
+            if (spec.declaresPermissions() && owner == Owner.EKSCTL) {
                 draft.error(path, prefix + "the role \"" + currentRole.get().name() + "\" was created by eksctl; "
                         + "change its permissions with eksctl, or give the association a role of your own");
                 return;
@@ -295,10 +296,9 @@ final class AssociationPlanner {
     // ---- helpers --------------------------------------------------------------------------------------------
 
     private Map<String, String> associationTags(PodIdentityAssociationSpec spec) {
-        Map<String, String> tags = new TreeMap<>(spec.tags());
-        tags.putAll(draft.policies.ownershipTagsForAssociation(draft.cluster, spec.namespace(),
-                spec.serviceAccountName()));
-        return tags;
+        Map<String, String> tags = roles.mergeTags(spec.tags(), draft.policies.ownershipTagsForAssociation(
+                draft.cluster, spec.namespace(), spec.serviceAccountName()), "iam.podIdentityAssociations");
+        return tags == null ? Map.of() : new TreeMap<>(tags);
     }
 
     /** The association fields EKS lets change, as wanted; compared with what EKS reports. */

@@ -1,5 +1,6 @@
 package dev.podidentity.autopilot.plan;
 
+import dev.podidentity.autopilot.naming.Owner;
 import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.config.ClusterConfig;
 import dev.podidentity.autopilot.config.Problem;
@@ -73,7 +74,7 @@ final class Draft {
     }
 
     /** Ask for a trust change on an existing role; several asks for one role become one step. */
-    void trust(ClusterState.Role role, PlanningPolicies.Owner owner, boolean addPods, String removeOidcProviderArn,
+    void trust(ClusterState.Role role, Owner owner, boolean addPods, String removeOidcProviderArn,
                String usedBy) {
         TrustNeed need = trust.computeIfAbsent(role.name(), n -> new TrustNeed(role.arn(), role.name(), owner));
         need.addPods |= addPods;
@@ -110,12 +111,12 @@ final class Draft {
     private static final class TrustNeed {
         final String arn;
         final String name;
-        final PlanningPolicies.Owner owner;
+        final Owner owner;
         boolean addPods;
         String removeOidc;
         final TreeSet<String> usedBy = new TreeSet<>();
 
-        TrustNeed(String arn, String name, PlanningPolicies.Owner owner) {
+        TrustNeed(String arn, String name, Owner owner) {
             this.arn = arn;
             this.name = name;
             this.owner = owner;

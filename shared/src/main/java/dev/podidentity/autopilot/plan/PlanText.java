@@ -1,5 +1,6 @@
 package dev.podidentity.autopilot.plan;
 
+import dev.podidentity.autopilot.naming.Owner;
 import dev.podidentity.autopilot.Action;
 
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class PlanText {
                 ? "create pod identity association " + key
                 : "update pod identity association " + key + " (" + s.associationId() + ")";
         String role = switch (s.role().mode()) {
-            case CREATE -> "create " + roleText(s.role()) + ", then ";
+            case CREATE -> "create role \"" + roleName(s.role()) + "\" (" + permissionsText(s.role()) + "), then ";
             case UPDATE_PERMISSIONS -> "update permissions of role \"" + roleName(s.role()) + "\" ("
                     + permissionsText(s.role()) + "), then ";
             case USE_EXISTING -> "";
@@ -189,7 +190,7 @@ public final class PlanText {
         return slash < 0 ? arn : arn.substring(slash + ":oidc-provider/".length());
     }
 
-    private static String ownerWord(PlanningPolicies.Owner owner) {
+    private static String ownerWord(Owner owner) {
         return switch (owner) {
             case AUTOPILOT -> "owned";
             case EKSCTL -> "eksctl-created";

@@ -2,6 +2,8 @@ package dev.podidentity.autopilot.plan;
 
 import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
 
+import dev.podidentity.autopilot.naming.Owner;
+
 import java.util.List;
 import java.util.Map;
 
@@ -59,21 +61,15 @@ public interface PlanningPolicies {
         }
     }
 
-    /** Who made a resource. {@code subject} is {@code ns/sa} or {@code addon:<name>/<sa>}, null when unknown. */
+    /**
+     * Who made a resource. {@code owner} is AUTOPILOT only for resources we made for this cluster; {@code subject}
+     * is {@code ns/sa} or {@code addon:<name>/<sa>} for those, null otherwise.
+     */
     record Ownership(Owner owner, String subject) {
         public static final Ownership UNKNOWN = new Ownership(Owner.UNKNOWN, null);
 
         public boolean ours() {
             return owner == Owner.AUTOPILOT;
         }
-    }
-
-    enum Owner {
-        /** Created by this application for this cluster (our tags). */
-        AUTOPILOT,
-        /** Created by eksctl (its CloudFormation tags); reported, never modified silently. */
-        EKSCTL,
-        /** Anything else: the user's. */
-        UNKNOWN
     }
 }

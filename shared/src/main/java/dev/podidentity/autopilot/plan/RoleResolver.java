@@ -1,6 +1,9 @@
 package dev.podidentity.autopilot.plan;
 
+import dev.podidentity.autopilot.naming.Owner;
 import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
+import dev.podidentity.autopilot.naming.InvalidTagsException;
+import dev.podidentity.autopilot.naming.OwnershipTags;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,24 +62,32 @@ final class RoleResolver {
             return null;
         }
         String name = spec.roleName() == null || spec.roleName().isEmpty() ? defaultName : spec.roleName();
-        Map<String, String> tags = new TreeMap<>();
+        Map<String, String> user = new TreeMap<>();
         if (draft.config.metadata() != null) {
-            tags.putAll(draft.config.metadata().tags());
+            user.putAll(draft.config.metadata().tags());
         }
-        tags.putAll(spec.tags());
-        tags.putAll(ownershipTags);
-        return resolve(name, permissions, tags, path, subject);
+        user.putAll(spec.tags());
+        Map<String, String> tags = mergeTags(user, ownershipTags, path);
+        return tags == null ? null : resolve(name, permissions, tags, path, subject);
     }
 
     /** A role we create with AWS's recommended managed policies for an addon service account. */
     DesiredRole recommended(String name, List<String> managedPolicyArns, Map<String, String> ownershipTags,
                             String path, String subject) {
-        Map<String, String> tags = new TreeMap<>();
-        if (draft.config.metadata() != null) {
-            tags.putAll(draft.config.metadata().tags());
+        Map<String, String> tags = mergeTags(draft.config.metadata() == null ? Map.of()
+                : draft.config.metadata().tags(), ownershipTags, path);
+        return tags == null ? null
+                : resolve(name, new PlanningPolicies.Permissions(managedPolicyArns, Map.of(), null), tags, path, subject);
+    }
+
+    /** User tags plus ours (ours win); null after recording the problems when IAM would refuse them. */
+    Map<String, String> mergeTags(Map<String, String> user, Map<String, String> ours, String path) {
+        try {
+            return OwnershipTags.merge(user, ours);
+        } catch (InvalidTagsException e) {
+            draft.error(path + ".tags", e.getMessage());
+            return null;
         }
-        tags.putAll(ownershipTags);
-        return resolve(name, new PlanningPolicies.Permissions(managedPolicyArns, Map.of(), null), tags, path, subject);
     }
 
     private DesiredRole resolve(String name, PlanningPolicies.Permissions permissions, Map<String, String> tags,

@@ -1,5 +1,6 @@
 package dev.podidentity.autopilot.plan;
 
+import dev.podidentity.autopilot.naming.Owner;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -71,7 +72,7 @@ public sealed interface Step {
      * @param removeOidcProviderArn the provider whose trust to drop, null to keep OIDC trust
      * @param usedBy               the {@code ns/sa} and {@code addon <name>} that need the change, sorted
      */
-    record UpdateTrustPolicy(String roleArn, String roleName, PlanningPolicies.Owner roleOwner,
+    record UpdateTrustPolicy(String roleArn, String roleName, Owner roleOwner,
                              boolean addPodIdentityStatement, String removeOidcProviderArn,
                              List<String> usedBy) implements Step {
         public UpdateTrustPolicy {
