@@ -87,8 +87,9 @@ final class AssociationPlanner {
             pruneReplacedRole(current, key);
         }
         if (role.changesRole()) {
-            draft.add(new Step.EnsureRoleAndAssociation(ns, sa, role, wanted.targetRoleArn, wanted.disableSessionTags,
-                    wanted.policy, associationTags(spec), spec.createsServiceAccount(), current.associationId()));
+            Step.UpdateAssociation sent = wanted.update(current, changes);
+            draft.add(new Step.EnsureRoleAndAssociation(ns, sa, role, sent.targetRoleArn(), sent.disableSessionTags(),
+                    sent.policy(), associationTags(spec), spec.createsServiceAccount(), current.associationId()));
         } else if (!changes.isEmpty()) {
             draft.add(wanted.update(current, changes));
         } else {
@@ -200,8 +201,9 @@ final class AssociationPlanner {
                 spec.policy() == null ? nullToEmpty(current.policy()) : spec.policy());
         List<String> changes = wanted.changesFrom(current);
         if (role.changesRole()) {
+            Step.UpdateAssociation sent = wanted.update(current, changes);
             draft.add(new Step.EnsureRoleAndAssociation(spec.namespace(), spec.serviceAccountName(), role,
-                    wanted.targetRoleArn, wanted.disableSessionTags, wanted.policy, Map.of(), false,
+                    sent.targetRoleArn(), sent.disableSessionTags(), sent.policy(), Map.of(), false,
                     current.associationId()));
         } else if (!changes.isEmpty()) {
             draft.add(wanted.update(current, changes));

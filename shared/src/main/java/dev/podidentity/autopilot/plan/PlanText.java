@@ -104,8 +104,8 @@ public final class PlanText {
                     + permissionsText(s.role()) + "), then ";
             case USE_EXISTING -> "";
         };
-        String target = s.targetRoleArn() == null ? "" : ", target role \""
-                + AssociationPlanner.display(s.targetRoleArn()) + "\"";
+        String target = s.targetRoleArn() == null ? "" : s.targetRoleArn().isEmpty() ? ", no target role"
+                : ", target role \"" + s.targetRoleArn() + "\"";
         String sa = s.createServiceAccount() ? " (creating the service account if missing)" : "";
         return role + association + " with role \"" + roleName(s.role()) + "\"" + target + sa;
     }

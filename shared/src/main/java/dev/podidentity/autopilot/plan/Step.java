@@ -92,9 +92,9 @@ public sealed interface Step {
      * Make the role what {@code role} says (create it, update its permissions, or use it), optionally create the
      * Kubernetes service account, then create the association, or update it when {@code associationId} is set.
      *
-     * @param targetRoleArn      null: none
+     * @param targetRoleArn      null: not sent (none on create, unchanged on update); empty: clear it
      * @param disableSessionTags null: not sent
-     * @param policy             session policy, null: none
+     * @param policy             session policy; null: not sent; empty: clear it
      * @param tags               association tags (create only), our ownership tags included
      */
     record EnsureRoleAndAssociation(String namespace, String serviceAccount, DesiredRole role, String targetRoleArn,
