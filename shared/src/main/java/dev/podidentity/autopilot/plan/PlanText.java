@@ -113,14 +113,14 @@ public final class PlanText {
     private static String delete(Step.DeleteAssociation s) {
         String key = "\"" + s.namespace() + "/" + s.serviceAccount() + "\"";
         if (s.associationId() == null) {
-            return "delete role \"" + AssociationPlanner.display(s.deleteRoleArn()) + "\" created for " + key + " ("
-                    + s.reason() + ")";
+            return "delete role \"" + AssociationPlanner.display(s.deleteRoleArn()) + "\" created for " + key + ": "
+                    + s.reason();
         }
-        String role = s.deleteRoleArn() != null
-                ? " and its role \"" + AssociationPlanner.display(s.deleteRoleArn()) + "\""
-                : "; keep role \"" + AssociationPlanner.display(s.roleArn()) + "\" (not created by pod identity autopilot)";
-        return "delete pod identity association " + key + " (" + s.associationId() + ")" + role + " (" + s.reason()
-                + ")";
+        String association = "delete pod identity association " + key + " (" + s.associationId() + ")";
+        return s.deleteRoleArn() != null
+                ? association + " and its role \"" + AssociationPlanner.display(s.deleteRoleArn()) + "\": " + s.reason()
+                : association + ": " + s.reason() + "; role \"" + AssociationPlanner.display(s.roleArn())
+                        + "\" is kept (not created by pod identity autopilot)";
     }
 
     /** {@code new role "x" (2 managed, 1 inline, boundary)} or {@code role "x"}. */
