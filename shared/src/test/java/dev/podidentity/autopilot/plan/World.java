@@ -189,6 +189,11 @@ final class World {
         return plan(config, action, state, PlanOptions.defaults());
     }
 
+    static Step step(Plan plan, String id) {
+        return plan.steps().stream().filter(s -> s.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no step " + id + " in\n" + PlanText.render(plan)));
+    }
+
     static List<String> refused(ClusterConfig config, Action action, ClusterState state) {
         PlanResult result = PLANNER.plan(config, action, state, PlanOptions.defaults());
         if (!(result instanceof PlanResult.Refused refused)) {
