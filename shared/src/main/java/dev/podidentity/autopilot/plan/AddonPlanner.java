@@ -84,7 +84,7 @@ final class AddonPlanner {
         String name = addon.name();
         Map<String, ClusterState.Association> existing = new TreeMap<>();
         for (String arn : observed.podIdentityAssociationArns()) {
-            draft.observed.associationByArn(arn).ifPresent(a -> existing.put(a.serviceAccount(), a));
+            draft.lookup.associationByArn(arn).ifPresent(a -> existing.put(a.serviceAccount(), a));
         }
         boolean autoApply = draft.config.autoApplyPodIdentityAssociations();
         if (!existing.isEmpty() && !addon.useDefaults() && !autoApply && addon.podIdentityAssociationsOmitted()) {
@@ -218,7 +218,7 @@ final class AddonPlanner {
         }
         List<String> deleteRoles = new ArrayList<>();
         for (String arn : observed.podIdentityAssociationArns()) {
-            draft.observed.associationByArn(arn).map(a -> ownedRole(addon.name(), a)).filter(Objects::nonNull)
+            draft.lookup.associationByArn(arn).map(a -> ownedRole(addon.name(), a)).filter(Objects::nonNull)
                     .ifPresent(deleteRoles::add);
         }
         draft.add(new Step.DeleteAddon(addon.name(), false, deleteRoles));

@@ -45,7 +45,7 @@ final class AssociationPlanner {
         String ns = spec.namespace();
         String sa = spec.serviceAccountName();
         String key = spec.key();
-        var observed = draft.observed.association(ns, sa);
+        var observed = draft.lookup.association(ns, sa);
         if (observed.isPresent() && observed.get().ownedByAddon()) {
             draft.error(path, "pod identity association " + key + " belongs to addon " + observed.get().ownerArn()
                     + "; declare it under that addon's podIdentityAssociations instead");
@@ -142,7 +142,7 @@ final class AssociationPlanner {
     private void planUpdate(PodIdentityAssociationSpec spec, String path) {
         String key = spec.key();
         String prefix = "error updating pod identity association \"" + key + "\": ";
-        var observed = draft.observed.association(spec.namespace(), spec.serviceAccountName());
+        var observed = draft.lookup.association(spec.namespace(), spec.serviceAccountName());
         if (observed.isEmpty()) {
             draft.error(path, prefix + "pod identity association does not exist");
             return;
@@ -230,7 +230,7 @@ final class AssociationPlanner {
             PodIdentityAssociationSpec spec = specs.get(i);
             String path = LIST + "[" + i + "]";
             String key = spec.key();
-            var observed = draft.observed.association(spec.namespace(), spec.serviceAccountName());
+            var observed = draft.lookup.association(spec.namespace(), spec.serviceAccountName());
             if (observed.isPresent() && observed.get().ownedByAddon()) {
                 draft.error(path, "cannot delete podidentityassociation " + key + " as it is in use by addon "
                         + observed.get().ownerArn() + "; please use `eksctl update addon` or `eksctl delete addon` "
@@ -256,7 +256,7 @@ final class AssociationPlanner {
     /** Our role for ns/sa under its default name, when it outlived its association. */
     private String leftoverRole(String ns, String sa) {
         String name = draft.policies.roleNameForAssociation(draft.cluster, ns, sa);
-        return draft.observed.roleNamed(name)
+        return draft.lookup.roleNamed(name)
                 .filter(r -> {
                     PlanningPolicies.Ownership o = draft.policies.ownerOf(r.tags(), draft.cluster);
                     return o.ours() && (ns + "/" + sa).equals(o.subject());

@@ -20,6 +20,7 @@ final class Draft {
     final PlanOptions options;
     final PlanningPolicies policies;
     final String cluster;
+    final ObservedIndex lookup;
     private final SourceMap source;
 
     private final Map<String, Step> steps = new LinkedHashMap<>();
@@ -39,6 +40,7 @@ final class Draft {
         this.options = options;
         this.policies = policies;
         this.cluster = observed.clusterName();
+        this.lookup = new ObservedIndex(observed);
         this.source = config.source() == null ? SourceMap.empty() : config.source();
     }
 

@@ -100,7 +100,7 @@ final class MigrationPlanner {
     private void planServiceAccount(ClusterState.IrsaServiceAccount sa, String provider) {
         String key = sa.key();
         var role = draft.observed.role(sa.roleArn());
-        var association = draft.observed.association(sa.namespace(), sa.name());
+        var association = draft.lookup.association(sa.namespace(), sa.name());
         boolean migrated;
         if (association.isPresent()) {
             if (association.get().roleArn().equals(sa.roleArn())) {

@@ -100,7 +100,7 @@ final class RoleResolver {
         }
         String boundary = permissions.permissionsBoundaryArn() != null
                 ? permissions.permissionsBoundaryArn() : draft.options.permissionsBoundaryArn();
-        var observed = draft.observed.roleNamed(name);
+        var observed = draft.lookup.roleNamed(name);
         if (observed.isEmpty()) {
             String arn = RoleArn.of(draft.observed.partition(), draft.observed.accountId(), draft.options.rolePath(),
                     name);
