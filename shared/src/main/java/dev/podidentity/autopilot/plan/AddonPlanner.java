@@ -277,8 +277,10 @@ final class AddonPlanner {
             List<Step.AddonIdentity> identities = new ArrayList<>();
             boolean ok = true;
             for (ClusterState.PodIdentityConfiguration c : support.podIdentityConfiguration()) {
+                boolean ipv6 = "IPv6".equalsIgnoreCase(String.valueOf(draft.config.ipFamily()));
                 DesiredRole role = roles.recommended(draft.policies.roleNameForAddon(draft.cluster, name,
-                                c.serviceAccount()), c.recommendedManagedPolicies(),
+                                c.serviceAccount()), draft.policies.recommendedPermissions(name, c.serviceAccount(),
+                                c.recommendedManagedPolicies(), ipv6, draft.observed.partition()),
                         draft.policies.ownershipTagsForAddon(draft.cluster, name, c.serviceAccount()), path,
                         subject(name, c.serviceAccount()));
                 if (role == null) {

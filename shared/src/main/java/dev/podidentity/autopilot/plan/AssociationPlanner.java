@@ -59,8 +59,9 @@ final class AssociationPlanner {
             return;
         }
         String id = "associate/" + key;
+        // Declared associations need the agent even when they exist: a missing agent is put back.
+        draft.needsAgent = true;
         if (observed.isEmpty()) {
-            draft.needsAgent = true;
             draft.add(new Step.EnsureRoleAndAssociation(ns, sa, role, emptyToNull(spec.targetRoleARN()),
                     spec.disableSessionTags(), emptyToNull(spec.policy()), associationTags(spec),
                     spec.createsServiceAccount(), null));
@@ -114,6 +115,16 @@ final class AssociationPlanner {
      * left alone, whatever the config says.
      */
     void prune() {
+        boolean declaresList = draft.config.source() != null && draft.config.source().contains(LIST);
+        if (!declaresList && specs().isEmpty()) {
+            // As with an addon's podIdentityAssociations: omitted says nothing, [] says "none".
+            if (draft.observed.associations().stream().anyMatch(a -> !a.ownedByAddon()
+                    && draft.policies.ownerOf(a.tags(), draft.cluster).ours())) {
+                draft.warn("the config has no iam.podIdentityAssociations, so associations created earlier are kept; "
+                        + "write podIdentityAssociations: [] to delete them");
+            }
+            return;
+        }
         Set<String> declared = new HashSet<>();
         specs().forEach(s -> declared.add(s.key()));
         for (ClusterState.Association a : draft.observed.associations()) {
@@ -163,6 +174,12 @@ final class AssociationPlanner {
             if (spec.hasRoleArn() && !spec.roleARN().equals(current.roleArn())) {
                 draft.error(path + ".roleARN", prefix + "cannot change podIdentityAssociation.roleARN since the role "
                         + "was created by " + creator);
+                return;
+            }
+            if (owner == Owner.AUTOPILOT && spec.roleName() != null && !spec.roleName().isEmpty()
+                    && !spec.roleName().equals(currentRole.get().name())) {
+                draft.error(path + ".roleName", prefix + "cannot rename role \"" + currentRole.get().name()
+                        + "\" created by pod identity autopilot; delete the association and create it again");
                 return;
             }
             if (spec.declaresPermissions() && owner == Owner.EKSCTL) {

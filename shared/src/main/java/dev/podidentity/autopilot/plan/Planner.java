@@ -79,13 +79,13 @@ public final class Planner {
         Set<String> arns = new TreeSet<>();
         Set<String> names = new TreeSet<>();
         String cluster = observedSoFar.clusterName();
-        observedSoFar.associations().forEach(a -> arns.add(a.roleArn()));
+        observedSoFar.associations().forEach(a -> addIfPresent(arns, a.roleArn()));
         observedSoFar.addons().forEach(a -> {
             if (a.serviceAccountRoleArn() != null && !a.serviceAccountRoleArn().isEmpty()) {
                 arns.add(a.serviceAccountRoleArn());
             }
         });
-        observedSoFar.irsaServiceAccounts().forEach(sa -> arns.add(sa.roleArn()));
+        observedSoFar.irsaServiceAccounts().forEach(sa -> addIfPresent(arns, sa.roleArn()));
         if (desired.iam() != null) {
             for (PodIdentityAssociationSpec spec : desired.iam().podIdentityAssociations()) {
                 if (spec.hasRoleArn()) {
@@ -113,12 +113,17 @@ public final class Planner {
                                 names.add(policies.roleNameForAddon(cluster, addon.name(), c.serviceAccount()))));
             }
         }
-        arns.remove(null);
         return new RoleLookups(Set.copyOf(arns), Set.copyOf(names));
     }
 
     /** Roles Resolve should read: {@code GetRole} by name for each ARN's name and each name. */
     public record RoleLookups(Set<String> arns, Set<String> names) {
+    }
+
+    private static void addIfPresent(Set<String> set, String value) {
+        if (value != null && !value.isEmpty()) {
+            set.add(value);
+        }
     }
 
     private static String nonEmptyOr(String s, java.util.function.Supplier<String> fallback) {

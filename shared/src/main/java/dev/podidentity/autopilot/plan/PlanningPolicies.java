@@ -29,6 +29,14 @@ public interface PlanningPolicies {
      */
     Permissions permissionsFor(PodIdentityAssociationSpec spec, String partition);
 
+    /**
+     * The permissions of a role for an addon service account that takes AWS's recommendation
+     * ({@code useDefaultPodIdentityAssociations} / {@code autoApplyPodIdentityAssociations}): the recommended managed
+     * policies, except where eksctl knows better (vpc-cni on an IPv6 cluster gets eksctl's IPv6 inline policy).
+     */
+    Permissions recommendedPermissions(String addon, String serviceAccount, List<String> recommendedManagedPolicies,
+                                       boolean ipv6, String partition);
+
     /** Tags that mark a role or association as ours, created for this cluster and service account. */
     Map<String, String> ownershipTagsForAssociation(String cluster, String namespace, String serviceAccount);
 

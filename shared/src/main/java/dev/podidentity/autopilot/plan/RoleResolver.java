@@ -7,7 +7,6 @@ import dev.podidentity.autopilot.naming.OwnershipTags;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -71,13 +70,13 @@ final class RoleResolver {
         return tags == null ? null : resolve(name, permissions, tags, path, subject);
     }
 
-    /** A role we create with AWS's recommended managed policies for an addon service account. */
-    DesiredRole recommended(String name, List<String> managedPolicyArns, Map<String, String> ownershipTags,
+    /** A role we create with AWS's recommended permissions for an addon service account. */
+    DesiredRole recommended(String name, PlanningPolicies.Permissions permissions, Map<String, String> ownershipTags,
                             String path, String subject) {
         Map<String, String> tags = mergeTags(draft.config.metadata() == null ? Map.of()
                 : draft.config.metadata().tags(), ownershipTags, path);
         return tags == null ? null
-                : resolve(name, new PlanningPolicies.Permissions(managedPolicyArns, Map.of(), null), tags, path, subject);
+                : resolve(name, permissions, tags, path, subject);
     }
 
     /** User tags plus ours (ours win); null after recording the problems when IAM would refuse them. */

@@ -5,6 +5,7 @@ import dev.podidentity.autopilot.naming.Owner;
 import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.naming.Partition;
 import dev.podidentity.autopilot.naming.RoleNames;
+import dev.podidentity.autopilot.policy.AddonRecommendations;
 import dev.podidentity.autopilot.policy.InlinePolicy;
 import dev.podidentity.autopilot.policy.PolicyDocument;
 import dev.podidentity.autopilot.policy.RolePermissions;
@@ -53,6 +54,17 @@ public final class StandardPlanningPolicies implements PlanningPolicies {
         }
         return new Permissions(permissions.managedPolicyArns(), inlineJson,
                 permissions.permissionsBoundaryArn().orElse(null));
+    }
+
+    @Override
+    public Permissions recommendedPermissions(String addon, String serviceAccount,
+                                              List<String> recommendedManagedPolicies, boolean ipv6,
+                                              String partition) {
+        if (ipv6 && AddonRecommendations.VPC_CNI.equals(addon)) {
+            return new Permissions(List.of(), Map.of(RolePermissions.DEFAULT_PERMISSION_POLICY_NAME,
+                    AddonRecommendations.vpcCniIpv6Policy(partition(partition)).toJson()), null);
+        }
+        return new Permissions(recommendedManagedPolicies, Map.of(), null);
     }
 
     @Override

@@ -259,4 +259,56 @@ class ApplyTest {
                 + "; declare it under that addon's podIdentityAssociations instead"),
                 refused(config, Action.APPLY, before().build()));
     }
+
+    @Test
+    void plan_whenConfigOmitsAssociationsList_prunesNothingAndSaysHowTo() {
+        ClusterConfig config = yaml(header(ADDONS), Action.APPLY);
+
+        Plan plan = plan(config, Action.APPLY, before().build());
+
+        assertTrue(plan.stepsIn(Phase.PRUNE).isEmpty());
+        assertEquals(List.of("the config has no iam.podIdentityAssociations, so associations created earlier are "
+                + "kept; write podIdentityAssociations: [] to delete them"), plan.warnings());
+    }
+
+    @Test
+    void plan_whenConfigSaysEmptyAssociationsList_prunesEverythingOfOurs() {
+        ClusterConfig config = yaml(header("iam:\n  podIdentityAssociations: []\n" + ADDONS), Action.APPLY);
+
+        Plan plan = plan(config, Action.APPLY, before().build());
+
+        assertEquals(List.of("prune/batch/old-job", "prune/default/s3-reader", "prune/dev/app-cache-access"),
+                plan.stepsIn(Phase.PRUNE).stream().map(Step::id).toList());
+        var userRoleKept = assertInstanceOf(Step.DeleteAssociation.class, step(plan, "prune/dev/app-cache-access"));
+        assertEquals(null, userRoleKept.deleteRoleArn());
+    }
+
+    @Test
+    void plan_whenAgentWasRemovedUnderExistingAssociations_putsItBack() {
+        Plan plan = plan(CONFIG, Action.APPLY, after().noAgent().build());
+
+        assertEquals(List.of("agent/eks-pod-identity-agent"), plan.steps().stream().map(Step::id).toList());
+    }
+
+    @Test
+    void plan_whenIpv6ClusterTakesVpcCniDefaults_usesEksctlIpv6InlinePolicy() {
+        ClusterConfig config = yaml(header("kubernetesNetworkConfig:\n  ipFamily: IPv6\n" + ADDONS), Action.APPLY);
+
+        Plan plan = plan(config, Action.APPLY, before().build());
+
+        var update = assertInstanceOf(Step.UpdateAddon.class, step(plan, "addon/vpc-cni"));
+        DesiredRole role = update.podIdentityAssociations().get(0).role();
+        assertEquals(List.of(), role.managedPolicyArns());
+        assertTrue(role.inlinePolicies().get("Policy1").contains("ec2:AssignIpv6Addresses"));
+    }
+
+    @Test
+    void rolesToObserve_whenApplying_namesRolesInUseAndRolesWeWouldCreate() {
+        Planner.RoleLookups lookups = PLANNER.rolesToObserve(CONFIG, Action.APPLY, before().build());
+
+        assertTrue(lookups.arns().containsAll(List.of(roleArn("app-cache-access"), roleArn("old-cache-role"),
+                roleArn("my-cluster+batch+old-job"), roleArn("ops-tool"), roleArn("ebs"), roleArn("cni-irsa"))));
+        assertEquals(java.util.Set.of("my-cluster+default+s3-reader", "my-cluster+payments+ledger",
+                "my-cluster+addon=vpc-cni+aws-node"), lookups.names());
+    }
 }

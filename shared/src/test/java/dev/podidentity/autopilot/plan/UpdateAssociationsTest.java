@@ -210,4 +210,24 @@ class UpdateAssociationsTest {
         assertTrue(plan.isEmpty());
         assertTrue(OwnershipTags.isOwnedBy(state.roles().values().iterator().next().tags(), CLUSTER));
     }
+
+    @Test
+    void plan_whenRenamingRoleWeCreated_refuses() {
+        ClusterConfig config = yaml(header("""
+                iam:
+                  podIdentityAssociations:
+                    - namespace: default
+                      serviceAccountName: s3-reader
+                      roleName: s3-reader-v2
+                      permissionPolicyARNs: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+                """), Action.UPDATE);
+        ClusterState state = world()
+                .ours("default", "s3-reader", List.of(policyArn("AmazonS3ReadOnlyAccess")), List.of(), null)
+                .build();
+
+        assertEquals(List.of("test.yaml:10:7: iam.podIdentityAssociations[0].roleName: error updating pod identity "
+                + "association \"default/s3-reader\": cannot rename role \"my-cluster+default+s3-reader\" created by "
+                + "pod identity autopilot; delete the association and create it again"),
+                refused(config, Action.UPDATE, state));
+    }
 }
