@@ -34,6 +34,12 @@ public record Plan(String cluster, Action action, boolean planOnly, List<Step> s
         return steps.stream().filter(s -> s.phase() == phase).toList();
     }
 
+    /** The phases that have steps, in execution order: the state machine can skip the others. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public List<Phase> activePhases() {
+        return steps.stream().map(Step::phase).distinct().toList();
+    }
+
     /** Number of steps that change something (report steps only read). */
     public long changeCount() {
         return steps.stream().filter(s -> s.phase() != Phase.REPORT).count();
