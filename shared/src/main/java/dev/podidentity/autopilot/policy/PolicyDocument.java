@@ -9,7 +9,10 @@ import java.util.Map;
  * Build one with {@link #of}, read one with {@link #parse}, {@link #fromTree} or {@link #fromUrlEncodedJson}, and
  * write it with {@link #toJson()} (the canonical form described on {@link PolicyJson}).
  *
- * @param version {@code 2012-10-17} (or the legacy {@code 2008-10-17} when read from IAM)
+ * @param version {@code 2012-10-17}, the legacy {@code 2008-10-17}, or {@code null} when the source had no Version.
+ *                An absent Version is kept absent rather than filled in: IAM then applies 2008-10-17, under which
+ *                policy variables such as {@code ${aws:PrincipalTag/team}} are literal text, so writing 2012-10-17
+ *                would silently change what the policy means. The validator can warn with {@link #hasVersion()}.
  * @param id      optional policy id, {@code null} when absent
  */
 public record PolicyDocument(String version, String id, List<Statement> statements) {
@@ -20,7 +23,7 @@ public record PolicyDocument(String version, String id, List<Statement> statemen
     public static final String VERSION_2008_10_17 = "2008-10-17";
 
     public PolicyDocument {
-        if (!VERSION_2012_10_17.equals(version) && !VERSION_2008_10_17.equals(version)) {
+        if (version != null && !VERSION_2012_10_17.equals(version) && !VERSION_2008_10_17.equals(version)) {
             throw new IllegalArgumentException("unsupported policy Version " + version);
         }
         statements = List.copyOf(statements);
@@ -32,6 +35,11 @@ public record PolicyDocument(String version, String id, List<Statement> statemen
 
     public static PolicyDocument of(List<Statement> statements) {
         return new PolicyDocument(VERSION_2012_10_17, null, statements);
+    }
+
+    /** Whether the document states its Version (IAM assumes 2008-10-17 when it does not). */
+    public boolean hasVersion() {
+        return version != null;
     }
 
     /** The same document with another statement list; version and id are kept. */

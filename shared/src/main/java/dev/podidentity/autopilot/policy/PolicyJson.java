@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -23,7 +24,7 @@ import java.util.Set;
  *
  * <p>Canonical form, written by {@link PolicyDocument#toJson()}:
  * <ul>
- *   <li>keys in a fixed order: {@code Version, Id, Statement}; in statements {@code Sid, Effect, Principal,
+ *   <li>keys in a fixed order: {@code Version, Id, Statement} (Version and Id only when present); in statements {@code Sid, Effect, Principal,
  *       NotPrincipal, Action, NotAction, Resource, NotResource, Condition}; absent elements are omitted;</li>
  *   <li>principal types, condition operators and condition keys sorted alphabetically;</li>
  *   <li>a list with exactly one element is written as a plain string, longer lists as arrays, as in AWS's own
@@ -35,8 +36,11 @@ import java.util.Set;
  */
 final class PolicyJson {
 
+    // Duplicate keys and trailing text are errors, as in IAM; decimals stay BigDecimal so "1.10" keeps its digits.
     private static final ObjectMapper MAPPER = new ObjectMapper(
-            JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+            JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private static final Set<String> DOCUMENT_KEYS = Set.of("Version", "Id", "Statement");
     private static final Set<String> STATEMENT_KEYS = Set.of("Sid", "Effect", "Principal", "NotPrincipal", "Action",
@@ -57,7 +61,9 @@ final class PolicyJson {
                 json.setPrettyPrinter(printer);
             }
             json.writeStartObject();
-            json.writeStringField("Version", document.version());
+            if (document.version() != null) {
+                json.writeStringField("Version", document.version());
+            }
             if (document.id() != null) {
                 json.writeStringField("Id", document.id());
             }
@@ -170,9 +176,9 @@ final class PolicyJson {
                         + "\"; a policy document has only Version, Id and Statement");
             }
         }
-        String version = PolicyDocument.VERSION_2012_10_17;
+        String version = null;
         if (root.containsKey("Version")) {
-            version = string(root.get("Version"), "Version");
+            version = versionText(root.get("Version"));
             if (!version.equals(PolicyDocument.VERSION_2012_10_17) && !version.equals(PolicyDocument.VERSION_2008_10_17)) {
                 throw new PolicyFormatException("Version", "Version must be \"2012-10-17\" (or the legacy "
                         + "\"2008-10-17\"), not \"" + version + "\"");
@@ -196,6 +202,20 @@ final class PolicyJson {
                     + describe(rawStatements));
         }
         return new PolicyDocument(version, id, statements);
+    }
+
+    /**
+     * A YAML 1.1 loader (snakeyaml's default) reads an unquoted {@code Version: 2012-10-17} as a timestamp; eksctl's
+     * Go loader reads it as text, so we turn the date back into the text the user wrote.
+     */
+    private static String versionText(Object raw) {
+        if (raw instanceof java.util.Date date) {
+            return date.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        }
+        if (raw instanceof java.time.temporal.TemporalAccessor temporal) {
+            return java.time.LocalDate.from(temporal).toString();
+        }
+        return string(raw, "Version");
     }
 
     private static Statement statement(Object raw, String path) {

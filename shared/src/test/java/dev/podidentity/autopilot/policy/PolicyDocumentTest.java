@@ -41,7 +41,7 @@ class PolicyDocumentTest {
             + "|{'Version':'2012-10-17','Statement':[{'Effect':'Allow','Action':['s3:GetObject'],'Resource':['*']}]}",
         "{'Version':'2012-10-17','Statement':{'Effect':'Allow','Action':'s3:GetObject','Resource':'*'}}"
             + "|{'Version':'2012-10-17','Statement':[{'Resource':'*','Action':'s3:GetObject','Effect':'Allow'}]}",
-        "{'Statement':[{'Effect':'Allow','Principal':{'Service':'a','AWS':'b'},'Action':'x:Y'}]}"
+        "{'Version':'2012-10-17','Statement':[{'Effect':'Allow','Principal':{'Service':'a','AWS':'b'},'Action':'x:Y'}]}"
             + "|{'Version':'2012-10-17','Statement':[{'Effect':'Allow','Principal':{'AWS':['b'],'Service':['a']},'Action':['x:Y']}]}",
         "{'Version':'2012-10-17','Statement':[{'Effect':'Allow','Action':'x:Y','Condition':{'Bool':{'aws:SecureTransport':false}}}]}"
             + "|{'Version':'2012-10-17','Statement':[{'Effect':'Allow','Action':'x:Y','Condition':{'Bool':{'aws:SecureTransport':['false']}}}]}",
@@ -121,6 +121,17 @@ class PolicyDocumentTest {
         assertEquals(List.of("10"), statement.condition("NumericLessThanEquals", "s3:max-keys"));
     }
 
+    @Test
+    void fromTree_whenYamlVersionUnquoted_readsTheDateBackAsVersionText() {
+        Object tree = new Yaml().load("""
+                Version: 2012-10-17
+                Statement:
+                  - {Effect: Allow, Action: "s3:ListBucket", Resource: "*"}
+                """);
+
+        assertEquals(PolicyDocument.VERSION_2012_10_17, PolicyDocument.fromTree(tree).version());
+    }
+
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', value = {
         "{'Version':'2012-10-17'}|Statement|Statement is missing",
@@ -146,6 +157,30 @@ class PolicyDocumentTest {
         PolicyFormatException error = assertThrows(PolicyFormatException.class, () -> PolicyDocument.parse(json(text)));
         assertEquals(path == null ? "" : path, error.path());
         assertTrue(error.problem().contains(message), () -> "message was: " + error.problem());
+    }
+
+    @Test
+    void parse_whenVersionAbsent_keepsItAbsentBecauseIamThenAppliesTheLegacyVersion() {
+        PolicyDocument document = PolicyDocument.parse(json("{'Statement':[{'Effect':'Allow','Action':'a:B'}]}"));
+
+        assertEquals(null, document.version());
+        assertEquals(false, document.hasVersion());
+        assertEquals("{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"a:B\"}]}", document.toJson());
+        assertTrue(PolicyDocument.of(Statement.allow(List.of("a:B"), List.of("*"))).hasVersion());
+    }
+
+    @Test
+    void parse_whenDecimalConditionValue_keepsItsDigits() {
+        PolicyDocument document = PolicyDocument.parse(
+                json("{'Statement':[{'Effect':'Allow','Action':'a:B','Condition':{'NumericEquals':{'k':1.10}}}]}"));
+        assertEquals(List.of("1.10"), document.statements().get(0).condition("NumericEquals", "k"));
+    }
+
+    @Test
+    void parse_whenTextAfterDocument_throws() {
+        PolicyFormatException error = assertThrows(PolicyFormatException.class,
+                () -> PolicyDocument.parse(json("{'Statement':[]} {'x':1}")));
+        assertTrue(error.problem().startsWith("policy document is not valid JSON"), error::problem);
     }
 
     @Test
