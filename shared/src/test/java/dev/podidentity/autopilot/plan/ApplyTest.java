@@ -311,4 +311,36 @@ class ApplyTest {
         assertEquals(java.util.Set.of("my-cluster+default+s3-reader", "my-cluster+payments+ledger",
                 "my-cluster+addon=vpc-cni+aws-node"), lookups.names());
     }
+
+    @Test
+    void plan_whenSeveralThingsAreWrong_reportsEveryProblemInFileOrder() {
+        ClusterConfig config = yaml(header("""
+                iam:
+                  podIdentityAssociations:
+                    - namespace: kube-system
+                      serviceAccountName: ebs-csi-controller-sa
+                      roleARN: arn:aws:iam::111122223333:role/ebs
+                    - namespace: payments
+                      serviceAccountName: ledger
+                      roleName: ops-tool
+                      permissionPolicyARNs: ["arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"]
+                addons:
+                  - name: vpc-cni
+                    podIdentityAssociations:
+                      - namespace: kube-system
+                        serviceAccountName: aws-node
+                        roleARN: arn:aws:iam::111122223333:role/cni
+                """), Action.APPLY);
+        List<String> problems = refused(config, Action.APPLY, world().userRole(roleArn("ops-tool"))
+                .addonAssociation("aws-ebs-csi-driver", "kube-system", "ebs-csi-controller-sa", roleArn("ebs"))
+                .support("vpc-cni", "v1.19.2-eksbuild.1").build());
+
+        assertEquals(3, problems.size(), problems::toString);
+        assertTrue(problems.get(0).startsWith("test.yaml:8:7: iam.podIdentityAssociations[0]: pod identity association "
+                + "kube-system/ebs-csi-controller-sa belongs to addon"), problems::toString);
+        assertTrue(problems.get(1).startsWith("test.yaml:11:7: iam.podIdentityAssociations[1]: role \"ops-tool\" "
+                + "already exists and was not created by pod identity autopilot"), problems::toString);
+        assertTrue(problems.get(2).startsWith("test.yaml:17:5: addons[0].podIdentityAssociations: \"vpc-cni\" addon "
+                + "does not support pod identity associations"), problems::toString);
+    }
 }

@@ -194,4 +194,35 @@ class MigrateTest {
                 0 changes, 0 unchanged
                 """, PlanText.render(plan));
     }
+
+    @Test
+    void plan_whenStateListedInAnotherOrder_givesTheSamePlan() {
+        ClusterState state = seed().build();
+        List<ClusterState.IrsaServiceAccount> reversed = new java.util.ArrayList<>(state.irsaServiceAccounts());
+        java.util.Collections.reverse(reversed);
+        List<ClusterState.AddonState> addons = new java.util.ArrayList<>(state.addons());
+        java.util.Collections.reverse(addons);
+        ClusterState shuffled = new ClusterState(state.clusterName(), state.accountId(), state.region(),
+                state.partition(), state.status(), state.autoMode(), state.oidcProviderArn(), state.agent(), addons,
+                state.associations(), new java.util.HashMap<>(state.roles()), state.addonSupport(), reversed);
+
+        assertEquals(PlanJson.write(plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, state)),
+                PlanJson.write(plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, shuffled)));
+    }
+
+    @Test
+    void plan_whenRoleCreatedByEksctl_namesItsOwnerInThePlan() {
+        String eksctlRole = roleArn("eksctl-my-cluster-addon-iamserviceaccount-default-sa3-Role1-ABC");
+        ClusterState state = world()
+                .role(eksctlRole, Map.of("alpha.eksctl.io/cluster-name", CLUSTER,
+                        "alpha.eksctl.io/iamserviceaccount-name", "default/sa3"), irsaTrust("default", "sa3"),
+                        List.of(), List.of(), null)
+                .irsa("default", "sa3", eksctlRole).build();
+
+        Plan plan = plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, state, APPROVE);
+
+        assertEquals("update trust policy of eksctl-created role "
+                + "\"eksctl-my-cluster-addon-iamserviceaccount-default-sa3-Role1-ABC\": allow pods.eks.amazonaws.com "
+                + "(for default/sa3)", PlanText.describe(plan.stepsIn(Phase.TRUST).get(0)));
+    }
 }
