@@ -282,15 +282,44 @@ final class AssociationPlanner {
                 .orElse(null);
     }
 
-    /** The association's role when we created it for exactly this association; null otherwise. */
+    /**
+     * The association's role when we created it for exactly this association and nothing else uses it (another
+     * association pointed at it by hand, or a config entry naming its ARN); null otherwise.
+     */
     private String ownedRoleOf(ClusterState.Association a) {
-        return draft.observed.role(a.roleArn())
+        String owned = draft.observed.role(a.roleArn())
                 .filter(r -> {
                     PlanningPolicies.Ownership o = draft.policies.ownerOf(r.tags(), draft.cluster);
                     return o.ours() && a.key().equals(o.subject());
                 })
                 .map(ClusterState.Role::arn)
                 .orElse(null);
+        if (owned == null) {
+            return null;
+        }
+        boolean usedElsewhere = draft.lookup.associationsUsing(owned) > 1 || configRoleArns().contains(owned);
+        if (usedElsewhere) {
+            draft.warn("role \"" + display(owned) + "\" was created for " + a.key() + " but is used elsewhere too; "
+                    + "it is kept");
+            return null;
+        }
+        return owned;
+    }
+
+    private Set<String> configRoleArns;
+
+    /** Every roleARN the config names, standalone or addon. */
+    private Set<String> configRoleArns() {
+        if (configRoleArns == null) {
+            configRoleArns = new HashSet<>();
+            specs().forEach(s -> configRoleArns.add(s.roleARN()));
+            draft.config.addonsOrEmpty().forEach(addon -> {
+                if (addon.podIdentityAssociations() != null) {
+                    addon.podIdentityAssociations().forEach(s -> configRoleArns.add(s.roleARN()));
+                }
+            });
+        }
+        return configRoleArns;
     }
 
     // ---- get ------------------------------------------------------------------------------------------------

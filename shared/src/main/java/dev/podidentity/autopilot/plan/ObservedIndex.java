@@ -12,10 +12,14 @@ final class ObservedIndex {
     private final Map<String, ClusterState.Association> byKey = new HashMap<>();
     private final Map<String, ClusterState.Association> byArn = new HashMap<>();
     private final Map<String, ClusterState.Role> rolesByName = new HashMap<>();
+    private final Map<String, Integer> associationsPerRole = new HashMap<>();
 
     ObservedIndex(ClusterState state) {
         for (ClusterState.Association a : state.associations()) {
             byKey.putIfAbsent(a.key(), a);
+            if (a.roleArn() != null) {
+                associationsPerRole.merge(a.roleArn(), 1, Integer::sum);
+            }
             if (a.associationArn() != null) {
                 byArn.putIfAbsent(a.associationArn(), a);
             }
@@ -31,6 +35,11 @@ final class ObservedIndex {
 
     Optional<ClusterState.Association> associationByArn(String arn) {
         return Optional.ofNullable(byArn.get(arn));
+    }
+
+    /** How many associations use the role. */
+    int associationsUsing(String roleArn) {
+        return associationsPerRole.getOrDefault(roleArn, 0);
     }
 
     Optional<ClusterState.Role> roleNamed(String name) {

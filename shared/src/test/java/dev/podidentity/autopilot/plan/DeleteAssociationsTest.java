@@ -92,4 +92,19 @@ class DeleteAssociationsTest {
 
         assertNull(step.deleteRoleArn());
     }
+
+    @Test
+    void plan_whenOurRoleIsAlsoUsedByAnotherAssociation_keepsIt() {
+        ClusterState state = world()
+                .ours("default", "s3-reader", List.of(policyArn("AmazonS3ReadOnlyAccess")), List.of(), null)
+                .association("batch", "reports", S3_ROLE, Map.of())
+                .build();
+
+        Plan plan = plan(EXAMPLE_03, Action.DELETE, state);
+
+        var step = assertInstanceOf(Step.DeleteAssociation.class, plan.steps().get(0));
+        assertNull(step.deleteRoleArn());
+        assertEquals(List.of("role \"my-cluster+default+s3-reader\" was created for default/s3-reader but is used "
+                + "elsewhere too; it is kept"), plan.warnings());
+    }
 }
