@@ -320,7 +320,8 @@ final class AddonPlanner {
         return draft.observed.role(association.roleArn())
                 .filter(r -> {
                     PlanningPolicies.Ownership o = draft.policies.ownerOf(r.tags(), draft.cluster);
-                    return o.ours() && subject(addon, association.serviceAccount()).equals(o.subject());
+                    return o.ours() && subject(addon, association.serviceAccount()).equals(o.subject())
+                            && draft.lookup.associationsUsing(r.arn()) <= 1;
                 })
                 .map(ClusterState.Role::arn)
                 .orElse(null);

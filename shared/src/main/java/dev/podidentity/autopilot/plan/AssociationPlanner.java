@@ -102,7 +102,8 @@ final class AssociationPlanner {
     private void pruneReplacedRole(ClusterState.Association current, String key) {
         draft.observed.role(current.roleArn()).ifPresent(old -> {
             PlanningPolicies.Ownership owner = draft.policies.ownerOf(old.tags(), draft.cluster);
-            if (owner.ours() && key.equals(owner.subject())) {
+            if (owner.ours() && key.equals(owner.subject()) && draft.lookup.associationsUsing(old.arn()) <= 1
+                    && !configRoleArns().contains(old.arn())) {
                 draft.add(new Step.DeleteAssociation(null, current.namespace(), current.serviceAccount(),
                         old.arn(), old.arn(), "replaced by another role in the config"));
             }
@@ -276,7 +277,7 @@ final class AssociationPlanner {
         return draft.lookup.roleNamed(name)
                 .filter(r -> {
                     PlanningPolicies.Ownership o = draft.policies.ownerOf(r.tags(), draft.cluster);
-                    return o.ours() && (ns + "/" + sa).equals(o.subject());
+                    return o.ours() && (ns + "/" + sa).equals(o.subject()) && draft.lookup.associationsUsing(r.arn()) == 0;
                 })
                 .map(ClusterState.Role::arn)
                 .orElse(null);
