@@ -277,7 +277,8 @@ final class AssociationPlanner {
         return draft.lookup.roleNamed(name)
                 .filter(r -> {
                     PlanningPolicies.Ownership o = draft.policies.ownerOf(r.tags(), draft.cluster);
-                    return o.ours() && (ns + "/" + sa).equals(o.subject()) && draft.lookup.associationsUsing(r.arn()) == 0;
+                    return o.ours() && (ns + "/" + sa).equals(o.subject())
+                            && draft.lookup.associationsUsing(r.arn()) == 0;
                 })
                 .map(ClusterState.Role::arn)
                 .orElse(null);
