@@ -1,5 +1,8 @@
 package dev.podidentity.autopilot;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,8 +28,17 @@ public enum Action {
         this.wireName = wireName;
     }
 
+    @JsonValue
     public String wireName() {
         return wireName;
+    }
+
+    /** For JSON input: actions are written with their wire names ("create-addon"). */
+    @JsonCreator
+    static Action fromJson(String name) {
+        return fromWireName(name)
+                .orElseThrow(() -> new IllegalArgumentException("unknown action \"" + name + "\"; expected one of "
+                        + Arrays.stream(values()).map(Action::wireName).toList()));
     }
 
     public static Optional<Action> fromWireName(String name) {
