@@ -1,0 +1,195 @@
+package dev.podidentity.autopilot.guard;
+
+import dev.podidentity.autopilot.config.Addon;
+import dev.podidentity.autopilot.config.ClusterConfig;
+import dev.podidentity.autopilot.config.IrsaServiceAccount;
+import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
+import dev.podidentity.autopilot.config.Problem;
+import dev.podidentity.autopilot.config.SourceMap;
+import dev.podidentity.autopilot.naming.ArnResult;
+import dev.podidentity.autopilot.naming.Arns;
+import dev.podidentity.autopilot.policy.PolicyDocument;
+import dev.podidentity.autopilot.policy.PolicyFormatException;
+import dev.podidentity.autopilot.policy.Statement;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Applies {@link Guardrails} to a config. Every refusal names the rule ("guardrail DeniedPolicyArns"), the entry
+ * and the line, so the owner of the config knows what to change and the operator knows which parameter allows it.
+ * A refused config changes nothing: Resolve stops before planning.
+ */
+public final class GuardrailCheck {
+    private final Guardrails guardrails;
+    private final List<Problem> problems = new ArrayList<>();
+    private SourceMap source;
+
+    private GuardrailCheck(Guardrails guardrails) {
+        this.guardrails = guardrails;
+    }
+
+    public static List<Problem> check(ClusterConfig config, Guardrails guardrails) {
+        GuardrailCheck c = new GuardrailCheck(guardrails);
+        c.source = config.source();
+        c.run(config);
+        c.problems.sort(Problem.BY_POSITION);
+        return List.copyOf(c.problems);
+    }
+
+    private void refuse(String path, String rule, String message) {
+        problems.add(Problem.error(path, source.positionOf(path), message + " (refused by guardrail " + rule + ")"));
+    }
+
+    private void run(ClusterConfig config) {
+        String cluster = config.metadata() == null ? null : config.metadata().name();
+        List<PodIdentityAssociationSpec> pias = config.iam().podIdentityAssociations();
+        if (pias.size() > guardrails.maxAssociations()) {
+            refuse("iam.podIdentityAssociations", "MaxAssociations", String.format(
+                    "%,d associations declared; this deployment allows at most %,d per cluster",
+                    pias.size(), guardrails.maxAssociations()));
+        }
+        for (int i = 0; i < pias.size(); i++) {
+            checkAssociation("iam.podIdentityAssociations[" + i + "]", pias.get(i), cluster, true);
+        }
+        List<IrsaServiceAccount> sas = config.iam().serviceAccounts();
+        for (int i = 0; i < sas.size(); i++) {
+            String p = "iam.serviceAccounts[" + i + "]";
+            checkManaged(p + ".attachPolicyARNs", sas.get(i).attachPolicyARNs());
+            checkInline(p + ".attachPolicy", sas.get(i).attachPolicy());
+        }
+        List<Addon> addons = config.addonsOrEmpty();
+        for (int i = 0; i < addons.size(); i++) {
+            String a = "addons[" + i + "]";
+            Addon addon = addons.get(i);
+            checkManaged(a + ".attachPolicyARNs", addon.attachPolicyARNs());
+            checkInline(a + ".attachPolicy", addon.attachPolicy());
+            checkExistingRole(a + ".serviceAccountRoleARN", addon.serviceAccountRoleARN());
+            if (addon.podIdentityAssociations() != null) {
+                for (int j = 0; j < addon.podIdentityAssociations().size(); j++) {
+                    checkAssociation(a + ".podIdentityAssociations[" + j + "]",
+                            addon.podIdentityAssociations().get(j), cluster, false);
+                }
+            }
+        }
+    }
+
+    private void checkAssociation(String p, PodIdentityAssociationSpec pia, String cluster, boolean standalone) {
+        checkManaged(p + ".permissionPolicyARNs", pia.permissionPolicyARNs());
+        checkInline(p + ".permissionPolicy", pia.permissionPolicy());
+        checkExistingRole(p + ".roleARN", pia.roleARN());
+        checkBoundary(p, pia);
+        if (pia.targetRoleARN() != null && !guardrails.allowedTargetAccounts().isEmpty()) {
+            ArnResult<Arns.RoleArn> target = Arns.role(pia.targetRoleARN());
+            if (target instanceof ArnResult.Valid<Arns.RoleArn>(Arns.RoleArn arn)
+                    && !guardrails.allowedTargetAccounts().contains(arn.accountId())) {
+                refuse(p + ".targetRoleARN", "AllowedTargetAccounts", "target role account " + arn.accountId()
+                        + " is not one of the allowed accounts " + sorted(guardrails.allowedTargetAccounts()));
+            }
+        }
+        if (standalone && cluster != null && pia.namespace() != null) {
+            List<String> allowed = guardrails.namespaceAllowList().get(cluster);
+            if (allowed != null && allowed.stream().noneMatch(g -> glob(g).matcher(pia.namespace()).matches())) {
+                refuse(p + ".namespace", "NamespaceAllowList", "namespace \"" + pia.namespace()
+                        + "\" is not allowed on cluster \"" + cluster + "\"; allowed: " + allowed);
+            }
+        }
+    }
+
+    /** A created role must carry the deployment's boundary; a config may not swap it for another. */
+    private void checkBoundary(String p, PodIdentityAssociationSpec pia) {
+        String required = guardrails.permissionsBoundaryArn();
+        String asked = pia.permissionsBoundaryARN();
+        if (required != null && asked != null && !asked.isEmpty() && !pia.hasRoleArn() && !required.equals(asked)) {
+            refuse(p + ".permissionsBoundaryARN", "PermissionsBoundaryArn", "every role this deployment creates "
+                    + "carries the permissions boundary " + required + "; remove this field or set it to that ARN");
+        }
+    }
+
+    private void checkManaged(String path, List<String> arns) {
+        for (int i = 0; i < arns.size(); i++) {
+            String arn = arns.get(i);
+            String name = arn.substring(arn.lastIndexOf('/') + 1);
+            boolean awsManaged = arn.contains(":iam::aws:policy/");
+            boolean denied = guardrails.deniedPolicies().contains(arn)
+                    || (awsManaged && guardrails.deniedPolicies().contains(name));
+            if (denied) {
+                refuse(path + "[" + i + "]", "DeniedPolicyArns", "managed policy " + arn
+                        + " grants more than a workload may get");
+            }
+        }
+    }
+
+    private void checkInline(String path, Map<String, Object> document) {
+        if (document == null || guardrails.allowWildcardInline()) {
+            return;
+        }
+        PolicyDocument doc;
+        try {
+            doc = PolicyDocument.fromTree(document);
+        } catch (PolicyFormatException e) {
+            return; // the validator reports malformed documents
+        }
+        for (int s = 0; s < doc.statements().size(); s++) {
+            Statement st = doc.statements().get(s);
+            if (!st.isAllow()) {
+                continue;
+            }
+            String at = path + ".Statement[" + s + "]";
+            if (st.notActions() != null && !st.notActions().isEmpty()) {
+                refuse(at, "AllowWildcardInline", "Allow with NotAction grants every other action");
+                continue;
+            }
+            boolean everyResource = st.resources() != null && st.resources().contains("*");
+            for (String action : st.actions() == null ? List.<String>of() : st.actions()) {
+                String reason = escalation(action.toLowerCase(Locale.ROOT), everyResource);
+                if (reason != null) {
+                    refuse(at, "AllowWildcardInline", "action \"" + action + "\" " + reason);
+                }
+            }
+        }
+    }
+
+    /** Why an allowed action lets a workload escalate, or null. */
+    private static String escalation(String action, boolean everyResource) {
+        if (action.equals("*") || action.equals("*:*")) {
+            return "grants every action";
+        }
+        if (action.startsWith("iam:") && action.contains("*")) {
+            return "grants IAM administration";
+        }
+        if (everyResource && (action.equals("iam:passrole") || action.equals("sts:assumerole"))) {
+            return "on every resource lets the workload become any role";
+        }
+        return null;
+    }
+
+    private void checkExistingRole(String path, String roleArn) {
+        if (roleArn == null || roleArn.isEmpty() || guardrails.allowedRoleArnPatterns().isEmpty()) {
+            return;
+        }
+        boolean allowed = guardrails.allowedRoleArnPatterns().stream().anyMatch(g -> glob(g).matcher(roleArn).matches());
+        if (!allowed) {
+            refuse(path, "AllowedRoleArnPatterns", "role " + roleArn + " is not one this deployment may hand to "
+                    + "workloads; allowed: " + guardrails.allowedRoleArnPatterns());
+        }
+    }
+
+    private static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (String part : glob.split("\\*", -1)) {
+            if (!re.isEmpty()) {
+                re.append(".*");
+            }
+            re.append(Pattern.quote(part));
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    private static List<String> sorted(java.util.Collection<String> values) {
+        return values.stream().sorted().toList();
+    }
+}
