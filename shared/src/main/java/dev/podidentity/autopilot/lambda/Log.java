@@ -1,0 +1,64 @@
+package dev.podidentity.autopilot.lambda;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One JSON object per line on stdout, which CloudWatch Logs indexes field by field. Every line of a run carries
+ * the execution name and the cluster, so one query finds everything a run did across all functions.
+ */
+public final class Log {
+    private final Map<String, String> context;
+    private final PrintStream out;
+
+    private Log(Map<String, String> context, PrintStream out) {
+        this.context = context;
+        this.out = out;
+    }
+
+    public static Log forRun(String execution, String cluster) {
+        Map<String, String> ctx = new LinkedHashMap<>();
+        ctx.put("execution", execution == null ? "" : execution);
+        ctx.put("cluster", cluster == null ? "" : cluster);
+        return new Log(ctx, System.out);
+    }
+
+    /** The same context plus one more field, e.g. the step id. */
+    public Log with(String key, String value) {
+        Map<String, String> ctx = new LinkedHashMap<>(context);
+        ctx.put(key, value);
+        return new Log(ctx, out);
+    }
+
+    public void info(String message, Object... keyValues) {
+        write("INFO", message, keyValues);
+    }
+
+    public void warn(String message, Object... keyValues) {
+        write("WARN", message, keyValues);
+    }
+
+    public void error(String message, Object... keyValues) {
+        write("ERROR", message, keyValues);
+    }
+
+    private void write(String level, String message, Object... keyValues) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("timestamp", Instant.now().toString());
+        line.put("level", level);
+        line.put("message", message);
+        line.putAll(context);
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            line.put(String.valueOf(keyValues[i]), keyValues[i + 1]);
+        }
+        try {
+            out.println(JsonHandler.MAPPER.writeValueAsString(line));
+        } catch (JsonProcessingException e) {
+            out.println("{\"level\":\"ERROR\",\"message\":\"unloggable line\"}");
+        }
+    }
+}
