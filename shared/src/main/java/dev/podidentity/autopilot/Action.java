@@ -13,6 +13,8 @@ public enum Action {
     APPLY("apply"),
     /** A newly created cluster: install the agent, then apply its config if there is one. */
     ONBOARD("onboard"),
+    /** A deleted cluster: its associations went with it; delete the IAM roles we created for it. */
+    OFFBOARD("offboard"),
     CREATE("create"),
     GET("get"),
     UPDATE("update"),
