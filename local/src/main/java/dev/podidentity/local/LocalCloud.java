@@ -1,0 +1,309 @@
+package dev.podidentity.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.local.eks.AddonCatalog;
+import dev.podidentity.local.eks.EksEmulator;
+import dev.podidentity.local.eks.MotoDirectory;
+import dev.podidentity.local.gateway.CallCounter;
+import dev.podidentity.local.gateway.FaultInjector;
+import dev.podidentity.local.gateway.Gateway;
+import dev.podidentity.local.gateway.LambdaRegistry;
+import dev.podidentity.local.moto.MotoOptions;
+import dev.podidentity.local.moto.MotoServer;
+import dev.podidentity.local.world.ServiceAccountStore;
+import dev.podidentity.local.world.StateDumper;
+import dev.podidentity.local.world.World;
+import dev.podidentity.local.world.WorldFile;
+import dev.podidentity.local.world.WorldSeeder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * The local cloud: moto, the EKS emulator and the gateway, started together. SDK clients point at
+ * {@link #endpoint()} with {@link #region()} and the static credentials {@code test}/{@code test}; S3 clients use
+ * path-style addressing. Close it to stop everything.
+ *
+ * <pre>{@code
+ * try (LocalCloud cloud = LocalCloud.start(Path.of("local/worlds/default.yaml"))) {
+ *     cloud.lambdas().register("resolve", payload -> handler.apply(payload));
+ *     IamClient iam = cloud.iam();
+ *     ...
+ *     cloud.writeState(Path.of("target/state.json"));
+ * }
+ * }</pre>
+ */
+public final class LocalCloud implements AutoCloseable {
+    public static final String ACCESS_KEY = "test";
+    public static final String SECRET_KEY = "test";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where and as whom the cloud runs; the account is fixed for moto's lifetime. */
+    public record Options(String accountId, String region, MotoOptions moto) {
+        public Options {
+            Objects.requireNonNull(accountId, "accountId");
+            Objects.requireNonNull(region, "region");
+            moto = moto == null ? MotoOptions.defaults() : moto;
+        }
+
+        public static Options of(String accountId, String region) {
+            return new Options(accountId, region, MotoOptions.defaults());
+        }
+    }
+
+    private final Options options;
+    private final MotoServer moto;
+    private final Gateway gateway;
+    private final EksEmulator emulator;
+    private final LambdaRegistry lambdas = new LambdaRegistry();
+    private final ServiceAccountStore serviceAccounts = new ServiceAccountStore();
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final IamClient motoIam;
+    private final S3Client motoS3;
+    private final EksClient motoEks;
+    private volatile WorldFile seededFile;
+    private IamClient iam;
+    private EksClient eks;
+    private S3Client s3;
+    private StsClient sts;
+    private SfnClient sfn;
+
+    private LocalCloud(Options options) {
+        this.options = options;
+        int motoPort = MotoServer.freePort();
+        MotoDirectory directory = new MotoDirectory(URI.create("http://127.0.0.1:" + motoPort), options.region());
+        this.emulator = new EksEmulator(options.accountId(), directory, directory, AddonCatalog.standard(), Clock.systemUTC());
+        this.gateway = Gateway.start(0, options.region(), emulator, lambdas);
+        MotoServer started;
+        try {
+            started = MotoServer.start(options.moto().withPort(motoPort).withInternalPort(gateway.port())
+                    .withAccountId(options.accountId()));
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        this.moto = started;
+        try {
+            gateway.upstream(moto.endpoint());
+            // Step Functions runs real ASL and calls Lambda through the gateway; moto never runs Lambda code itself.
+            moto.configure("{\"stepfunctions\":{\"execute_state_machine\":true},\"lambda\":{\"use_docker\":false}}");
+            this.motoIam = direct(IamClient.builder());
+            this.motoS3 = direct(S3Client.builder().forcePathStyle(true));
+            this.motoEks = direct(EksClient.builder());
+        } catch (RuntimeException e) {
+            gateway.close();
+            moto.close();
+            throw e;
+        }
+    }
+
+    public static LocalCloud start(Options options) {
+        return new LocalCloud(options);
+    }
+
+    /** Starts a cloud in the world's account and region and seeds it. */
+    public static LocalCloud start(Path worldFile) {
+        WorldFile file = WorldFile.read(worldFile);
+        World world = file.world();
+        LocalCloud cloud = start(Options.of(world.account(), world.region()));
+        try {
+            cloud.seed(file);
+        } catch (RuntimeException e) {
+            cloud.close();
+            throw e;
+        }
+        return cloud;
+    }
+
+    // ------------------------------------------------------------------ where to connect
+
+    public URI endpoint() {
+        return gateway.endpoint();
+    }
+
+    public int gatewayPort() {
+        return gateway.port();
+    }
+
+    public URI motoEndpoint() {
+        return moto.endpoint();
+    }
+
+    public int motoPort() {
+        return moto.port();
+    }
+
+    public String region() {
+        return options.region();
+    }
+
+    public String accountId() {
+        return options.accountId();
+    }
+
+    public AwsCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    /** Points any SDK sync client builder at the gateway (endpoint, region, credentials, URL-connection HTTP client). */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+        return builder.endpointOverride(endpoint()).region(Region.of(region())).credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    public synchronized IamClient iam() {
+        if (iam == null) {
+            iam = keep(client(IamClient.builder()));
+        }
+        return iam;
+    }
+
+    public synchronized EksClient eks() {
+        if (eks == null) {
+            eks = keep(client(EksClient.builder()));
+        }
+        return eks;
+    }
+
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = keep(client(S3Client.builder().forcePathStyle(true)));
+        }
+        return s3;
+    }
+
+    public synchronized StsClient sts() {
+        if (sts == null) {
+            sts = keep(client(StsClient.builder()));
+        }
+        return sts;
+    }
+
+    public synchronized SfnClient sfn() {
+        if (sfn == null) {
+            sfn = keep(client(SfnClient.builder()));
+        }
+        return sfn;
+    }
+
+    // ------------------------------------------------------------------ parts
+
+    public LambdaRegistry lambdas() {
+        return lambdas;
+    }
+
+    public CallCounter calls() {
+        return gateway.calls();
+    }
+
+    public FaultInjector faults() {
+        return gateway.faults();
+    }
+
+    public EksEmulator eksEmulator() {
+        return emulator;
+    }
+
+    public MotoServer moto() {
+        return moto;
+    }
+
+    public List<World.ServiceAccount> serviceAccounts(String cluster) {
+        return serviceAccounts.get(cluster);
+    }
+
+    // ------------------------------------------------------------------ world
+
+    public World seed(Path worldFile) {
+        return seed(WorldFile.read(worldFile));
+    }
+
+    public World seed(WorldFile file) {
+        World world = file.world();
+        if (!accountId().equals(world.account()) || !region().equals(world.region())) {
+            throw new IllegalArgumentException("world is for " + world.account() + "/" + world.region()
+                    + " but this cloud runs " + accountId() + "/" + region());
+        }
+        World seeded = new WorldSeeder(motoIam, motoS3, motoEks, emulator, serviceAccounts, gateway.faults()).seed(file);
+        seededFile = file;
+        return seeded;
+    }
+
+    /** Wipes moto, the emulator, service accounts, call counts and faults. Lambda registrations stay. */
+    public void reset() {
+        moto.reset();
+        emulator.reset();
+        serviceAccounts.clear();
+        gateway.calls().reset();
+        gateway.faults().clear();
+    }
+
+    /** {@link #reset()} and seed the last seeded world again. */
+    public World reseed() {
+        WorldFile file = Objects.requireNonNull(seededFile, "no world was seeded");
+        reset();
+        return seed(file);
+    }
+
+    public ObjectNode dumpState() {
+        return new StateDumper(accountId(), region(), motoIam, motoS3, motoEks, emulator, serviceAccounts).dump();
+    }
+
+    public void writeState(Path file) {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(dumpState()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write state to " + file, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void close() {
+        for (AutoCloseable client : clients) {
+            try {
+                client.close();
+            } catch (Exception ignored) {
+                // closing an SDK client does not fail in a way that matters here
+            }
+        }
+        motoIam.close();
+        motoS3.close();
+        motoEks.close();
+        gateway.close();
+        moto.close();
+    }
+
+    private <C extends AutoCloseable> C keep(C client) {
+        clients.add(client);
+        return client;
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C direct(B builder) {
+        return builder.endpointOverride(moto.endpoint()).region(Region.of(region())).credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.podidentity.local.eks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads clusters and roles straight from moto (not through the gateway, so these look-ups are neither counted
+ * nor hit by injected faults). moto picks the region from the SigV4 credential scope and does not check
+ * signatures, so a scope-only Authorization header is enough.
+ */
+public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
+    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::(\\d{12}):role/(.+)$");
+    private static final Pattern XML_ARN = Pattern.compile("<Arn>([^<]+)</Arn>");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI moto;
+    private final String iamRegion;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    public MotoDirectory(URI moto, String iamRegion) {
+        this.moto = moto;
+        this.iamRegion = iamRegion;
+    }
+
+    @Override
+    public Optional<ClusterRecord> find(String region, String clusterName) {
+        HttpRequest request = HttpRequest.newBuilder(moto.resolve("/clusters/" + encode(clusterName)))
+                .header("Authorization", scope(region, "eks")).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpResponse<String> response = send(request);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("moto DescribeCluster " + clusterName + " answered " + response.statusCode());
+        }
+        try {
+            JsonNode cluster = JSON.readTree(response.body()).path("cluster");
+            return Optional.of(new ClusterRecord(cluster.path("name").asText(), cluster.path("arn").asText(),
+                    cluster.path("status").asText("ACTIVE")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean roleExists(String roleArn) {
+        Matcher arn = ROLE_ARN.matcher(roleArn);
+        if (!arn.matches()) {
+            return false;
+        }
+        String pathAndName = arn.group(2);
+        String name = pathAndName.substring(pathAndName.lastIndexOf('/') + 1);
+        String form = "Action=GetRole&Version=2010-05-08&RoleName=" + encode(name);
+        HttpRequest request = HttpRequest.newBuilder(moto.resolve("/"))
+                .header("Authorization", scope(iamRegion, "iam"))
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        HttpResponse<String> response = send(request);
+        if (response.statusCode() != 200) {
+            return false;
+        }
+        Matcher found = XML_ARN.matcher(response.body());
+        return found.find() && found.group(1).equals(roleArn);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach moto at " + moto, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted calling moto", e);
+        }
+    }
+
+    static String scope(String region, String service) {
+        return "AWS4-HMAC-SHA256 Credential=test/20260101/" + region + "/" + service
+                + "/aws4_request, SignedHeaders=host, Signature=0";
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

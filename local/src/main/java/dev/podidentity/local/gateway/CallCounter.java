@@ -1,0 +1,62 @@
+package dev.podidentity.local.gateway;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Calls seen by the gateway per service and operation (e.g. {@code iam} / {@code CreateRole}), counted before
+ * fault injection, so a throttled call counts too. Thread-safe.
+ */
+public final class CallCounter {
+    private static final List<String> WRITE_PREFIXES = List.of("Create", "Update", "Delete", "Put", "Attach", "Detach",
+            "Tag", "Untag", "Associate", "Disassociate", "Add", "Remove", "Set", "Start", "Stop", "Copy");
+
+    private final ConcurrentMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
+
+    void record(String service, String operation) {
+        counts.computeIfAbsent(key(service, operation), k -> new AtomicLong()).incrementAndGet();
+    }
+
+    public long count(String service, String operation) {
+        AtomicLong count = counts.get(key(service, operation));
+        return count == null ? 0 : count.get();
+    }
+
+    /** All calls to a service. */
+    public long total(String service) {
+        String prefix = service + ":";
+        return counts.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().get()).sum();
+    }
+
+    /** Calls whose operation name reads as a write (Create*, Update*, Delete*, Put*, Attach*, Tag*, ...). */
+    public long writes(String service) {
+        String prefix = service + ":";
+        return counts.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .filter(e -> isWrite(e.getKey().substring(prefix.length())))
+                .mapToLong(e -> e.getValue().get()).sum();
+    }
+
+    /** "service:Operation" → count, sorted. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    public void reset() {
+        counts.clear();
+    }
+
+    static boolean isWrite(String operation) {
+        return WRITE_PREFIXES.stream().anyMatch(operation::startsWith);
+    }
+
+    private static String key(String service, String operation) {
+        return service + ":" + operation;
+    }
+}

@@ -1,0 +1,306 @@
+package dev.podidentity.local.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.podidentity.local.eks.EksEmulator;
+import dev.podidentity.local.eks.EksRestApi;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+
+/**
+ * One HTTP port in front of the local cloud:
+ * <ul>
+ *   <li>Lambda Invoke → the in-process {@link LambdaInvoker};</li>
+ *   <li>EKS add-on, pod identity association, access entry and add-on catalog routes → the {@link EksEmulator};</li>
+ *   <li>everything else → moto, unchanged (DescribeCluster answers get the emulator's status / Auto Mode overlay).</li>
+ * </ul>
+ * Every call is counted per service and operation, then faults are applied if a rule matches.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
+            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection", "date");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String defaultRegion;
+    private final EksRestApi eksApi;
+    private final EksEmulator emulator;
+    private final CallCounter calls = new CallCounter();
+    private final FaultInjector faults = new FaultInjector();
+    private volatile URI moto;
+    private volatile LambdaInvoker lambdas;
+
+    private Gateway(HttpServer server, String defaultRegion, EksEmulator emulator, LambdaInvoker lambdas) {
+        this.server = server;
+        this.defaultRegion = defaultRegion;
+        this.emulator = emulator;
+        this.eksApi = new EksRestApi(emulator);
+        this.lambdas = lambdas;
+    }
+
+    /**
+     * Binds 127.0.0.1:{@code port} (0 = a free port) and starts serving. The moto endpoint can be set later
+     * ({@link #upstream(URI)}), because moto itself must be told the gateway port first.
+     */
+    public static Gateway start(int port, String defaultRegion, EksEmulator emulator, LambdaInvoker lambdas) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+            Gateway gateway = new Gateway(server, defaultRegion, emulator, lambdas);
+            server.setExecutor(gateway.executor);
+            server.createContext("/", gateway::handle);
+            server.start();
+            return gateway;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot bind the gateway on 127.0.0.1:" + port, e);
+        }
+    }
+
+    public Gateway upstream(URI motoEndpoint) {
+        this.moto = Objects.requireNonNull(motoEndpoint);
+        return this;
+    }
+
+    public void lambdaInvoker(LambdaInvoker invoker) {
+        this.lambdas = Objects.requireNonNull(invoker);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public CallCounter calls() {
+        return calls;
+    }
+
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    private void handle(HttpExchange exchange) {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String method = exchange.getRequestMethod();
+            URI uri = exchange.getRequestURI();
+            String rawPath = uri.getRawPath();
+            RequestClassifier.Call call = RequestClassifier.classify(method, rawPath, uri.getRawQuery(),
+                    exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("X-Amz-Target"),
+                    exchange.getRequestHeaders().getFirst("Content-Type"), body, defaultRegion);
+            calls.record(call.service(), call.operation());
+
+            FaultInjector.Decision decision = faults.decide(call.service(), call.operation());
+            if (decision.latencyMs() > 0) {
+                Thread.sleep(decision.latencyMs());
+            }
+            if (decision.error() != null) {
+                ErrorShapes.Shape shape = decision.error().kind() == FaultRule.Kind.THROTTLE
+                        ? ErrorShapes.throttle(call.service())
+                        : ErrorShapes.serverError(call.service(), decision.error().status());
+                sendShape(exchange, shape);
+                return;
+            }
+
+            Matcher invoke = RequestClassifier.INVOKE.matcher(rawPath);
+            if (invoke.matches() && method.equals("POST")) {
+                invokeLambda(exchange, URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8), body, call.region());
+                return;
+            }
+            if (call.service().equals("eks")) {
+                String op = EksRestApi.operation(method, rawPath).orElse("");
+                if (EksRestApi.routesToEmulator(method, rawPath, uri.getRawQuery())) {
+                    EksRestApi.Response response = eksApi.handle(method, rawPath, uri.getRawQuery(), body, call.region());
+                    sendJson(exchange, response.status(), response.errorType(), response.body());
+                    return;
+                }
+                if (op.equals("DescribeCluster")) {
+                    forward(exchange, body, call.region(), true);
+                    return;
+                }
+            }
+            forward(exchange, body, call.region(), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "gateway failed on " + exchange.getRequestMethod() + " " + exchange.getRequestURI(), e);
+            try {
+                sendJson(exchange, 500, "InternalFailure", ("{\"message\":\"gateway failure: " + e + "\"}").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException ignored) {
+                // the response may have been started already; the client sees a broken answer
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- Lambda
+
+    private void invokeLambda(HttpExchange exchange, String functionRef, byte[] body, String region) throws IOException {
+        String name = functionName(functionRef);
+        String invocationType = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
+        if ("DryRun".equals(invocationType)) {
+            exchange.sendResponseHeaders(204, -1);
+            return;
+        }
+        String result;
+        try {
+            result = lambdas.invoke(name, new String(body, StandardCharsets.UTF_8));
+        } catch (LambdaInvoker.FunctionNotFoundException e) {
+            String arn = "arn:aws:lambda:" + region + ":function:" + name;
+            sendJson(exchange, 404, "ResourceNotFoundException",
+                    JSON.writeValueAsBytes(JSON.createObjectNode().put("Type", "User").put("Message", "Function not found: " + arn)));
+            return;
+        } catch (Exception | Error failure) {
+            // Lambda reports a function's exception as a successful Invoke with X-Amz-Function-Error.
+            exchange.getResponseHeaders().add("X-Amz-Function-Error", "Unhandled");
+            exchange.getResponseHeaders().add("X-Amz-Executed-Version", "$LATEST");
+            sendJson(exchange, 200, null, JSON.writeValueAsBytes(errorPayload(failure)));
+            return;
+        }
+        exchange.getResponseHeaders().add("X-Amz-Executed-Version", "$LATEST");
+        if ("Event".equals(invocationType)) {
+            exchange.sendResponseHeaders(202, -1);
+            return;
+        }
+        sendJson(exchange, 200, null, (result == null ? "null" : result).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The Java runtime's error document: fully qualified class name as errorType, frames as strings, causes nested. */
+    static ObjectNode errorPayload(Throwable failure) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("errorMessage", failure.getMessage());
+        out.put("errorType", failure.getClass().getName());
+        ArrayNode frames = out.putArray("stackTrace");
+        for (StackTraceElement frame : failure.getStackTrace()) {
+            frames.add(frame.getClassName() + "." + frame.getMethodName() + "(" + frame.getFileName() + ":" + frame.getLineNumber() + ")");
+        }
+        if (failure.getCause() != null && failure.getCause() != failure) {
+            out.set("cause", errorPayload(failure.getCause()));
+        }
+        return out;
+    }
+
+    /** A function name, a partial ARN (account:function:name) or a full ARN, with or without a qualifier. */
+    static String functionName(String reference) {
+        String ref = reference;
+        int marker = ref.indexOf(":function:");
+        if (marker >= 0) {
+            ref = ref.substring(marker + ":function:".length());
+        } else if (ref.startsWith("function:")) {
+            ref = ref.substring("function:".length());
+        }
+        int qualifier = ref.indexOf(':');
+        return qualifier >= 0 ? ref.substring(0, qualifier) : ref;
+    }
+
+    // ---------------------------------------------------------------- moto
+
+    private void forward(HttpExchange exchange, byte[] body, String region, boolean describeCluster)
+            throws IOException, InterruptedException {
+        URI upstream = moto;
+        if (upstream == null) {
+            sendJson(exchange, 503, "ServiceUnavailable", "{\"message\":\"moto is not attached to the gateway\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        URI target = upstream.resolve(exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(2))
+                .method(exchange.getRequestMethod(), body.length == 0
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> request.header(name, value));
+            }
+        });
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        byte[] out = response.body();
+        if (describeCluster && response.statusCode() == 200) {
+            ObjectNode merged = emulator.overlayDescribeCluster(region, (ObjectNode) JSON.readTree(out));
+            out = JSON.writeValueAsBytes(merged);
+        }
+        response.headers().map().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(lower) && !lower.startsWith(":")) {
+                values.forEach(value -> exchange.getResponseHeaders().add(name, value));
+            }
+        });
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        int status = response.statusCode();
+        if (head) {
+            response.headers().firstValue("Content-Length").ifPresent(length -> exchange.getResponseHeaders().set("Content-Length", length));
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        if (status == 204 || status == 304 || out.length == 0) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, out.length);
+        try (OutputStream stream = exchange.getResponseBody()) {
+            stream.write(out);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void sendShape(HttpExchange exchange, ErrorShapes.Shape shape) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", shape.contentType());
+        if (shape.errorTypeHeader() != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", shape.errorTypeHeader());
+        }
+        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(shape.status(), shape.body().length);
+        try (OutputStream stream = exchange.getResponseBody()) {
+            stream.write(shape.body());
+        }
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, String errorType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+        if (errorType != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream stream = exchange.getResponseBody()) {
+                stream.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** For tests and tools that want the raw list of configured rules. */
+    public List<FaultRule> faultRules() {
+        return faults.rules();
+    }
+}
