@@ -10,6 +10,8 @@ public enum Action {
     APPLY("apply"),
     /** A newly created cluster: install the agent, then apply its config if there is one. */
     ONBOARD("onboard"),
+    /** A deleted cluster (CloudTrail DeleteCluster): delete the roles this application created for it. */
+    OFFBOARD("offboard"),
     CREATE("create"),
     GET("get"),
     UPDATE("update"),
