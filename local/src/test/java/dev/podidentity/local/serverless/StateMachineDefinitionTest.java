@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.RetryableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +138,36 @@ class StateMachineDefinitionTest {
             }
             assertTrue(terminal, scope + " never ends");
         });
+    }
+
+    /**
+     * cfn-lint knows the Step Functions schema (E3601) but does not see a definition SAM reads from a file, so the
+     * definition is linted here inside a plain AWS::StepFunctions::StateMachine.
+     */
+    @Test
+    void definition_passesCfnLintsStepFunctionsSchema() throws Exception {
+        ObjectNode properties = ProjectFiles.JSON.createObjectNode();
+        properties.put("RoleArn", "arn:aws:iam::123456789012:role/pod-identity-autopilot-states");
+        properties.set("Definition", asl);
+        ObjectNode substitutions = properties.putObject("DefinitionSubstitutions");
+        substitutions().fieldNames().forEachRemaining(key -> substitutions.put(key,
+                key.endsWith("FunctionArn") ? "arn:aws:lambda:us-east-1:123456789012:function:" + key + ":live" : "5"));
+        ObjectNode wrapper = ProjectFiles.JSON.createObjectNode().put("AWSTemplateFormatVersion", "2010-09-09");
+        wrapper.putObject("Resources").putObject("StateMachine").put("Type", "AWS::StepFunctions::StateMachine")
+                .set("Properties", properties);
+        Path file = ProjectFiles.root().resolve("local/target/asl-lint/statemachine.json");
+        Files.createDirectories(file.getParent());
+        ProjectFiles.JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), wrapper);
+        Process lint;
+        try {
+            lint = new ProcessBuilder("cfn-lint", file.toString()).redirectErrorStream(true).start();
+        } catch (IOException notInstalled) {
+            Assumptions.abort("cfn-lint is not installed (pip install cfn-lint); .ci/run requires it");
+            return;
+        }
+        String out = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(lint.waitFor(120, TimeUnit.SECONDS), "cfn-lint did not finish");
+        assertEquals(0, lint.exitValue(), "cfn-lint on the definition:\n" + out);
     }
 
     // ------------------------------------------------------------------ substitutions
