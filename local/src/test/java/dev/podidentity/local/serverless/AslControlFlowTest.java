@@ -172,6 +172,44 @@ class AslControlFlowTest {
     }
 
     @Test
+    void agentPresentButNotActive_isWaitedFor_withoutInstallingIt() throws Exception {
+        ObjectNode resolved = run("apply", "dev-cluster").put("waitForAgent", true);
+        resolved.set("associate", items("association/default/sa1"));
+        SCRIPTS.put("asl-resolve", p -> resolved);
+        SCRIPTS.put("asl-cluster-status", p -> {
+            int attempt = p.path("attempt").asInt() + 1;
+            return ProjectFiles.JSON.createObjectNode().put("status", attempt < 2 ? "CREATING" : "ACTIVE")
+                    .put("done", attempt >= 2).put("failed", false).put("attempt", attempt).put("giveUp", false);
+        });
+
+        DescribeExecutionResponse done = execute("agent-wait", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
+        assertEquals(List.of("asl-resolve", "asl-cluster-status", "asl-cluster-status", "asl-association", "asl-report"), functions());
+        assertTrue(payloads("asl-cluster-status").stream().allMatch(p -> p.path("kind").asText().equals("addon")));
+        assertTrue(payloads("asl-report").get(0).path("outcomes").path("agent").isNull(), "no agent outcome: nothing was installed");
+    }
+
+    @Test
+    void agentThatFails_endsTheRunBeforeAnyAssociation() throws Exception {
+        ObjectNode resolved = run("onboard", "new-cluster").put("installAgent", true);
+        resolved.set("associate", items("association/default/sa1"));
+        SCRIPTS.put("asl-resolve", p -> resolved);
+        SCRIPTS.put("asl-cluster-status", p -> ProjectFiles.JSON.createObjectNode().put("status", "CREATE_FAILED")
+                .put("done", false).put("failed", true).put("attempt", p.path("attempt").asInt() + 1).put("giveUp", false));
+
+        DescribeExecutionResponse done = execute("agent-fails", ProjectFiles.readJson(ProjectFiles.event("console-onboard.json")));
+
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals("PodIdentityAutopilot.RunFailed", done.error());
+        assertEquals(List.of("asl-resolve", "asl-install-agent", "asl-cluster-status", "asl-report"), functions());
+        JsonNode report = payloads("asl-report").get(0);
+        assertEquals("PodIdentityAutopilot.AgentNotActive", report.path("error").path("Error").asText());
+        assertEquals("the eks-pod-identity-agent addon is CREATE_FAILED after 1 status checks", report.path("error").path("Cause").asText());
+        assertEquals("created", report.path("outcomes").path("agent").path("result").asText(), "what was done is still reported");
+    }
+
+    @Test
     void oneFailingItem_doesNotStopTheOthers_andTheRunFailsWithEveryOutcomeReported() throws Exception {
         ObjectNode resolved = run("apply", "dev-cluster");
         resolved.set("associate", items("association/default/sa1", "association/default/sa2", "association/backend/orders-api"));
