@@ -8,9 +8,11 @@ import dev.podidentity.local.eks.MotoDirectory;
 import dev.podidentity.local.gateway.CallCounter;
 import dev.podidentity.local.gateway.FaultInjector;
 import dev.podidentity.local.gateway.Gateway;
+import dev.podidentity.local.gateway.LambdaInvoker;
 import dev.podidentity.local.gateway.LambdaRegistry;
 import dev.podidentity.local.moto.MotoOptions;
 import dev.podidentity.local.moto.MotoServer;
+import dev.podidentity.local.moto.MotoUnavailableException;
 import dev.podidentity.local.world.ServiceAccountStore;
 import dev.podidentity.local.world.StateDumper;
 import dev.podidentity.local.world.World;
@@ -89,14 +91,12 @@ public final class LocalCloud implements AutoCloseable {
 
     private LocalCloud(Options options) {
         this.options = options;
-        int motoPort = MotoServer.freePort();
-        MotoDirectory directory = new MotoDirectory(URI.create("http://127.0.0.1:" + motoPort), options.region());
+        MotoDirectory directory = new MotoDirectory(this::motoEndpoint, options.region());
         this.emulator = new EksEmulator(options.accountId(), directory, directory, AddonCatalog.standard(), Clock.systemUTC());
-        this.gateway = Gateway.start(0, options.region(), emulator, lambdas);
+        this.gateway = Gateway.start(0, options.accountId(), options.region(), emulator, lambdas);
         MotoServer started;
         try {
-            started = MotoServer.start(options.moto().withPort(motoPort).withInternalPort(gateway.port())
-                    .withAccountId(options.accountId()));
+            started = startMoto(options, gateway.port());
         } catch (RuntimeException e) {
             gateway.close();
             throw e;
@@ -113,6 +113,19 @@ public final class LocalCloud implements AutoCloseable {
             gateway.close();
             moto.close();
             throw e;
+        }
+    }
+
+    /** moto's port is probed free before it binds; on a shared machine another process can take it in between. */
+    private static MotoServer startMoto(Options options, int gatewayPort) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return MotoServer.start(options.moto().withPort(0).withInternalPort(gatewayPort).withAccountId(options.accountId()));
+            } catch (MotoUnavailableException e) {
+                if (!e.portInUse() || attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -207,8 +220,14 @@ public final class LocalCloud implements AutoCloseable {
 
     // ------------------------------------------------------------------ parts
 
+    /** The default Lambda dispatcher: register handlers by function name. */
     public LambdaRegistry lambdas() {
         return lambdas;
+    }
+
+    /** Replaces the Lambda dispatcher (e.g. one that loads handler classes by name); {@link #lambdas()} is then unused. */
+    public void lambdaInvoker(LambdaInvoker invoker) {
+        gateway.lambdaInvoker(invoker);
     }
 
     public CallCounter calls() {

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,19 +26,20 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
     private static final Pattern XML_ARN = Pattern.compile("<Arn>([^<]+)</Arn>");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI moto;
+    private final Supplier<URI> moto;
     private final String iamRegion;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
-    public MotoDirectory(URI moto, String iamRegion) {
+    /** @param moto where moto listens; a supplier because the port is only final once moto has started */
+    public MotoDirectory(Supplier<URI> moto, String iamRegion) {
         this.moto = moto;
         this.iamRegion = iamRegion;
     }
 
     @Override
     public Optional<ClusterRecord> find(String region, String clusterName) {
-        HttpRequest request = HttpRequest.newBuilder(moto.resolve("/clusters/" + encode(clusterName)))
+        HttpRequest request = HttpRequest.newBuilder(moto.get().resolve("/clusters/" + encode(clusterName)))
                 .header("Authorization", scope(region, "eks")).timeout(Duration.ofSeconds(10)).GET().build();
         HttpResponse<String> response = send(request);
         if (response.statusCode() == 404) {
@@ -64,7 +66,7 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
         String pathAndName = arn.group(2);
         String name = pathAndName.substring(pathAndName.lastIndexOf('/') + 1);
         String form = "Action=GetRole&Version=2010-05-08&RoleName=" + encode(name);
-        HttpRequest request = HttpRequest.newBuilder(moto.resolve("/"))
+        HttpRequest request = HttpRequest.newBuilder(moto.get().resolve("/"))
                 .header("Authorization", scope(iamRegion, "iam"))
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
                 .timeout(Duration.ofSeconds(10))
@@ -81,7 +83,7 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot reach moto at " + moto, e);
+            throw new UncheckedIOException("cannot reach moto at " + moto.get(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted calling moto", e);

@@ -47,6 +47,7 @@ public final class Gateway implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String defaultRegion;
+    private final String accountId;
     private final EksRestApi eksApi;
     private final EksEmulator emulator;
     private final CallCounter calls = new CallCounter();
@@ -54,8 +55,9 @@ public final class Gateway implements AutoCloseable {
     private volatile URI moto;
     private volatile LambdaInvoker lambdas;
 
-    private Gateway(HttpServer server, String defaultRegion, EksEmulator emulator, LambdaInvoker lambdas) {
+    private Gateway(HttpServer server, String accountId, String defaultRegion, EksEmulator emulator, LambdaInvoker lambdas) {
         this.server = server;
+        this.accountId = accountId;
         this.defaultRegion = defaultRegion;
         this.emulator = emulator;
         this.eksApi = new EksRestApi(emulator);
@@ -66,10 +68,10 @@ public final class Gateway implements AutoCloseable {
      * Binds 127.0.0.1:{@code port} (0 = a free port) and starts serving. The moto endpoint can be set later
      * ({@link #upstream(URI)}), because moto itself must be told the gateway port first.
      */
-    public static Gateway start(int port, String defaultRegion, EksEmulator emulator, LambdaInvoker lambdas) {
+    public static Gateway start(int port, String accountId, String defaultRegion, EksEmulator emulator, LambdaInvoker lambdas) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
-            Gateway gateway = new Gateway(server, defaultRegion, emulator, lambdas);
+            Gateway gateway = new Gateway(server, accountId, defaultRegion, emulator, lambdas);
             server.setExecutor(gateway.executor);
             server.createContext("/", gateway::handle);
             server.start();
@@ -170,7 +172,7 @@ public final class Gateway implements AutoCloseable {
         try {
             result = lambdas.invoke(name, new String(body, StandardCharsets.UTF_8));
         } catch (LambdaInvoker.FunctionNotFoundException e) {
-            String arn = "arn:aws:lambda:" + region + ":function:" + name;
+            String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
             sendJson(exchange, 404, "ResourceNotFoundException",
                     JSON.writeValueAsBytes(JSON.createObjectNode().put("Type", "User").put("Message", "Function not found: " + arn)));
             return;

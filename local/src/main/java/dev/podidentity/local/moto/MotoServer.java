@@ -87,7 +87,7 @@ public final class MotoServer implements AutoCloseable {
                         ? "moto is not installed for this python; " + MotoUnavailableException.INSTALL_HINT
                         : "see " + log;
                 throw new MotoUnavailableException("moto exited with code " + process.exitValue() + " before it was ready: "
-                        + hint + "\n" + tail);
+                        + hint + "\n" + tail, tail.contains("Address already in use"));
             }
             if (answers()) {
                 return;

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.AccessDeniedException;
 import software.amazon.awssdk.services.eks.model.Addon;
+import software.amazon.awssdk.services.eks.model.AddonPodIdentityAssociations;
 import software.amazon.awssdk.services.eks.model.AddonPodIdentityConfiguration;
 import software.amazon.awssdk.services.eks.model.AddonStatus;
 import software.amazon.awssdk.services.eks.model.InvalidParameterException;
@@ -52,7 +53,7 @@ class EksEmulatorTest {
         cloud = LocalCloud.start(LocalCloud.Options.of(ACCOUNT, REGION));
         // No retries: a test that expects an error must see the first answer.
         eks = cloud.client(EksClient.builder().overrideConfiguration(ClientOverrideConfiguration.builder()
-                .retryPolicy(RetryPolicy.none()).build()));
+                .retryStrategy(AwsRetryStrategy.doNotRetry()).build()));
         seed();
     }
 
@@ -115,6 +116,12 @@ class EksEmulatorTest {
     void createPodIdentityAssociation_whenRoleMissing_throwsInvalidParameter() {
         InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> create("apps", "web", role("no-such-role")));
         assertEquals("Role provided in the request does not exist", e.awsErrorDetails().errorMessage());
+
+        // the ARN must name the role exactly, path included
+        cloud.iam().createRole(r -> r.roleName("pathed-role").path("/pia/").assumeRolePolicyDocument("{}"));
+        assertThrows(InvalidParameterException.class, () -> create("apps", "web", role("pathed-role")));
+        assertEquals(role("pia/pathed-role"), create("apps", "web", role("pia/pathed-role")).roleArn());
+        cloud.iam().deleteRole(r -> r.roleName("pathed-role"));
     }
 
     @Test
@@ -313,7 +320,7 @@ class EksEmulatorTest {
     @DisplayName("CreateAddon with podIdentityAssociations: associations in the add-on namespace, ownerArn = add-on ARN, listed on the add-on")
     void createAddon_whenPodIdentityAssociationsGiven_createsOwnedAssociations() {
         Addon addon = eks.createAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni")
-                .podIdentityAssociations(p -> p.serviceAccount("aws-node").roleArn(role("cni-role")))).addon();
+                .podIdentityAssociations(pia("aws-node", role("cni-role")))).addon();
         assertEquals(1, addon.podIdentityAssociations().size());
         PodIdentityAssociationSummary summary = eks.listPodIdentityAssociations(r -> r.clusterName(CLUSTER)).associations().getFirst();
         assertEquals("kube-system", summary.namespace());
@@ -328,7 +335,7 @@ class EksEmulatorTest {
     @DisplayName("Add-on-owned associations cannot be updated or deleted directly → InvalidRequestException")
     void ownedAssociation_whenUpdatedOrDeletedDirectly_throwsInvalidRequest() {
         eks.createAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni")
-                .podIdentityAssociations(p -> p.serviceAccount("aws-node").roleArn(role("cni-role"))));
+                .podIdentityAssociations(pia("aws-node", role("cni-role"))));
         String id = eks.listPodIdentityAssociations(r -> r.clusterName(CLUSTER)).associations().getFirst().associationId();
         assertThrows(InvalidRequestException.class, () -> eks.updatePodIdentityAssociation(r -> r.clusterName(CLUSTER)
                 .associationId(id).roleArn(role("app-role"))));
@@ -339,11 +346,11 @@ class EksEmulatorTest {
     @DisplayName("Pod identity on an add-on: unsupported version/add-on and unknown service account → InvalidParameterException with AWS's wording")
     void createAddon_whenPodIdentityUnsupported_throwsInvalidParameter() {
         InvalidParameterException agent = assertThrows(InvalidParameterException.class, () -> eks.createAddon(r -> r.clusterName(CLUSTER)
-                .addonName("eks-pod-identity-agent").podIdentityAssociations(p -> p.serviceAccount("x").roleArn(role("app-role")))));
+                .addonName("eks-pod-identity-agent").podIdentityAssociations(pia("x", role("app-role")))));
         assertTrue(agent.awsErrorDetails().errorMessage().startsWith("Pod Identity feature is not supported for addon version: "));
         InvalidParameterException sa = assertThrows(InvalidParameterException.class, () -> eks.createAddon(r -> r.clusterName(CLUSTER)
                 .addonName("amazon-cloudwatch-observability")
-                .podIdentityAssociations(p -> p.serviceAccount("amazon-cloudwatch").roleArn(role("app-role")))));
+                .podIdentityAssociations(pia("amazon-cloudwatch", role("app-role")))));
         assertEquals("Service account amazon-cloudwatch in pod identity configuration is not supported for addon amazon-cloudwatch-observability",
                 sa.awsErrorDetails().errorMessage());
     }
@@ -352,14 +359,14 @@ class EksEmulatorTest {
     @DisplayName("UpdateAddon podIdentityAssociations: a list creates/updates/deletes by serviceAccount; an empty list deletes the owned ones; returns an AddonUpdate")
     void updateAddon_whenPodIdentityAssociationsChange_reconcilesOwnedAssociations() {
         eks.createAddon(r -> r.clusterName(CLUSTER).addonName("adot").podIdentityAssociations(
-                p -> p.serviceAccount("adot-col-prom-metrics").roleArn(role("adot-metrics")),
-                p -> p.serviceAccount("adot-col-otlp-ingest").roleArn(role("adot-otlp"))));
+                pia("adot-col-prom-metrics", role("adot-metrics")),
+                pia("adot-col-otlp-ingest", role("adot-otlp"))));
         String metricsId = eks.listPodIdentityAssociations(r -> r.clusterName(CLUSTER).serviceAccount("adot-col-prom-metrics"))
                 .associations().getFirst().associationId();
 
         Update update = eks.updateAddon(r -> r.clusterName(CLUSTER).addonName("adot").podIdentityAssociations(
-                p -> p.serviceAccount("adot-col-prom-metrics").roleArn(role("app-role")),
-                p -> p.serviceAccount("adot-col-container-logs").roleArn(role("adot-logs")))).update();
+                pia("adot-col-prom-metrics", role("app-role")),
+                pia("adot-col-container-logs", role("adot-logs")))).update();
         assertEquals("AddonUpdate", update.typeAsString());
         assertEquals("InProgress", update.statusAsString());
         assertTrue(update.params().stream().anyMatch(p -> p.type() == UpdateParamType.POD_IDENTITY_ASSOCIATIONS));
@@ -380,7 +387,7 @@ class EksEmulatorTest {
     @DisplayName("UpdateAddon without podIdentityAssociations leaves them alone (omitted ≠ empty)")
     void updateAddon_whenFieldOmitted_keepsAssociations() {
         eks.createAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni").addonVersion("v1.20.4-eksbuild.2")
-                .podIdentityAssociations(p -> p.serviceAccount("aws-node").roleArn(role("cni-role"))));
+                .podIdentityAssociations(pia("aws-node", role("cni-role"))));
         eks.updateAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni").addonVersion("v1.21.1-eksbuild.3"));
         assertEquals(1, eks.listPodIdentityAssociations(r -> r.clusterName(CLUSTER)).associations().size());
         assertEquals("v1.21.1-eksbuild.3", describeAddon("vpc-cni").addonVersion());
@@ -390,7 +397,7 @@ class EksEmulatorTest {
     @DisplayName("DeleteAddon deletes its associations; with preserve=true they stay (and no longer have an owner)")
     void deleteAddon_whenPreserveOrNot_handlesOwnedAssociations() {
         eks.createAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni")
-                .podIdentityAssociations(p -> p.serviceAccount("aws-node").roleArn(role("cni-role"))));
+                .podIdentityAssociations(pia("aws-node", role("cni-role"))));
         eks.deleteAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni").preserve(true));
         assertThrows(ResourceNotFoundException.class, () -> describeAddon("vpc-cni"));
         PodIdentityAssociationSummary kept = eks.listPodIdentityAssociations(r -> r.clusterName(CLUSTER)).associations().getFirst();
@@ -398,7 +405,7 @@ class EksEmulatorTest {
         eks.deletePodIdentityAssociation(r -> r.clusterName(CLUSTER).associationId(kept.associationId()));
 
         eks.createAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni")
-                .podIdentityAssociations(p -> p.serviceAccount("aws-node").roleArn(role("cni-role"))));
+                .podIdentityAssociations(pia("aws-node", role("cni-role"))));
         Addon deleting = eks.deleteAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni")).addon();
         assertEquals(AddonStatus.DELETING, deleting.status());
         assertTrue(eks.listPodIdentityAssociations(r -> r.clusterName(CLUSTER)).associations().isEmpty());
@@ -505,6 +512,10 @@ class EksEmulatorTest {
     private static PodIdentityAssociation create(String namespace, String serviceAccount, String roleArn) {
         return eks.createPodIdentityAssociation(r -> r.clusterName(CLUSTER).namespace(namespace).serviceAccount(serviceAccount)
                 .roleArn(roleArn)).association();
+    }
+
+    private static AddonPodIdentityAssociations pia(String serviceAccount, String roleArn) {
+        return AddonPodIdentityAssociations.builder().serviceAccount(serviceAccount).roleArn(roleArn).build();
     }
 
     private static Addon describeAddon(String name) {

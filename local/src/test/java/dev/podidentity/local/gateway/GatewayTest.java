@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.ServerException;
@@ -45,7 +45,7 @@ class GatewayTest {
     @BeforeAll
     static void start() {
         cloud = LocalCloud.start(LocalCloud.Options.of(ACCOUNT, "us-west-2"));
-        ClientOverrideConfiguration noRetry = ClientOverrideConfiguration.builder().retryPolicy(RetryPolicy.none()).build();
+        ClientOverrideConfiguration noRetry = ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build();
         iamNoRetry = cloud.client(IamClient.builder().overrideConfiguration(noRetry));
         eksNoRetry = cloud.client(EksClient.builder().overrideConfiguration(noRetry));
         cloud.eks().createCluster(r -> r.name("gw").roleArn("arn:aws:iam::" + ACCOUNT + ":role/c")
@@ -118,7 +118,7 @@ class GatewayTest {
         HttpResponse<String> response = invoke("missing", "{}");
         assertEquals(404, response.statusCode());
         assertEquals("ResourceNotFoundException", response.headers().firstValue("x-amzn-ErrorType").orElseThrow());
-        assertTrue(response.body().contains("Function not found"));
+        assertTrue(response.body().contains("Function not found: arn:aws:lambda:us-west-2:111122223333:function:missing"), response.body());
     }
 
     @Test

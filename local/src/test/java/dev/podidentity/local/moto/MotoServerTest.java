@@ -41,6 +41,15 @@ class MotoServerTest {
     }
 
     @Test
+    void start_whenPortTaken_reportsPortInUseSoCallersCanRetry(@TempDir Path logDir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            MotoUnavailableException e = assertThrows(MotoUnavailableException.class,
+                    () -> MotoServer.start(MotoOptions.defaults().withLogDir(logDir).withPort(taken.getLocalPort())));
+            assertTrue(e.portInUse(), e.getMessage());
+        }
+    }
+
+    @Test
     void start_whenPythonExecutableMissing_failsWithInstallHint(@TempDir Path logDir) {
         MotoUnavailableException e = assertThrows(MotoUnavailableException.class,
                 () -> MotoServer.start(MotoOptions.defaults().withLogDir(logDir).withPython("/nonexistent/python3-for-moto")));
