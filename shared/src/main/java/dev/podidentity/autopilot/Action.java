@@ -13,7 +13,7 @@ public enum Action {
     APPLY("apply"),
     /** A newly created cluster: install the agent, then apply its config if there is one. */
     ONBOARD("onboard"),
-    /** A deleted cluster: its associations went with it; delete the IAM roles we created for it. */
+    /** A deleted cluster (CloudTrail DeleteCluster): its associations went with it; delete the roles we created. */
     OFFBOARD("offboard"),
     CREATE("create"),
     GET("get"),

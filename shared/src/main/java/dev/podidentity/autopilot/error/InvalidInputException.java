@@ -11,8 +11,18 @@ public final class InvalidInputException extends AutopilotException {
     }
 
     public InvalidInputException(String summary, List<String> problems) {
-        super(problems.size() <= 1 ? summary : summary + ":\n  " + String.join("\n  ", problems));
+        super(message(summary, problems));
         this.problems = List.copyOf(problems);
+    }
+
+    private static String message(String summary, List<String> problems) {
+        if (problems.isEmpty() || problems.equals(List.of(summary))) {
+            return summary;
+        }
+        if (problems.size() == 1) {
+            return summary + ": " + problems.get(0);
+        }
+        return summary + ":\n  " + String.join("\n  ", problems);
     }
 
     public List<String> problems() {

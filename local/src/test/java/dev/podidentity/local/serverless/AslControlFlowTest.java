@@ -1,0 +1,429 @@
+package dev.podidentity.local.serverless;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.error.ConflictException;
+import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.error.RetryableException;
+import dev.podidentity.local.junit.LocalCloudExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * The real statemachine/pod-identity.asl.json, executed by moto's Step Functions engine, with scripted stand-ins for
+ * the task functions registered in the local cloud's gateway. What is under test is the ASL's control flow and data
+ * contract (what each task receives, where its result goes, what happens on errors), not the product handlers.
+ *
+ * <p>Two test-only changes to the definition: the function ARNs and the Map concurrency are substituted as
+ * CloudFormation would, and every Wait lasts 1 s instead of 30 s or 10 s (the definition test checks the real ones).
+ */
+class AslControlFlowTest {
+    static final String ACCOUNT = "111122223333";
+    static final String REGION = "us-west-2";
+    static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{(\\w+)}");
+
+    @RegisterExtension
+    static final LocalCloudExtension LOCAL = LocalCloudExtension.empty(ACCOUNT, REGION);
+
+    /** Which scripted task answers for each function the definition names. */
+    static final Map<String, ScriptedTask> SCRIPTS = new ConcurrentHashMap<>();
+    /** Every invocation, in arrival order: function name and payload. */
+    static final ConcurrentLinkedQueue<Call> CALLS = new ConcurrentLinkedQueue<>();
+    static final AtomicInteger RUNS = new AtomicInteger();
+    static String machineArn;
+
+    record Call(String function, JsonNode payload) {
+    }
+
+    @FunctionalInterface
+    interface ScriptedTask {
+        Object answer(JsonNode payload) throws Exception;
+    }
+
+    @BeforeAll
+    static void createStateMachine() {
+        String asl = ProjectFiles.read(ProjectFiles.stateMachine());
+        Matcher m = SUBSTITUTION.matcher(asl);
+        StringBuilder definition = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1);
+            String value = key.equals("MapMaxConcurrency") ? "2"
+                    : "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + functionName(key) + ":live";
+            m.appendReplacement(definition, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(definition);
+        String fast = definition.toString().replaceAll("\"Seconds\": \\d+", "\"Seconds\": 1");
+        for (String key : List.of("Resolve", "ClusterStatus", "InstallAgent", "TrustPolicy", "Association", "Addon", "Prune", "Report")) {
+            String name = functionName(key + "FunctionArn");
+            LOCAL.cloud().lambdas().register(name, payload -> {
+                JsonNode request = ProjectFiles.JSON.readTree(payload);
+                CALLS.add(new Call(name, request));
+                ScriptedTask script = SCRIPTS.get(name);
+                if (script == null) {
+                    throw new IllegalStateException("test did not script " + name);
+                }
+                return ProjectFiles.JSON.writeValueAsString(script.answer(request));
+            });
+        }
+        machineArn = LOCAL.cloud().sfn().createStateMachine(r -> r.name("pod-identity-asl").definition(fast)
+                .roleArn("arn:aws:iam::" + ACCOUNT + ":role/pod-identity-asl")).stateMachineArn();
+    }
+
+    /** ResolveFunctionArn -> asl-resolve, ClusterStatusFunctionArn -> asl-cluster-status. */
+    static String functionName(String substitution) {
+        String base = substitution.substring(0, substitution.length() - "FunctionArn".length());
+        return "asl-" + base.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @BeforeEach
+    void scriptDefaults() {
+        SCRIPTS.clear();
+        CALLS.clear();
+        SCRIPTS.put("asl-report", AslControlFlowTest::report);
+        for (String phase : List.of("asl-trust-policy", "asl-association", "asl-addon", "asl-prune")) {
+            SCRIPTS.put(phase, AslControlFlowTest::succeeded);
+        }
+        SCRIPTS.put("asl-install-agent", p -> outcome("agent/eks-pod-identity-agent", "created"));
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void planOnly_endsWithThePlanText_andRunsNothingElse() throws Exception {
+        JsonNode input = ProjectFiles.readJson(ProjectFiles.event("console-dry-run.json"));
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").put("planOnly", true)
+                .put("planText", "(plan) would create pod identity association default/sa1"));
+
+        DescribeExecutionResponse done = execute("plan-only", input);
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+        JsonNode output = ProjectFiles.JSON.readTree(done.output());
+        assertTrue(output.path("planOnly").asBoolean());
+        assertEquals("(plan) would create pod identity association default/sa1", output.path("planText").asText());
+        assertEquals("dev-cluster", output.path("cluster").asText());
+        assertEquals(List.of("asl-resolve"), functions());
+        assertEquals(input, CALLS.peek().payload(), "Resolve receives the execution input unchanged");
+    }
+
+    @Test
+    void onboarding_waitsForTheCluster_installsTheAgent_waitsForIt_thenRunsEveryPhaseAndReports() throws Exception {
+        ObjectNode resolved = run("onboard", "new-cluster").put("waitForCluster", true).put("installAgent", true);
+        resolved.set("trust", items("trust/arn:aws:iam::111122223333:role/AmazonEKSVPCCNIRole"));
+        resolved.set("associate", items("association/default/sa1", "association/backend/orders-api"));
+        resolved.set("addons", items("addon/vpc-cni"));
+        resolved.set("prune", items("association/default/old"));
+        SCRIPTS.put("asl-resolve", p -> resolved);
+        SCRIPTS.put("asl-cluster-status", p -> {
+            int attempt = p.path("attempt").asInt();
+            boolean cluster = p.path("kind").asText().equals("cluster");
+            boolean active = attempt >= (cluster ? 2 : 1);
+            return ProjectFiles.JSON.createObjectNode().put("status", active ? "ACTIVE" : "CREATING").put("done", active)
+                    .put("failed", false).put("attempt", attempt + 1).put("giveUp", false);
+        });
+
+        DescribeExecutionResponse done = execute("onboard", ProjectFiles.readJson(ProjectFiles.event("console-onboard.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), done.toString());
+        assertEquals(List.of("asl-resolve", "asl-cluster-status", "asl-cluster-status", "asl-cluster-status",
+                "asl-install-agent", "asl-cluster-status", "asl-cluster-status"), functions().subList(0, 7));
+        List<JsonNode> polls = payloads("asl-cluster-status");
+        assertEquals(List.of(0, 1, 2, 0, 1), polls.stream().map(p -> p.path("attempt").asInt()).toList(),
+                "each poll passes on the attempt count the previous one returned");
+        assertEquals(ProjectFiles.JSON.createObjectNode().put("kind", "cluster").put("cluster", "new-cluster").put("attempt", 0),
+                polls.get(0));
+        assertEquals(ProjectFiles.JSON.createObjectNode().put("kind", "addon").put("cluster", "new-cluster")
+                .put("addon", "eks-pod-identity-agent").put("attempt", 0), polls.get(3));
+        JsonNode agent = payloads("asl-install-agent").get(0);
+        assertEquals("new-cluster", agent.path("cluster").asText());
+        assertTrue(agent.path("execution").asText().startsWith("onboard-"));
+
+        JsonNode association = payloads("asl-association").get(0);
+        assertEquals(List.of("context", "execution", "step"), fieldNames(association), "an item and the execution name, nothing more");
+        assertEquals("new-cluster", association.path("context").path("cluster").asText());
+
+        JsonNode report = payloads("asl-report").get(0);
+        assertEquals(ProjectFiles.readJson(ProjectFiles.event("console-onboard.json")), report.path("input"));
+        assertEquals(resolved, report.path("run"));
+        assertTrue(report.path("error").isNull());
+        assertEquals("created", report.path("outcomes").path("agent").path("result").asText());
+        assertEquals(1, report.path("outcomes").path("trust").size());
+        assertEquals(2, report.path("outcomes").path("associate").size());
+        assertEquals(1, report.path("outcomes").path("addons").size());
+        assertEquals(1, report.path("outcomes").path("prune").size());
+        assertEquals("association/backend/orders-api", report.path("outcomes").path("associate").get(1).path("stepId").asText());
+        assertTrue(report.path("execution").path("name").asText().startsWith("onboard-"));
+        assertEquals("SUCCEEDED", ProjectFiles.JSON.readTree(done.output()).path("status").asText(), "the output is the report");
+    }
+
+    @Test
+    void agentPresentButNotActive_isWaitedFor_withoutInstallingIt() throws Exception {
+        ObjectNode resolved = run("apply", "dev-cluster").put("waitForAgent", true);
+        resolved.set("associate", items("association/default/sa1"));
+        SCRIPTS.put("asl-resolve", p -> resolved);
+        SCRIPTS.put("asl-cluster-status", p -> {
+            int attempt = p.path("attempt").asInt() + 1;
+            return ProjectFiles.JSON.createObjectNode().put("status", attempt < 2 ? "CREATING" : "ACTIVE")
+                    .put("done", attempt >= 2).put("failed", false).put("attempt", attempt).put("giveUp", false);
+        });
+
+        DescribeExecutionResponse done = execute("agent-wait", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
+        assertEquals(List.of("asl-resolve", "asl-cluster-status", "asl-cluster-status", "asl-association", "asl-report"), functions());
+        assertTrue(payloads("asl-cluster-status").stream().allMatch(p -> p.path("kind").asText().equals("addon")));
+        assertTrue(payloads("asl-report").get(0).path("outcomes").path("agent").isNull(), "no agent outcome: nothing was installed");
+    }
+
+    @Test
+    void agentThatFails_endsTheRunBeforeAnyAssociation() throws Exception {
+        ObjectNode resolved = run("onboard", "new-cluster").put("installAgent", true);
+        resolved.set("associate", items("association/default/sa1"));
+        SCRIPTS.put("asl-resolve", p -> resolved);
+        SCRIPTS.put("asl-cluster-status", p -> ProjectFiles.JSON.createObjectNode().put("status", "CREATE_FAILED")
+                .put("done", false).put("failed", true).put("attempt", p.path("attempt").asInt() + 1).put("giveUp", false));
+
+        DescribeExecutionResponse done = execute("agent-fails", ProjectFiles.readJson(ProjectFiles.event("console-onboard.json")));
+
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals("PodIdentityAutopilot.RunFailed", done.error());
+        assertEquals(List.of("asl-resolve", "asl-install-agent", "asl-cluster-status", "asl-report"), functions());
+        JsonNode report = payloads("asl-report").get(0);
+        assertEquals("PodIdentityAutopilot.AgentNotActive", report.path("error").path("Error").asText());
+        assertEquals("the eks-pod-identity-agent addon is CREATE_FAILED after 1 status checks", report.path("error").path("Cause").asText());
+        assertEquals("created", report.path("outcomes").path("agent").path("result").asText(), "what was done is still reported");
+    }
+
+    @Test
+    void oneFailingItem_doesNotStopTheOthers_andTheRunFailsWithEveryOutcomeReported() throws Exception {
+        ObjectNode resolved = run("apply", "dev-cluster");
+        resolved.set("associate", items("association/default/sa1", "association/default/sa2", "association/backend/orders-api"));
+        resolved.set("prune", items("association/default/old"));
+        SCRIPTS.put("asl-resolve", p -> resolved);
+        SCRIPTS.put("asl-association", p -> {
+            if (p.path("step").path("id").asText().equals("association/default/sa2")) {
+                throw new ConflictException("default/sa2 already has an association with role Unowned-Role1");
+            }
+            return succeeded(p);
+        });
+
+        DescribeExecutionResponse done = execute("one-fails", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals("PodIdentityAutopilot.StepsFailed", done.error());
+        assertEquals("1 of 4 steps failed: association/default/sa2", done.cause());
+        assertEquals(3, payloads("asl-association").size(), "the other items ran");
+        assertEquals(1, payloads("asl-prune").size(), "later phases still ran");
+        JsonNode outcomes = payloads("asl-report").get(0).path("outcomes").path("associate");
+        assertEquals(3, outcomes.size());
+        JsonNode failed = outcomes.get(1);
+        assertEquals("association/default/sa2", failed.path("stepId").asText());
+        assertEquals("FAILED", failed.path("result").asText());
+        assertEquals(ConflictException.class.getName(), failed.path("error").asText());
+        assertTrue(failed.path("cause").asText().contains("already has an association with role Unowned-Role1"), failed.toString());
+        assertEquals("created", outcomes.get(0).path("result").asText());
+        assertEquals("created", outcomes.get(2).path("result").asText());
+    }
+
+    @Test
+    void retryableException_isRetried_andTheRunSucceeds() throws Exception {
+        ObjectNode resolved = run("migrate-to-pod-identity", "dev-cluster");
+        resolved.set("trust", items("trust/arn:aws:iam::111122223333:role/AmazonEKS_EBS_CSI_DriverRole"));
+        SCRIPTS.put("asl-resolve", p -> resolved);
+        AtomicInteger attempts = new AtomicInteger();
+        SCRIPTS.put("asl-trust-policy", p -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new RetryableException("Throttling: Rate exceeded (UpdateAssumeRolePolicy)");
+            }
+            return outcome(p.path("step").path("id").asText(), "updated");
+        });
+
+        DescribeExecutionResponse done = execute("retry", ProjectFiles.readJson(ProjectFiles.event("console-migrate-approve.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
+        assertEquals(2, attempts.get());
+        JsonNode trust = payloads("asl-report").get(0).path("outcomes").path("trust");
+        assertEquals(1, trust.size());
+        assertEquals("updated", trust.get(0).path("result").asText());
+    }
+
+    @Test
+    void invalidInput_goesStraightToTheReport_andFailsTheRun() throws Exception {
+        SCRIPTS.put("asl-resolve", p -> {
+            throw new InvalidInputException("clusters/dev-cluster.yaml is invalid",
+                    List.of("iam.podIdentityAssociations[0].namespace must be set",
+                            "iam.podIdentityAssociations[1].roleARN is not an IAM role ARN"));
+        });
+
+        DescribeExecutionResponse done = execute("invalid", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals("PodIdentityAutopilot.RunFailed", done.error());
+        assertEquals(List.of("asl-resolve", "asl-report"), functions(), "nothing writes after a refused request");
+        JsonNode report = payloads("asl-report").get(0);
+        assertEquals(InvalidInputException.class.getName(), report.path("error").path("Error").asText());
+        assertTrue(report.path("error").path("Cause").asText().contains("namespace must be set"));
+        assertTrue(report.path("run").isNull());
+        assertEquals(0, report.path("outcomes").path("associate").size());
+        assertTrue(done.cause().startsWith(InvalidInputException.class.getName() + ": clusters/dev-cluster.yaml is invalid"), done.cause());
+        assertTrue(done.cause().contains("roleARN is not an IAM role ARN"), "the execution's cause names every problem");
+    }
+
+    @Test
+    void clusterThatNeverBecomesActive_endsTheWaitAndFailsTheRunWithAReport() throws Exception {
+        SCRIPTS.put("asl-resolve", p -> run("onboard", "new-cluster").put("waitForCluster", true));
+        SCRIPTS.put("asl-cluster-status", p -> {
+            int attempt = p.path("attempt").asInt() + 1;
+            return ProjectFiles.JSON.createObjectNode().put("status", "CREATING").put("done", false).put("failed", false)
+                    .put("attempt", attempt).put("giveUp", attempt >= 2);
+        });
+
+        DescribeExecutionResponse done = execute("never-active", ProjectFiles.readJson(ProjectFiles.event("console-onboard.json")));
+
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals("PodIdentityAutopilot.RunFailed", done.error());
+        assertEquals(List.of("asl-resolve", "asl-cluster-status", "asl-cluster-status", "asl-report"), functions());
+        JsonNode error = payloads("asl-report").get(0).path("error");
+        assertEquals("PodIdentityAutopilot.ClusterNotActive", error.path("Error").asText());
+        assertEquals("the cluster is CREATING after 2 status checks", error.path("Cause").asText());
+    }
+
+    @Test
+    void failingReport_failsTheRunWithTheReportsOwnError() throws Exception {
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster"));
+        SCRIPTS.put("asl-report", p -> {
+            throw new IllegalStateException("cannot write reports/dev-cluster/x.json");
+        });
+
+        DescribeExecutionResponse done = execute("report-fails", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals("java.lang.IllegalStateException", done.error());
+        assertTrue(done.cause().contains("cannot write reports/dev-cluster/x.json"), done.cause());
+    }
+
+    // ------------------------------------------------------------------ scripted tasks
+
+    /** What Resolve returns: nothing to do unless a test adds it. */
+    static ObjectNode run(String action, String cluster) {
+        ObjectNode run = ProjectFiles.JSON.createObjectNode().put("action", action).put("cluster", cluster)
+                .put("planOnly", false).put("waitForCluster", false).put("installAgent", false).put("waitForAgent", false);
+        for (String phase : List.of("trust", "associate", "addons", "prune")) {
+            run.putArray(phase);
+        }
+        run.put("planText", "(plan) ...");
+        run.putObject("summary");
+        return run;
+    }
+
+    static ArrayNode items(String... stepIds) {
+        ArrayNode items = ProjectFiles.JSON.createArrayNode();
+        for (String id : stepIds) {
+            ObjectNode item = items.addObject();
+            item.putObject("context").put("cluster", "new-cluster").put("rolePath", "/pod-identity-autopilot/");
+            item.putObject("step").put("id", id).put("type", "Scripted");
+        }
+        return items;
+    }
+
+    static Object succeeded(JsonNode payload) {
+        return outcome(payload.path("step").path("id").asText(), "created");
+    }
+
+    static ObjectNode outcome(String stepId, String result) {
+        return ProjectFiles.JSON.createObjectNode().put("stepId", stepId).put("result", result);
+    }
+
+    /** A report that counts failures the way the real one must: a caught error or any FAILED outcome fails the run. */
+    static Object report(JsonNode payload) {
+        List<String> failed = new ArrayList<>();
+        int steps = 0;
+        for (String phase : List.of("trust", "associate", "addons", "prune")) {
+            for (JsonNode outcome : payload.path("outcomes").path(phase)) {
+                steps++;
+                if (outcome.path("result").asText().equals("FAILED")) {
+                    failed.add(outcome.path("stepId").asText());
+                }
+            }
+        }
+        ObjectNode report = ProjectFiles.JSON.createObjectNode();
+        report.put("reportKey", "reports/" + payload.path("input").path("cluster").asText() + "/"
+                + payload.path("execution").path("name").asText() + ".json");
+        if (!payload.path("error").isNull()) {
+            report.put("status", "FAILED").put("cause", payload.path("error").path("Error").asText() + ": "
+                    + message(payload.path("error").path("Cause").asText()));
+        } else if (!failed.isEmpty()) {
+            report.put("status", "FAILED").put("cause", failed.size() + " of " + steps + " steps failed: " + String.join(", ", failed));
+        } else {
+            report.put("status", "SUCCEEDED");
+        }
+        return report;
+    }
+
+    /** A Lambda error's Cause is the runtime's JSON error document; its message is what a person reads. */
+    static String message(String cause) {
+        try {
+            return ProjectFiles.JSON.readTree(cause).path("errorMessage").asText(cause);
+        } catch (Exception notJson) {
+            return cause;
+        }
+    }
+
+    // ------------------------------------------------------------------ running
+
+    static DescribeExecutionResponse execute(String name, JsonNode input) throws Exception {
+        String executionName = name + "-" + RUNS.incrementAndGet();
+        String arn = LOCAL.cloud().sfn().startExecution(r -> r.stateMachineArn(machineArn).name(executionName)
+                .input(input.toString())).executionArn();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        DescribeExecutionResponse d;
+        while ((d = LOCAL.cloud().sfn().describeExecution(r -> r.executionArn(arn))).status() == ExecutionStatus.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(executionName + " still RUNNING after 60 s; calls: " + functions());
+            }
+            Thread.sleep(50);
+        }
+        return d;
+    }
+
+    static List<String> functions() {
+        return CALLS.stream().map(Call::function).toList();
+    }
+
+    static List<JsonNode> payloads(String function) {
+        return CALLS.stream().filter(c -> c.function().equals(function)).map(Call::payload).toList();
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names.stream().sorted().toList();
+    }
+
+    @Test
+    void everyFunctionTheDefinitionCalls_hasAScriptedStandIn() {
+        java.util.Set<String> called = new java.util.TreeSet<>();
+        CfnTemplate.load().resource("PodIdentityStateMachine").path("Properties").path("DefinitionSubstitutions")
+                .fieldNames().forEachRemaining(key -> {
+                    if (key.endsWith("FunctionArn")) {
+                        called.add(functionName(key));
+                    }
+                });
+        assertEquals(called, LOCAL.cloud().lambdas().names());
+    }
+}

@@ -1,0 +1,494 @@
+package dev.podidentity.local.serverless;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.error.RetryableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** statemachine/pod-identity.asl.json read as Step Functions and template.yaml read it. */
+class StateMachineDefinitionTest {
+    /** AWS's recommended retry set for Lambda service errors (Step Functions best practices). */
+    static final Set<String> LAMBDA_SERVICE_ERRORS = Set.of("Lambda.ClientExecutionTimeoutException",
+            "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+            "Lambda.TooManyRequestsException");
+    static final Set<String> STATES_ERRORS = Set.of("States.ALL", "States.HeartbeatTimeout", "States.Timeout",
+            "States.TaskFailed", "States.Permissions", "States.ResultPathMatchFailure", "States.ParameterPathFailure",
+            "States.BranchFailed", "States.NoChoiceMatched", "States.IntrinsicFailure", "States.ExceedToleratedFailureThreshold",
+            "States.ItemReaderFailed", "States.ResultWriterFailed", "States.Runtime");
+    static final String ERROR_PACKAGE = "dev.podidentity.autopilot.error.";
+    static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([^}]*)}");
+
+    static String text;
+    static JsonNode asl;
+    static CfnTemplate template;
+    /** Every scope (the top level, each Map's ItemProcessor) by a readable name. */
+    static final Map<String, JsonNode> SCOPES = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void load() {
+        text = ProjectFiles.read(ProjectFiles.stateMachine());
+        asl = ProjectFiles.readJson(ProjectFiles.stateMachine());
+        template = CfnTemplate.load();
+        collectScopes("top level", asl);
+    }
+
+    private static void collectScopes(String name, JsonNode scope) {
+        SCOPES.put(name, scope);
+        scope.path("States").properties().forEach(e -> {
+            JsonNode processor = e.getValue().has("ItemProcessor") ? e.getValue().get("ItemProcessor") : e.getValue().get("Iterator");
+            if (processor != null) {
+                collectScopes("Map " + e.getKey(), processor);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ structure
+
+    @Test
+    void definition_isJsonPathOnly() {
+        assertTrue(asl.path("StartAt").isTextual());
+        assertTrue(asl.path("States").isObject());
+        assertFalse(asl.has("QueryLanguage") && asl.get("QueryLanguage").asText().equals("JSONata"),
+                "moto's engine cannot run JSONata, so no test could run the definition");
+        SCOPES.forEach((scope, s) -> s.path("States").properties().forEach(e -> {
+            for (String jsonataOnly : List.of("QueryLanguage", "Arguments", "Output", "Assign")) {
+                assertFalse(e.getValue().has(jsonataOnly), scope + "/" + e.getKey() + " uses " + jsonataOnly);
+            }
+        }));
+        assertTrue(asl.path("TimeoutSeconds").asInt() > 0, "a run cannot wait forever");
+    }
+
+    @Test
+    void everyTransition_namesAStateInItsOwnScope() {
+        SCOPES.forEach((scope, s) -> {
+            Set<String> names = names(s);
+            assertTrue(names.contains(s.path("StartAt").asText()), scope + " StartAt");
+            s.path("States").properties().forEach(e -> {
+                for (String target : transitions(e.getValue())) {
+                    assertTrue(names.contains(target), scope + "/" + e.getKey() + " goes to missing state " + target);
+                }
+            });
+        });
+    }
+
+    @Test
+    void everyState_isReachableFromStartAt() {
+        SCOPES.forEach((scope, s) -> {
+            Set<String> seen = new LinkedHashSet<>();
+            Deque<String> todo = new ArrayDeque<>(List.of(s.path("StartAt").asText()));
+            while (!todo.isEmpty()) {
+                String name = todo.pop();
+                if (seen.add(name)) {
+                    todo.addAll(transitions(s.path("States").path(name)));
+                }
+            }
+            assertEquals(names(s), new TreeSet<>(seen), scope + ": unreachable states");
+        });
+    }
+
+    @Test
+    void everyState_eitherMovesOnOrEnds() {
+        SCOPES.forEach((scope, s) -> {
+            boolean terminal = false;
+            for (var e : iterable(s.path("States"))) {
+                JsonNode state = e.getValue();
+                String type = state.path("Type").asText();
+                String where = scope + "/" + e.getKey();
+                switch (type) {
+                    case "Task", "Pass", "Wait", "Map", "Parallel" -> {
+                        boolean next = state.has("Next");
+                        boolean end = state.path("End").asBoolean(false);
+                        assertTrue(next ^ end, where + " needs exactly one of Next and End");
+                        terminal |= end;
+                    }
+                    case "Choice" -> {
+                        assertTrue(state.path("Choices").size() > 0, where);
+                        assertTrue(state.has("Default"), where + " has no Default: an unmatched value would fail the run");
+                    }
+                    case "Succeed", "Fail" -> {
+                        assertFalse(state.has("Next"), where);
+                        terminal = true;
+                    }
+                    default -> fail(where + " has unknown Type " + type);
+                }
+            }
+            assertTrue(terminal, scope + " never ends");
+        });
+    }
+
+    /**
+     * cfn-lint knows the Step Functions schema (E3601) but does not see a definition SAM reads from a file, so the
+     * definition is linted here inside a plain AWS::StepFunctions::StateMachine.
+     */
+    @Test
+    void definition_passesCfnLintsStepFunctionsSchema() throws Exception {
+        ObjectNode properties = ProjectFiles.JSON.createObjectNode();
+        properties.put("RoleArn", "arn:aws:iam::123456789012:role/pod-identity-autopilot-states");
+        properties.set("Definition", asl);
+        ObjectNode substitutions = properties.putObject("DefinitionSubstitutions");
+        substitutions().fieldNames().forEachRemaining(key -> substitutions.put(key,
+                key.endsWith("FunctionArn") ? "arn:aws:lambda:us-east-1:123456789012:function:" + key + ":live" : "5"));
+        ObjectNode wrapper = ProjectFiles.JSON.createObjectNode().put("AWSTemplateFormatVersion", "2010-09-09");
+        wrapper.putObject("Resources").putObject("StateMachine").put("Type", "AWS::StepFunctions::StateMachine")
+                .set("Properties", properties);
+        Path file = ProjectFiles.root().resolve("local/target/asl-lint/statemachine.json");
+        Files.createDirectories(file.getParent());
+        ProjectFiles.JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), wrapper);
+        Process lint;
+        try {
+            lint = new ProcessBuilder("cfn-lint", file.toString()).redirectErrorStream(true).start();
+        } catch (IOException notInstalled) {
+            Assumptions.abort("cfn-lint is not installed (pip install cfn-lint); .ci/run requires it");
+            return;
+        }
+        String out = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(lint.waitFor(120, TimeUnit.SECONDS), "cfn-lint did not finish");
+        assertEquals(0, lint.exitValue(), "cfn-lint on the definition:\n" + out);
+    }
+
+    // ------------------------------------------------------------------ substitutions
+
+    @Test
+    void everySubstitution_isDefinedInTheTemplate_andEveryDefinitionIsUsed() {
+        Set<String> used = new TreeSet<>();
+        Matcher m = SUBSTITUTION.matcher(text);
+        while (m.find()) {
+            used.add(m.group(1));
+        }
+        Set<String> defined = new TreeSet<>();
+        substitutions().fieldNames().forEachRemaining(defined::add);
+        assertEquals(defined, used);
+    }
+
+    @Test
+    void functionSubstitutions_areLiveAliasesOfTheTemplatesFunctions() {
+        Set<String> functions = template.resourcesOfType("AWS::Serverless::Function").keySet();
+        Set<String> called = new TreeSet<>();
+        substitutions().properties().forEach(e -> {
+            if (e.getKey().endsWith("FunctionArn")) {
+                String ref = e.getValue().path("Ref").asText();
+                assertTrue(ref.endsWith(".Alias"), e.getKey() + " must be an alias (SnapStart runs published versions only): " + ref);
+                String function = ref.substring(0, ref.length() - ".Alias".length());
+                assertTrue(functions.contains(function), e.getKey() + " names " + function + ", not a function in template.yaml");
+                assertEquals(function + "Arn", e.getKey(), "substitution name follows the function's logical id");
+                called.add(function);
+            }
+        });
+        Set<String> tasks = new TreeSet<>(functions);
+        tasks.remove("DispatcherFunction");
+        assertEquals(tasks, called, "every task function is called by the state machine, the dispatcher is not");
+    }
+
+    @Test
+    void everyTask_callsAFunctionSubstitution() {
+        forEachState((where, state) -> {
+            if (state.path("Type").asText().equals("Task")) {
+                assertTrue(state.path("Resource").asText().matches("\\$\\{\\w+FunctionArn}"), where + " " + state.path("Resource"));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ maps
+
+    @Test
+    void everyMap_hasConcurrencyBetween1And40() {
+        List<String> maps = new ArrayList<>();
+        forEachState((where, state) -> {
+            if (!state.path("Type").asText().equals("Map")) {
+                return;
+            }
+            maps.add(where);
+            if (state.has("MaxConcurrency")) {
+                int n = state.get("MaxConcurrency").asInt();
+                assertTrue(n >= 1 && n <= 40, where + " MaxConcurrency " + n);
+            } else {
+                assertEquals("$.settings.mapMaxConcurrency", state.path("MaxConcurrencyPath").asText(),
+                        where + " has neither MaxConcurrency nor the configured MaxConcurrencyPath (0 would mean unbounded)");
+            }
+        });
+        assertEquals(4, maps.size(), "Trust, Associate, Addons, Prune: " + maps);
+        // The path's value: the Prepare state turns the template parameter into a number...
+        assertEquals("States.StringToJson('${MapMaxConcurrency}')",
+                asl.path("States").path("Prepare").path("Parameters").path("settings").path("mapMaxConcurrency.$").asText());
+        assertEquals("MapMaxConcurrency", substitutions().path("MapMaxConcurrency").path("Ref").asText());
+        // ...and the parameter cannot leave 1..40.
+        JsonNode parameter = template.parameter("MapMaxConcurrency");
+        assertEquals("Number", parameter.path("Type").asText());
+        int min = parameter.path("MinValue").asInt(-1);
+        int max = parameter.path("MaxValue").asInt(-1);
+        int def = parameter.path("Default").asInt(-1);
+        assertTrue(min >= 1 && max <= 40 && min <= def && def <= max, "MapMaxConcurrency " + min + ".." + max + " default " + def);
+    }
+
+    @Test
+    void tasksInMaps_retryThenTurnAFailureIntoAnOutcome() {
+        SCOPES.forEach((scope, s) -> {
+            if (scope.equals("top level")) {
+                return;
+            }
+            int tasks = 0;
+            for (var e : iterable(s.path("States"))) {
+                JsonNode task = e.getValue();
+                if (!task.path("Type").asText().equals("Task")) {
+                    continue;
+                }
+                tasks++;
+                String where = scope + "/" + e.getKey();
+                assertRetries(where, task);
+                JsonNode all = catcher(task, "States.ALL");
+                assertNotNull(all, where + " must catch States.ALL so one failed item does not stop the others");
+                assertEquals("$.error", all.path("ResultPath").asText(), where + " keeps the item next to its error");
+                JsonNode outcome = s.path("States").path(all.path("Next").asText());
+                assertEquals("Pass", outcome.path("Type").asText(), where);
+                assertTrue(outcome.path("End").asBoolean(), where + " outcome ends the iteration");
+                assertEquals(ProjectFiles.JSON.createObjectNode().put("stepId.$", "$.step.id").put("result", "FAILED")
+                        .put("error.$", "$.error.Error").put("cause.$", "$.error.Cause"), outcome.path("Parameters"), where);
+            }
+            assertEquals(1, tasks, scope + " runs one task per item");
+        });
+    }
+
+    @Test
+    void mapItems_areTheResolvedItemsPassedOnUnchanged() {
+        Map<String, String> expected = Map.of("Trust", "trust", "Associate", "associate", "Addons", "addons", "Prune", "prune");
+        expected.forEach((state, items) -> {
+            JsonNode map = asl.path("States").path(state);
+            assertEquals("$.run." + items, map.path("ItemsPath").asText(), state);
+            assertEquals("$.outcomes." + items, map.path("ResultPath").asText(), state);
+            JsonNode selector = map.path("ItemSelector");
+            assertEquals("$$.Map.Item.Value.context", selector.path("context.$").asText(), state);
+            assertEquals("$$.Map.Item.Value.step", selector.path("step.$").asText(), state);
+        });
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    @Test
+    void everyTask_retriesLambdaServiceErrorsAndRetryableException_withJitter() {
+        forEachState((where, state) -> {
+            if (state.path("Type").asText().equals("Task")) {
+                assertRetries(where, state);
+            }
+        });
+    }
+
+    @Test
+    void everyTaskAndMapOutsideMaps_sendsAnyFailureToTheReport() {
+        JsonNode states = asl.path("States");
+        for (var e : iterable(states)) {
+            String type = e.getValue().path("Type").asText();
+            if (!type.equals("Task") && !type.equals("Map")) {
+                continue;
+            }
+            JsonNode all = catcher(e.getValue(), "States.ALL");
+            assertNotNull(all, e.getKey() + " has no Catch on States.ALL");
+            if (e.getKey().equals("Report")) {
+                assertEquals("Fail", states.path(all.path("Next").asText()).path("Type").asText(),
+                        "a failing Report cannot report itself: it fails the run with its own error");
+            } else {
+                assertEquals("Report", all.path("Next").asText(), e.getKey());
+                assertEquals("$.error", all.path("ResultPath").asText(), e.getKey() + " keeps the state for the report");
+            }
+        }
+    }
+
+    @Test
+    void everyErrorName_isAStatesOrLambdaName_orAnErrorClass() {
+        Set<String> names = new TreeSet<>();
+        forEachState((where, state) -> {
+            for (String field : List.of("Retry", "Catch")) {
+                state.path(field).forEach(r -> r.path("ErrorEquals").forEach(n -> names.add(n.asText())));
+            }
+        });
+        assertTrue(names.contains(RetryableException.class.getName()));
+        for (String name : names) {
+            if (name.startsWith("States.")) {
+                assertTrue(STATES_ERRORS.contains(name), "unknown Step Functions error " + name);
+            } else if (name.startsWith("Lambda.")) {
+                assertTrue(LAMBDA_SERVICE_ERRORS.contains(name) || name.equals("Lambda.Unknown"), "unknown Lambda error " + name);
+            } else {
+                assertTrue(name.startsWith(ERROR_PACKAGE), name + " is outside " + ERROR_PACKAGE);
+                Class<?> type;
+                try {
+                    type = Class.forName(name);
+                } catch (ClassNotFoundException e) {
+                    throw new AssertionError(name + " is caught or retried in the ASL but no such class exists: renamed?", e);
+                }
+                assertTrue(RuntimeException.class.isAssignableFrom(type), name + " is not an unchecked exception");
+            }
+        }
+    }
+
+    @Test
+    void noRetrier_retriesEverything() {
+        forEachState((where, state) -> state.path("Retry").forEach(r -> r.path("ErrorEquals").forEach(n ->
+                assertFalse(n.asText().equals("States.ALL") || n.asText().equals("States.TaskFailed"),
+                        where + " would retry invalid input and conflicts"))));
+    }
+
+    // ------------------------------------------------------------------ flow
+
+    @Test
+    void planOnly_endsWithThePlanBeforeAnythingWrites() {
+        JsonNode choice = asl.path("States").path("PlanOnly?");
+        assertEquals("Resolve", firstStateAfterPrepare());
+        assertEquals("PlanOnly?", asl.path("States").path("Resolve").path("Next").asText());
+        assertEquals("$.run.planOnly", choice.path("Choices").get(0).path("Variable").asText());
+        JsonNode planOnly = asl.path("States").path(choice.path("Choices").get(0).path("Next").asText());
+        assertEquals("Pass", planOnly.path("Type").asText());
+        assertTrue(planOnly.path("End").asBoolean());
+        assertEquals("$.run.planText", planOnly.path("Parameters").path("planText.$").asText());
+    }
+
+    @Test
+    void waitLoops_pollAtTheirIntervalAndAreBounded() {
+        assertWaitLoop("Cluster", 30, 25 * 60, "cluster");
+        assertWaitLoop("Agent", 10, 5 * 60, "addon");
+    }
+
+    private static void assertWaitLoop(String prefix, int seconds, int atLeastSeconds, String kind) {
+        JsonNode states = asl.path("States");
+        JsonNode status = states.path(prefix + "Status");
+        String result = status.path("ResultPath").asText();
+        assertEquals(kind, status.path("Parameters").path("kind").asText());
+        assertEquals(result + ".attempt", status.path("Parameters").path("attempt.$").asText(),
+                "the handler's attempt count goes back into the next call");
+        JsonNode ready = states.path(status.path("Next").asText());
+        assertEquals("Choice", ready.path("Type").asText());
+        JsonNode wait = states.path(ready.path("Default").asText());
+        assertEquals("Wait", wait.path("Type").asText());
+        assertEquals(seconds, wait.path("Seconds").asInt());
+        assertEquals(prefix + "Status", wait.path("Next").asText());
+        int bound = -1;
+        boolean giveUp = false;
+        for (JsonNode rule : ready.path("Choices")) {
+            for (JsonNode c : rule.path("Or")) {
+                if (c.has("NumericGreaterThanEquals")) {
+                    bound = c.get("NumericGreaterThanEquals").asInt();
+                }
+                giveUp |= c.path("Variable").asText().equals(result + ".giveUp");
+            }
+        }
+        assertTrue(giveUp, prefix + " loop ends when the handler gives up");
+        assertTrue(bound > 0, prefix + " loop has its own attempt bound");
+        assertTrue(bound * seconds >= atLeastSeconds, prefix + " loop waits at least " + atLeastSeconds + " s");
+        assertTrue(asl.path("TimeoutSeconds").asInt() > bound * seconds, "the run outlives its longest wait");
+    }
+
+    @Test
+    void report_receivesTheInputTheRunAndEveryPhasesOutcomes() {
+        JsonNode states = asl.path("States");
+        JsonNode report = states.path("Report").path("Parameters");
+        assertEquals("$.input", report.path("input.$").asText());
+        assertEquals("$.run", report.path("run.$").asText());
+        assertEquals("$.outcomes", report.path("outcomes.$").asText());
+        assertEquals("$.error", report.path("error.$").asText());
+        // Every outcome path the report reads exists from the start, so an early failure still reports.
+        JsonNode prepared = states.path("Prepare").path("Parameters");
+        Set<String> initialised = new TreeSet<>();
+        prepared.path("outcomes").fieldNames().forEachRemaining(initialised::add);
+        Set<String> written = new TreeSet<>();
+        forEachState((where, state) -> {
+            String path = state.path("ResultPath").asText();
+            if (path.startsWith("$.outcomes.")) {
+                written.add(path.substring("$.outcomes.".length()));
+            }
+        });
+        assertEquals(initialised, written);
+        assertTrue(prepared.has("run") && prepared.get("run").isNull());
+        assertTrue(prepared.has("error") && prepared.get("error").isNull());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String firstStateAfterPrepare() {
+        assertEquals("Prepare", asl.path("StartAt").asText());
+        return asl.path("States").path("Prepare").path("Next").asText();
+    }
+
+    private static void assertRetries(String where, JsonNode task) {
+        Set<String> retried = new TreeSet<>();
+        task.path("Retry").forEach(r -> r.path("ErrorEquals").forEach(n -> retried.add(n.asText())));
+        assertTrue(retried.containsAll(LAMBDA_SERVICE_ERRORS), where + " retries " + retried);
+        JsonNode retryable = retrier(task, RetryableException.class.getName());
+        assertNotNull(retryable, where + " does not retry RetryableException");
+        assertEquals("FULL", retryable.path("JitterStrategy").asText(), where);
+        assertTrue(retryable.path("MaxDelaySeconds").asInt() > 0, where + " caps the backoff");
+        assertTrue(retryable.path("BackoffRate").asDouble() > 1, where + " backs off");
+        assertTrue(retryable.path("MaxAttempts").asInt() >= 2, where);
+        assertEquals("FULL", retrier(task, "Lambda.TooManyRequestsException").path("JitterStrategy").asText(), where);
+    }
+
+    private static JsonNode retrier(JsonNode state, String error) {
+        return find(state.path("Retry"), error);
+    }
+
+    private static JsonNode catcher(JsonNode state, String error) {
+        return find(state.path("Catch"), error);
+    }
+
+    private static JsonNode find(JsonNode list, String error) {
+        for (JsonNode r : list) {
+            for (JsonNode n : r.path("ErrorEquals")) {
+                if (n.asText().equals(error)) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode substitutions() {
+        return template.resource("PodIdentityStateMachine").path("Properties").path("DefinitionSubstitutions");
+    }
+
+    private static Set<String> names(JsonNode scope) {
+        Set<String> names = new TreeSet<>();
+        scope.path("States").fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static List<String> transitions(JsonNode state) {
+        List<String> out = new ArrayList<>();
+        for (String field : List.of("Next", "Default")) {
+            if (state.has(field)) {
+                out.add(state.get(field).asText());
+            }
+        }
+        state.path("Choices").forEach(c -> out.add(c.path("Next").asText()));
+        state.path("Catch").forEach(c -> out.add(c.path("Next").asText()));
+        return out;
+    }
+
+    private static void forEachState(java.util.function.BiConsumer<String, JsonNode> action) {
+        SCOPES.forEach((scope, s) -> s.path("States").properties().forEach(e -> action.accept(scope + "/" + e.getKey(), e.getValue())));
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode object) {
+        return object.properties();
+    }
+}
