@@ -1,0 +1,27 @@
+package dev.podidentity.autopilot.aws;
+
+import dev.podidentity.autopilot.execute.ExecutorSettings;
+import dev.podidentity.autopilot.execute.StepExecutors;
+import dev.podidentity.autopilot.observe.ClusterObserver;
+import dev.podidentity.autopilot.plan.Planner;
+import dev.podidentity.autopilot.port.KubernetesPort;
+
+/** Wires the ports to the SDK adapters: what a handler calls once per container. */
+public final class AwsAdapters {
+    private AwsAdapters() {
+    }
+
+    /** Every executor on these clients; Kubernetes steps report SKIPPED until the Kubernetes side exists. */
+    public static StepExecutors executors(AwsClients clients, ExecutorSettings settings) {
+        return new StepExecutors(new AwsIamRoles(clients.iam()), new AwsEksApi(clients.eks()),
+                KubernetesPort.notImplemented(), settings);
+    }
+
+    public static StepExecutors executors(AwsClients clients) {
+        return executors(clients, ExecutorSettings.defaults());
+    }
+
+    public static ClusterObserver observer(AwsClients clients, Planner planner) {
+        return new ClusterObserver(new AwsEksApi(clients.eks()), new AwsIamRoles(clients.iam()), planner);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.podidentity.autopilot.execute;
+
+import dev.podidentity.autopilot.error.NotFoundException;
+import dev.podidentity.autopilot.plan.Step;
+import dev.podidentity.autopilot.port.EksApi;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Installs the eks-pod-identity-agent addon: skipped on Auto Mode clusters (the agent is built in) and when it is
+ * already installed; otherwise CreateAddon, then a bounded wait for ACTIVE. A failed or degraded agent is reported
+ * with its health issues (ConflictException for *_FAILED, RetryableException for DEGRADED or still CREATING).
+ */
+public final class AgentInstaller {
+    public static final String AGENT = Step.InstallAgent.ADDON;
+
+    private final EksApi eks;
+    private final AddonWatch watch;
+
+    public AgentInstaller(EksApi eks, ExecutorSettings settings) {
+        this.eks = Objects.requireNonNull(eks, "eks");
+        this.watch = new AddonWatch(eks, settings);
+    }
+
+    public Outcome install(String cluster, Step.InstallAgent step) {
+        EksApi.Cluster c = eks.describeCluster(cluster).orElseThrow(() -> new NotFoundException(
+                "cluster \"" + cluster + "\" not found"));
+        if (c.autoMode()) {
+            return Outcome.of(step.id(), Outcome.Result.SKIPPED, "Auto Mode cluster: the pod identity agent is built in",
+                    c.arn());
+        }
+        Optional<EksApi.Addon> present = eks.describeAddon(cluster, AGENT);
+        if (present.isPresent()) {
+            AddonStatus status = new AddonStatus(AGENT, present.get().arn(), present.get().status(),
+                    present.get().issues().stream().map(EksApi.HealthIssue::toString).toList());
+            status = status.inProgress() ? watch.awaitSettled(cluster, AGENT) : AddonWatch.requireHealthy(status);
+            return Outcome.of(step.id(), Outcome.Result.UNCHANGED, AGENT + " already installed (" + status.status()
+                    + ")", present.get().arn());
+        }
+        boolean created = eks.createAddon(cluster, new EksApi.AddonRequest(AGENT, null, null, null, null, null, null));
+        AddonStatus status = watch.awaitSettled(cluster, AGENT);
+        return Outcome.of(step.id(), created ? Outcome.Result.CREATED : Outcome.Result.UNCHANGED,
+                AGENT + (created ? " installed" : " installed meanwhile") + " (" + status.status() + ")", status.arn());
+    }
+
+    /** One DescribeAddon: the addon's status and health issues, for the state machine's wait loop. */
+    public AddonStatus check(String cluster, String addon) {
+        return watch.check(cluster, addon);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.podidentity.autopilot.execute;
+
+import dev.podidentity.autopilot.error.RetryableException;
+import dev.podidentity.autopilot.port.EksApi;
+import java.util.function.Supplier;
+
+/**
+ * Sends an EKS request again while EKS does not see a role yet ("Role provided in the request does not exist"
+ * just after CreateRole: IAM is eventually consistent), with doubling waits, within the settings' bound; beyond
+ * it the state machine retries the step.
+ */
+final class PropagationRetry {
+    private PropagationRetry() {
+    }
+
+    static <T> T call(ExecutorSettings settings, String what, Supplier<T> request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return request.get();
+            } catch (EksApi.RoleNotVisibleException e) {
+                if (attempt >= settings.rolePropagationAttempts()) {
+                    throw new RetryableException(what + ": EKS does not see the role yet after " + attempt
+                            + " attempts (IAM propagation); retry later", e);
+                }
+                settings.sleeper().sleep(settings.propagationDelay(attempt));
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.podidentity.autopilot.execute;
+
+import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.error.NotFoundException;
+import dev.podidentity.autopilot.error.NotOwnedException;
+import dev.podidentity.autopilot.error.RetryableException;
+import dev.podidentity.autopilot.naming.Arns;
+import dev.podidentity.autopilot.naming.OwnershipTags;
+import dev.podidentity.autopilot.naming.Partition;
+import dev.podidentity.autopilot.plan.DesiredRole;
+import dev.podidentity.autopilot.policy.PolicyDocument;
+import dev.podidentity.autopilot.policy.PolicyLimit;
+import dev.podidentity.autopilot.policy.PolicySize;
+import dev.podidentity.autopilot.policy.TrustPolicies;
+import dev.podidentity.autopilot.port.IamRoles;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Makes a role what a {@link DesiredRole} says. CREATE creates it with the pod identity trust, path, boundary and
+ * tags, then attaches and puts its policies; a role of that name that already exists is adopted only when its
+ * tags say we made it for this cluster, and is then converged. UPDATE_PERMISSIONS converges a role of ours.
+ * USE_EXISTING makes no IAM call at all. Converging reads first and writes only what differs, so a rerun against a
+ * converged role makes no write call.
+ */
+public final class RoleEnsurer {
+    private final IamRoles iam;
+
+    public RoleEnsurer(IamRoles iam) {
+        this.iam = Objects.requireNonNull(iam, "iam");
+    }
+
+    /**
+     * @param arn     the role's actual ARN (an adopted role keeps its own path)
+     * @param changes what was done, empty when nothing
+     */
+    public record EnsuredRole(String arn, Outcome.Result result, List<String> changes) {
+        public EnsuredRole {
+            changes = List.copyOf(changes);
+        }
+
+        public boolean changed() {
+            return result == Outcome.Result.CREATED || result == Outcome.Result.UPDATED;
+        }
+
+        String summary(String name) {
+            return switch (result) {
+                case CREATED -> "role \"" + name + "\" created";
+                case UPDATED -> "role \"" + name + "\" updated (" + String.join("; ", changes) + ")";
+                default -> "role \"" + name + "\" unchanged";
+            };
+        }
+    }
+
+    /** Ensures the role for a cluster; see the class comment. */
+    public EnsuredRole ensure(String cluster, DesiredRole desired) {
+        return switch (desired.mode()) {
+            case USE_EXISTING -> new EnsuredRole(desired.arn(), Outcome.Result.UNCHANGED, List.of());
+            case CREATE -> create(cluster, desired);
+            case UPDATE_PERMISSIONS -> {
+                IamRoles.IamRole role = iam.getRole(desired.name()).orElseThrow(() -> new NotFoundException(
+                        "role \"" + desired.name() + "\" does not exist; its permissions cannot be updated"));
+                yield converge(cluster, desired, role);
+            }
+        };
+    }
+
+    /** The same as an {@link Outcome} for the step {@code stepId}. */
+    public Outcome ensure(String stepId, String cluster, DesiredRole desired) {
+        EnsuredRole role = ensure(cluster, desired);
+        return Outcome.of(stepId, role.result(), role.summary(desired.name()), role.arn());
+    }
+
+    private EnsuredRole create(String cluster, DesiredRole desired) {
+        Optional<IamRoles.IamRole> existing = iam.getRole(desired.name());
+        if (existing.isEmpty()) {
+            checkInlineSize(desired);
+            String trust = TrustPolicies.podIdentityTrustPolicy(partitionOf(desired.arn())).toJson();
+            boolean created = iam.createRole(new IamRoles.NewRole(desired.name(), desired.path(), trust,
+                    desired.permissionsBoundaryArn(), desired.tags(),
+                    "EKS Pod Identity role created by pod-identity-autopilot for cluster " + cluster));
+            if (created) {
+                desired.managedPolicyArns().forEach(arn -> iam.attachPolicy(desired.name(), arn));
+                desired.inlinePolicies().forEach((name, doc) -> iam.putInlinePolicy(desired.name(), name, doc));
+                return new EnsuredRole(desired.arn(), Outcome.Result.CREATED, List.of("created"));
+            }
+            // EntityAlreadyExists: created meanwhile (a concurrent run); treat it like a role found by GetRole
+            existing = iam.getRole(desired.name());
+            if (existing.isEmpty()) {
+                throw new RetryableException("role \"" + desired.name() + "\" was reported to exist but cannot be read");
+            }
+        }
+        return converge(cluster, desired, existing.get());
+    }
+
+    private EnsuredRole converge(String cluster, DesiredRole desired, IamRoles.IamRole role) {
+        if (!OwnershipTags.isOwnedBy(role.tags(), cluster)) {
+            throw new NotOwnedException("role \"" + role.name() + "\" already exists and was not created by "
+                    + "pod-identity-autopilot for cluster \"" + cluster + "\" (owner: "
+                    + OwnershipTags.owner(role.tags()) + "); it is left as it is. Name it with roleARN to use it "
+                    + "unchanged, or choose another roleName");
+        }
+        String name = role.name();
+        List<String> changes = new ArrayList<>();
+
+        PolicyDocument trust = PolicyDocument.parse(role.trustPolicyJson());
+        if (!TrustPolicies.hasPodIdentityStatement(trust)) {
+            PolicyDocument updated = TrustPolicies.withPodIdentityStatement(trust, partitionOf(role.arn()));
+            PolicySize.problem(updated, PolicyLimit.TRUST_POLICY).ifPresent(p -> {
+                throw new InvalidInputException("role \"" + name + "\": " + p);
+            });
+            iam.updateTrustPolicy(name, updated.toJson());
+            changes.add("trust: pods.eks.amazonaws.com statement added");
+        }
+
+        Set<String> attached = new HashSet<>(iam.attachedPolicyArns(name));
+        for (String arn : desired.managedPolicyArns()) {
+            if (!attached.contains(arn)) {
+                iam.attachPolicy(name, arn);
+                changes.add("attached " + arn);
+            }
+        }
+        for (String arn : attached) {
+            if (!desired.managedPolicyArns().contains(arn)) {
+                iam.detachPolicy(name, arn);
+                changes.add("detached " + arn);
+            }
+        }
+
+        checkInlineSize(desired);
+        Set<String> inline = new HashSet<>(iam.inlinePolicyNames(name));
+        for (Map.Entry<String, String> policy : desired.inlinePolicies().entrySet()) {
+            boolean same = inline.contains(policy.getKey())
+                    && iam.inlinePolicy(name, policy.getKey()).map(doc -> sameDocument(doc, policy.getValue()))
+                            .orElse(false);
+            if (!same) {
+                iam.putInlinePolicy(name, policy.getKey(), policy.getValue());
+                changes.add("inline policy " + policy.getKey() + " put");
+            }
+        }
+        for (String policyName : inline) {
+            if (!desired.inlinePolicies().containsKey(policyName)) {
+                iam.deleteInlinePolicy(name, policyName);
+                changes.add("inline policy " + policyName + " deleted");
+            }
+        }
+
+        if (!Objects.equals(emptyToNull(desired.permissionsBoundaryArn()), role.permissionsBoundaryArn())) {
+            if (emptyToNull(desired.permissionsBoundaryArn()) == null) {
+                iam.deletePermissionsBoundary(name);
+                changes.add("permissions boundary removed");
+            } else {
+                iam.putPermissionsBoundary(name, desired.permissionsBoundaryArn());
+                changes.add("permissions boundary " + desired.permissionsBoundaryArn());
+            }
+        }
+
+        Map<String, String> missingTags = new LinkedHashMap<>();
+        desired.tags().forEach((k, v) -> {
+            if (!v.equals(role.tags().get(k))) {
+                missingTags.put(k, v);
+            }
+        });
+        if (!missingTags.isEmpty()) {
+            iam.tagRole(name, missingTags);
+            changes.add("tags " + missingTags.keySet());
+        }
+        return new EnsuredRole(role.arn(), changes.isEmpty() ? Outcome.Result.UNCHANGED : Outcome.Result.UPDATED,
+                changes);
+    }
+
+    private static void checkInlineSize(DesiredRole desired) {
+        List<PolicyDocument> docs = desired.inlinePolicies().values().stream().map(PolicyDocument::parse).toList();
+        PolicySize.problem(docs, PolicyLimit.ROLE_INLINE_POLICIES).ifPresent(p -> {
+            throw new InvalidInputException("role \"" + desired.name() + "\": " + p);
+        });
+    }
+
+    /** Same policy whatever the formatting: both parsed and written canonically. */
+    static boolean sameDocument(String a, String b) {
+        try {
+            return PolicyDocument.parse(a).toJson().equals(PolicyDocument.parse(b).toJson());
+        } catch (RuntimeException unparseable) {
+            return a.equals(b);
+        }
+    }
+
+    static Partition partitionOf(String roleArn) {
+        return Arns.role(roleArn).orElseThrow().arn().partition();
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

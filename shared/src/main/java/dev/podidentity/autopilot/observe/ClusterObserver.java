@@ -1,0 +1,265 @@
+package dev.podidentity.autopilot.observe;
+
+import dev.podidentity.autopilot.Action;
+import dev.podidentity.autopilot.config.Addon;
+import dev.podidentity.autopilot.config.ClusterConfig;
+import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
+import dev.podidentity.autopilot.error.NotFoundException;
+import dev.podidentity.autopilot.error.RetryableException;
+import dev.podidentity.autopilot.naming.ArnResult;
+import dev.podidentity.autopilot.naming.Arns;
+import dev.podidentity.autopilot.plan.ClusterState;
+import dev.podidentity.autopilot.plan.Planner;
+import dev.podidentity.autopilot.plan.Step;
+import dev.podidentity.autopilot.port.EksApi;
+import dev.podidentity.autopilot.port.IamRoles;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+
+/**
+ * Builds the planner's {@link ClusterState} for a cluster: what Resolve observes, reading only.
+ *
+ * <h2>What it reads, and why no more</h2>
+ * <ul>
+ *   <li>DescribeCluster (status, Auto Mode = {@code computeConfig.enabled}, OIDC issuer), and GetOpenIDConnectProvider
+ *       for the issuer's provider.</li>
+ *   <li>ListAddons + DescribeAddon per addon (the agent is one of them; addons are few).</li>
+ *   <li>Addon pod identity support (DescribeAddonVersions, then DescribeAddonConfiguration when the version requires
+ *       IAM permissions) only for the addons the config names, and for migrate the addons on IRSA.</li>
+ *   <li>ListPodIdentityAssociations, all pages. Summaries carry no role and no tags, so DescribePodIdentityAssociation
+ *       is needed per association; it is skipped where the plan cannot use it: {@code get} describes only the
+ *       associations its filters select, {@code create} only the declared ones, and none when none of those exist
+ *       yet (the usual create). Every other action may delete or replace, and the planner then needs the role and
+ *       tags of every association (which roles are still in use, which associations are ours to prune).</li>
+ *   <li>The roles {@link Planner#rolesToObserve} names: GetRole (decoded trust, boundary, tags),
+ *       ListAttachedRolePolicies, ListRolePolicies. With many names, one ListRoles (all pages) first finds which
+ *       exist, so roles still to be created cost no call each.</li>
+ * </ul>
+ * Per-association reads run on up to {@code parallelism} virtual threads.
+ */
+public final class ClusterObserver {
+    /** From this many role names on, one ListRoles replaces a GetRole per missing role. */
+    public static final int ROLE_LIST_THRESHOLD = 5;
+    public static final int DEFAULT_PARALLELISM = 8;
+
+    private final EksApi eks;
+    private final IamRoles iam;
+    private final Planner planner;
+    private final int parallelism;
+
+    public ClusterObserver(EksApi eks, IamRoles iam, Planner planner) {
+        this(eks, iam, planner, DEFAULT_PARALLELISM);
+    }
+
+    public ClusterObserver(EksApi eks, IamRoles iam, Planner planner, int parallelism) {
+        this.eks = Objects.requireNonNull(eks, "eks");
+        this.iam = Objects.requireNonNull(iam, "iam");
+        this.planner = Objects.requireNonNull(planner, "planner");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1");
+        }
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * @param irsaServiceAccounts service accounts annotated {@code eks.amazonaws.com/role-arn} (migrate; read from
+     *                            Kubernetes by the caller), empty otherwise
+     * @throws NotFoundException when the cluster does not exist
+     */
+    public ClusterState observe(String clusterName, ClusterConfig desired, Action action,
+                                List<ClusterState.IrsaServiceAccount> irsaServiceAccounts) {
+        EksApi.Cluster cluster = eks.describeCluster(clusterName).orElseThrow(() -> new NotFoundException(
+                "cluster \"" + clusterName + "\" not found"));
+        String account = cluster.accountId();
+        String partition = cluster.partition();
+        String region = cluster.arn().split(":")[3];
+        ClusterState.ClusterStatus status = status(cluster.status());
+        String oidcProviderArn = oidcProvider(cluster, partition, account);
+
+        List<ClusterState.AddonState> addons = new ArrayList<>();
+        ClusterState.Agent agent = null;
+        for (String name : eks.listAddons(clusterName)) {
+            Optional<EksApi.Addon> addon = eks.describeAddon(clusterName, name);
+            if (addon.isEmpty()) {
+                continue;
+            }
+            EksApi.Addon a = addon.get();
+            addons.add(new ClusterState.AddonState(a.name(), a.arn(), a.version(), a.status(),
+                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns()));
+            if (Step.InstallAgent.ADDON.equals(a.name())) {
+                agent = new ClusterState.Agent(a.version(), a.status());
+            }
+        }
+        List<ClusterState.AddonSupport> support = addonSupport(desired, action, addons, cluster.kubernetesVersion());
+        List<ClusterState.Association> associations = associations(clusterName, desired, action);
+        List<ClusterState.IrsaServiceAccount> irsa = irsaServiceAccounts == null ? List.of() : irsaServiceAccounts;
+
+        ClusterState soFar = new ClusterState(clusterName, account, region, partition, status, cluster.autoMode(),
+                oidcProviderArn, agent, addons, associations, Map.of(), support, irsa);
+        Map<String, ClusterState.Role> roles = roles(planner.rolesToObserve(desired, action, soFar));
+        return new ClusterState(clusterName, account, region, partition, status, cluster.autoMode(),
+                oidcProviderArn, agent, addons, associations, roles, support, irsa);
+    }
+
+    private static ClusterState.ClusterStatus status(String status) {
+        try {
+            return ClusterState.ClusterStatus.valueOf(status);
+        } catch (RuntimeException unknown) {
+            return ClusterState.ClusterStatus.PENDING;
+        }
+    }
+
+    private String oidcProvider(EksApi.Cluster cluster, String partition, String account) {
+        if (cluster.oidcIssuer() == null || cluster.oidcIssuer().isEmpty()) {
+            return null;
+        }
+        String issuer = cluster.oidcIssuer().replaceFirst("^https://", "");
+        String arn = "arn:" + partition + ":iam::" + account + ":oidc-provider/" + issuer;
+        return iam.oidcProviderExists(arn) ? arn : null;
+    }
+
+    private List<ClusterState.AddonSupport> addonSupport(ClusterConfig desired, Action action,
+                                                         List<ClusterState.AddonState> installed,
+                                                         String kubernetesVersion) {
+        Map<String, String> wanted = new LinkedHashMap<>(); // addon → version asked (null: installed or default)
+        boolean addonAction = switch (action) {
+            case APPLY, ONBOARD, CREATE_ADDON, UPDATE_ADDON, MIGRATE_TO_POD_IDENTITY -> true;
+            default -> false;
+        };
+        if (!addonAction) {
+            return List.of();
+        }
+        for (Addon addon : desired.addonsOrEmpty()) {
+            if (!Step.InstallAgent.ADDON.equals(addon.name())) {
+                wanted.put(addon.name(), concrete(addon.version()));
+            }
+        }
+        if (action == Action.MIGRATE_TO_POD_IDENTITY) {
+            installed.stream().filter(a -> a.serviceAccountRoleArn() != null && !a.serviceAccountRoleArn().isEmpty())
+                    .forEach(a -> wanted.putIfAbsent(a.name(), null));
+        }
+        List<ClusterState.AddonSupport> support = new ArrayList<>();
+        wanted.forEach((name, asked) -> {
+            Optional<EksApi.AddonVersions> versions = eks.describeAddonVersions(name, kubernetesVersion);
+            if (versions.isEmpty()) {
+                return; // EKS does not know the addon; the planner reports it
+            }
+            String version = asked != null ? asked : installed.stream().filter(a -> a.name().equals(name))
+                    .map(ClusterState.AddonState::version).findFirst().orElse(versions.get().defaultVersion());
+            if (version == null) {
+                return;
+            }
+            boolean requiresIam = versions.get().requiresIamPermissions().getOrDefault(version, Boolean.TRUE);
+            List<ClusterState.PodIdentityConfiguration> config = requiresIam
+                    ? eks.podIdentityConfiguration(name, version) : List.of();
+            support.add(new ClusterState.AddonSupport(name, version, requiresIam, config));
+        });
+        return support;
+    }
+
+    private static String concrete(String version) {
+        return version == null || version.isEmpty() || "latest".equals(version) ? null : version;
+    }
+
+    private List<ClusterState.Association> associations(String cluster, ClusterConfig desired, Action action) {
+        List<EksApi.AssociationRef> refs = eks.listAssociations(cluster, null, null);
+        List<PodIdentityAssociationSpec> specs = desired.iam() == null ? List.of()
+                : desired.iam().podIdentityAssociations();
+        List<EksApi.AssociationRef> toDescribe = switch (action) {
+            case GET -> refs.stream().filter(r -> specs.isEmpty() || specs.stream().anyMatch(s ->
+                    r.namespace().equals(s.namespace()) && (s.serviceAccountName() == null
+                            || s.serviceAccountName().isEmpty() || r.serviceAccount().equals(s.serviceAccountName()))))
+                    .toList();
+            case CREATE -> {
+                Set<String> declared = new HashSet<>();
+                specs.forEach(s -> declared.add(s.key()));
+                yield refs.stream().anyMatch(r -> declared.contains(r.key())) ? refs : List.of();
+            }
+            default -> refs;
+        };
+        Set<String> described = new HashSet<>();
+        toDescribe.forEach(r -> described.add(r.associationId()));
+        List<ClusterState.Association> result = new ArrayList<>(parallel(toDescribe,
+                r -> eks.describeAssociation(cluster, r.associationId()).orElse(null)));
+        result.removeIf(Objects::isNull);
+        // not described: the summary's fields (no role, no tags), so the planner still sees that they exist
+        refs.stream().filter(r -> !described.contains(r.associationId())).forEach(r -> result.add(
+                new ClusterState.Association(r.associationId(), r.associationArn(), r.namespace(), r.serviceAccount(),
+                        null, null, null, null, Map.of(), r.ownerArn())));
+        return result;
+    }
+
+    private Map<String, ClusterState.Role> roles(Planner.RoleLookups lookups) {
+        Set<String> names = new LinkedHashSet<>();
+        lookups.arns().stream().sorted().forEach(arn -> {
+            if (Arns.role(arn) instanceof ArnResult.Valid<Arns.RoleArn>(Arns.RoleArn role)) {
+                names.add(role.name());
+            }
+        });
+        lookups.names().stream().sorted().forEach(names::add);
+        if (names.size() >= ROLE_LIST_THRESHOLD) {
+            names.retainAll(new HashSet<>(iam.listRoleNames("/")));
+        }
+        Map<String, ClusterState.Role> roles = new LinkedHashMap<>();
+        for (ClusterState.Role role : parallel(names, this::readRole)) {
+            if (role != null) {
+                roles.put(role.arn(), role);
+            }
+        }
+        return roles;
+    }
+
+    private ClusterState.Role readRole(String name) {
+        return iam.getRole(name).map(r -> new ClusterState.Role(r.arn(), r.name(), r.path(), r.tags(),
+                r.trustPolicyJson(), iam.attachedPolicyArns(name), iam.inlinePolicyNames(name),
+                r.permissionsBoundaryArn())).orElse(null);
+    }
+
+    /** Applies {@code read} to each item on at most {@code parallelism} virtual threads; results in input order. */
+    private <T, R> List<R> parallel(Collection<T> items, Function<T, R> read) {
+        if (items.size() <= 1 || parallelism == 1) {
+            return items.stream().map(read).toList();
+        }
+        Semaphore permits = new Semaphore(parallelism);
+        List<Future<R>> futures = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (T item : items) {
+                futures.add(threads.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return read.apply(item);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            List<R> results = new ArrayList<>();
+            for (Future<R> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime; // the typed error of the read, as it was thrown
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException("interrupted while observing", e);
+        }
+    }
+}
