@@ -1,6 +1,5 @@
 package dev.podidentity.local.cli;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** Entry point of {@code ./run-local}. */
@@ -8,23 +7,22 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         System.exit(run(List.of(args)));
     }
 
-    static int run(List<String> args) {
+    static int run(List<String> args) throws Exception {
         if (args.isEmpty()) {
-            System.err.println(ValidateCommand.USAGE);
+            System.err.println(RunCommand.USAGE);
+            System.err.println("       ./run-local plan CONFIG [--world WORLD.yaml] [--for ACTION]");
+            System.err.println("       " + ValidateCommand.USAGE.substring("usage: ".length()));
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
             case "validate" -> ValidateCommand.run(rest, System.out, System.err);
-            default -> {
-                System.err.println("run-local: unknown command \"" + args.get(0) + "\"; commands: validate. "
-                        + "Arguments: " + Arrays.toString(args.toArray()));
-                yield 2;
-            }
+            case "plan" -> PlanCommand.run(rest, System.out, System.err);
+            default -> RunCommand.run(args, System.out, System.err);
         };
     }
 }

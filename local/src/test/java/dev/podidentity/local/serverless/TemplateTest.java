@@ -1,5 +1,8 @@
 package dev.podidentity.local.serverless;
 
+import dev.podidentity.local.app.CfnTemplate;
+import dev.podidentity.local.app.ProjectFiles;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -117,6 +117,10 @@ public final class ConfigValidator {
             error(listPath, String.format("%,d associations declared; EKS allows at most %,d per cluster",
                     pias.size(), maxAssociations));
         }
+        if (action == Action.GET) {
+            checkGetFilters(listPath, pias);
+            return;
+        }
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < pias.size(); i++) {
             String p = listPath + "[" + i + "]";
@@ -208,6 +212,17 @@ public final class ConfigValidator {
 
     private static String describe(PolicyFormatException e) {
         return e.path() == null || e.path().isEmpty() ? e.problem() : e.path() + ": " + e.problem();
+    }
+
+    /** For get, entries are filters: a namespace, optionally narrowed to one service account (eksctl's rule). */
+    private void checkGetFilters(String listPath, List<PodIdentityAssociationSpec> filters) {
+        for (int i = 0; i < filters.size(); i++) {
+            PodIdentityAssociationSpec f = filters.get(i);
+            if (isEmpty(f.namespace()) && !isEmpty(f.serviceAccountName())) {
+                String p = listPath + "[" + i + "]";
+                error(p + ".namespace", p + ".namespace must be set in order to specify " + p + ".serviceAccountName");
+            }
+        }
     }
 
     /** eksctl: {@code <path>.namespace must be set}; plus the Kubernetes name rules eksctl leaves to the API. */

@@ -1,4 +1,4 @@
-package dev.podidentity.local.serverless;
+package dev.podidentity.local.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The deployable files at the repository root: template.yaml, statemachine/, events/. */
-final class ProjectFiles {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class ProjectFiles {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private ProjectFiles() {
     }
 
     /** The repository root: the module's parent when Maven runs the tests, found upwards from anywhere else. */
-    static Path root() {
+    public static Path root() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("template.yaml")) && Files.isDirectory(dir.resolve("statemachine"))) {
                 return dir;
@@ -26,19 +26,19 @@ final class ProjectFiles {
         throw new IllegalStateException("no template.yaml with a statemachine/ folder above " + Path.of("").toAbsolutePath());
     }
 
-    static Path template() {
+    public static Path template() {
         return root().resolve("template.yaml");
     }
 
-    static Path stateMachine() {
+    public static Path stateMachine() {
         return root().resolve("statemachine/pod-identity.asl.json");
     }
 
-    static Path event(String name) {
+    public static Path event(String name) {
         return root().resolve("events").resolve(name);
     }
 
-    static List<Path> events(String glob) {
+    public static List<Path> events(String glob) {
         try (Stream<Path> files = Files.list(root().resolve("events"))) {
             var matcher = root().getFileSystem().getPathMatcher("glob:" + glob);
             return files.filter(p -> matcher.matches(p.getFileName())).sorted().toList();
@@ -47,7 +47,7 @@ final class ProjectFiles {
         }
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
@@ -55,7 +55,7 @@ final class ProjectFiles {
         }
     }
 
-    static JsonNode readJson(Path file) {
+    public static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {

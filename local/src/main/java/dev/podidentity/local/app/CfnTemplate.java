@@ -1,4 +1,4 @@
-package dev.podidentity.local.serverless;
+package dev.podidentity.local.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -19,22 +19,22 @@ import org.yaml.snakeyaml.nodes.Tag;
  * template.yaml as JSON, with CloudFormation's short tags turned into their long form ({@code !Ref X} becomes
  * {@code {"Ref": "X"}}, {@code !GetAtt A.B} becomes {@code {"Fn::GetAtt": ["A", "B"]}}), as CloudFormation reads it.
  */
-record CfnTemplate(JsonNode root) {
+public record CfnTemplate(JsonNode root) {
 
-    static CfnTemplate load() {
+    public static CfnTemplate load() {
         return load(ProjectFiles.template());
     }
 
-    static CfnTemplate load(Path file) {
+    public static CfnTemplate load(Path file) {
         Object tree = new Yaml(new IntrinsicTags()).load(ProjectFiles.read(file));
         return new CfnTemplate(ProjectFiles.JSON.valueToTree(tree));
     }
 
-    JsonNode resources() {
+    public JsonNode resources() {
         return root.path("Resources");
     }
 
-    JsonNode resource(String logicalId) {
+    public JsonNode resource(String logicalId) {
         JsonNode r = resources().path(logicalId);
         if (r.isMissingNode()) {
             throw new AssertionError("template.yaml has no resource " + logicalId);
@@ -43,7 +43,7 @@ record CfnTemplate(JsonNode root) {
     }
 
     /** Logical id to resource, in template order, for one resource type. */
-    Map<String, JsonNode> resourcesOfType(String type) {
+    public Map<String, JsonNode> resourcesOfType(String type) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         resources().properties().forEach(e -> {
             if (type.equals(e.getValue().path("Type").asText())) {
@@ -53,7 +53,7 @@ record CfnTemplate(JsonNode root) {
         return out;
     }
 
-    JsonNode parameter(String name) {
+    public JsonNode parameter(String name) {
         return root.path("Parameters").path(name);
     }
 

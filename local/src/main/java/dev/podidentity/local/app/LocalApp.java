@@ -1,0 +1,316 @@
+package dev.podidentity.local.app;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.autopilot.aws.AwsClients;
+import dev.podidentity.autopilot.naming.ExecutionNames;
+import dev.podidentity.autopilot.plan.ClusterState;
+import dev.podidentity.autopilot.port.KubernetesPort;
+import dev.podidentity.autopilot.workflow.IrsaServiceAccounts;
+import dev.podidentity.autopilot.workflow.RunSettings;
+import dev.podidentity.autopilot.workflow.Services;
+import dev.podidentity.local.LocalCloud;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The application deployed on the local cloud as SAM would deploy it: the handlers named by template.yaml
+ * answer Lambda Invoke in-process, the state machine is the real ASL with the template's substitutions, and
+ * events go through the template's EventBridge patterns to the dispatcher. Wait states are shortened to
+ * {@code waitSeconds} so a cluster that takes minutes to create in AWS takes seconds here.
+ */
+public final class LocalApp {
+    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{(\\w+)}");
+    private static final Pattern WAIT_SECONDS = Pattern.compile("\"Seconds\"\\s*:\\s*\\d+");
+
+    private final LocalCloud cloud;
+    private final CfnTemplate template;
+    private final String bucket;
+    private final Services services;
+    private final EventRules rules;
+    private final String stateMachineArn;
+    private final Map<String, String> functionByRule = new HashMap<>();
+
+    private LocalApp(LocalCloud cloud, int waitSeconds, int mapConcurrency, Function<RunSettings, RunSettings> tune) {
+        this.cloud = cloud;
+        this.template = CfnTemplate.load();
+        this.bucket = "pod-identity-autopilot-config-" + cloud.accountId();
+        this.rules = EventRules.fromTemplate(template, bucket);
+        this.stateMachineArn = "arn:aws:states:" + cloud.region() + ":" + cloud.accountId()
+                + ":stateMachine:pod-identity-autopilot";
+        Map<String, String> env = new HashMap<>();
+        env.put("CONFIG_BUCKET", bucket);
+        env.put("ROLE_PATH", template.parameter("RolePath").path("Default").asText("/pod-identity-autopilot/"));
+        List<String> denied = new ArrayList<>();
+        template.parameter("DeniedPolicyArns").path("Default").forEach(n -> denied.add(n.asText()));
+        if (denied.isEmpty()) {
+            String d = template.parameter("DeniedPolicyArns").path("Default").asText("");
+            if (!d.isEmpty()) {
+                denied.add(d);
+            }
+        }
+        env.put("DENIED_POLICY_ARNS", String.join(",", denied));
+        RunSettings settings = tune.apply(RunSettings.from(env::get));
+        AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn());
+        this.services = Services.of(clients, settings, KubernetesPort.notImplemented(), this::irsaServiceAccounts,
+                stateMachineArn);
+        registerFunctions();
+        deployStateMachine(waitSeconds, mapConcurrency);
+        for (Map.Entry<String, JsonNode> rule : template.resourcesOfType("AWS::Events::Rule").entrySet()) {
+            String target = rule.getValue().path("Properties").path("Targets").path(0).path("Arn").path("Ref").asText();
+            functionByRule.put(rule.getKey(), target.replace(".Alias", ""));
+        }
+    }
+
+    public static LocalApp deploy(LocalCloud cloud) {
+        return new LocalApp(cloud, 1, 5, s -> s);
+    }
+
+    public static LocalApp deploy(LocalCloud cloud, int waitSeconds, int mapConcurrency,
+                                  Function<RunSettings, RunSettings> tune) {
+        return new LocalApp(cloud, waitSeconds, mapConcurrency, tune);
+    }
+
+    public LocalCloud cloud() {
+        return cloud;
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public String stateMachineArn() {
+        return stateMachineArn;
+    }
+
+    /**
+     * Delivers one event as AWS would: an EventBridge event through the template's rules to the dispatcher, a
+     * console input straight to StartExecution (as an operator does); then follows the execution to its end.
+     */
+    public Delivery deliver(JsonNode delivered, Consumer<String> progress, Duration timeout) throws Exception {
+        JsonNode event = delivered.has("detail-type") && delivered.has("source")
+                ? asUploadedHere(delivered, progress) : delivered;
+        if (event.has("detail-type") && event.has("source")) {
+            List<String> matched = rules.matches(event);
+            if (matched.isEmpty()) {
+                return new Delivery(List.of(), List.of(), "no rule in template.yaml matches this event; nothing runs");
+            }
+            List<Run> runs = new ArrayList<>();
+            for (String rule : matched) {
+                String function = functionByRule.get(rule);
+                progress.accept("event matched " + rule + " -> " + function);
+                JsonNode answer = ProjectFiles.JSON.readTree(cloud.lambdas().invoke(function, event.toString()));
+                progress.accept(function + ": " + answer);
+                if (answer.path("started").asBoolean(false)) {
+                    runs.add(follow(answer.path("executionArn").asText(), progress, timeout));
+                }
+            }
+            return new Delivery(matched, runs, runs.isEmpty() ? "no execution started" : null);
+        }
+        String action = event.path("action").asText("");
+        String cluster = event.path("cluster").asText("");
+        String trigger = event.path("trigger").path("id").asText(UUID.randomUUID().toString());
+        String name = ExecutionNames.forTrigger(cluster.isEmpty() ? "unknown" : cluster, trigger,
+                action.isEmpty() ? "run" : action);
+        progress.accept("console input: starting execution " + name);
+        String arn;
+        try {
+            arn = cloud.sfn().startExecution(b -> b.stateMachineArn(stateMachineArn).name(name)
+                    .input(event.toString())).executionArn();
+        } catch (software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException e) {
+            return new Delivery(List.of(), List.of(), "an execution named " + name + " already exists (same trigger id)");
+        }
+        return new Delivery(List.of(), List.of(follow(arn, progress, timeout)), null);
+    }
+
+    /**
+     * An S3 Object Created event names the version its upload made. The world seeded that object with its own
+     * version id, so the event is pointed at the object's current version here, as if the upload had just happened.
+     */
+    private JsonNode asUploadedHere(JsonNode event, Consumer<String> progress) {
+        JsonNode object = event.path("detail").path("object");
+        if (!"aws.s3".equals(event.path("source").asText()) || !object.has("key")
+                || !bucket.equals(event.path("detail").path("bucket").path("name").asText())) {
+            return event;
+        }
+        String key = object.path("key").asText();
+        try {
+            String version = cloud.s3().headObject(b -> b.bucket(bucket).key(key)).versionId();
+            if (version != null && !version.equals(object.path("version-id").asText())) {
+                JsonNode copy = event.deepCopy();
+                ((com.fasterxml.jackson.databind.node.ObjectNode) copy.path("detail").path("object"))
+                        .put("version-id", version);
+                progress.accept("s3://" + bucket + "/" + key + " is at version " + version + " in this world; "
+                        + "the event names that version");
+                return copy;
+            }
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception missing) {
+            progress.accept("s3://" + bucket + "/" + key + " is not in this world's bucket");
+        }
+        return event;
+    }
+
+    /** Polls the execution, reporting states as they are entered and left, until it ends. */
+    public Run follow(String executionArn, Consumer<String> progress, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        DescribeExecutionResponse d;
+        int transitions = 0;
+        while (true) {
+            d = cloud.sfn().describeExecution(b -> b.executionArn(executionArn));
+            List<HistoryEvent> events = history(executionArn);
+            for (int i = seen; i < events.size(); i++) {
+                String line = describe(events.get(i));
+                if (line != null) {
+                    progress.accept(line);
+                }
+                if (events.get(i).stateEnteredEventDetails() != null) {
+                    transitions++;
+                }
+            }
+            seen = events.size();
+            if (d.status() != ExecutionStatus.RUNNING) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                cloud.sfn().stopExecution(b -> b.executionArn(executionArn).error("LocalTimeout")
+                        .cause("./run-local gave up after " + timeout.toSeconds() + " s"));
+                d = cloud.sfn().describeExecution(b -> b.executionArn(executionArn));
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return new Run(executionArn, d.statusAsString(), d.output(), d.error(), d.cause(), transitions);
+    }
+
+    private List<HistoryEvent> history(String arn) {
+        List<HistoryEvent> all = new ArrayList<>();
+        String token = null;
+        do {
+            String t = token;
+            var page = cloud.sfn().getExecutionHistory(b -> b.executionArn(arn).nextToken(t).maxResults(1000));
+            all.addAll(page.events());
+            token = page.nextToken();
+        } while (token != null);
+        return all;
+    }
+
+    private static String describe(HistoryEvent e) {
+        if (e.stateEnteredEventDetails() != null) {
+            return "  -> " + e.stateEnteredEventDetails().name();
+        }
+        if (e.stateExitedEventDetails() != null) {
+            return "  <- " + e.stateExitedEventDetails().name();
+        }
+        if (e.taskFailedEventDetails() != null) {
+            return "  !! task failed: " + e.taskFailedEventDetails().error();
+        }
+        if (e.lambdaFunctionFailedEventDetails() != null) {
+            return "  !! " + e.lambdaFunctionFailedEventDetails().error();
+        }
+        return null;
+    }
+
+    /** The template's handler for each function, constructed on this app's services, answering Lambda Invoke. */
+    private void registerFunctions() {
+        template.resourcesOfType("AWS::Serverless::Function").forEach((logicalId, resource) -> {
+            String handler = resource.path("Properties").path("Handler").asText();
+            String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+            RequestStreamHandler instance;
+            try {
+                instance = (RequestStreamHandler) Class.forName(className).getConstructor(Services.class)
+                        .newInstance(services);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(logicalId + ": handler " + className
+                        + " from template.yaml cannot be constructed with Services", e);
+            }
+            cloud.lambdas().register(logicalId, payload -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                instance.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
+                return out.toString(StandardCharsets.UTF_8);
+            });
+        });
+    }
+
+    private void deployStateMachine(int waitSeconds, int mapConcurrency) {
+        JsonNode substitutions = template.resource("PodIdentityStateMachine").path("Properties")
+                .path("DefinitionSubstitutions");
+        String asl = ProjectFiles.read(ProjectFiles.stateMachine());
+        Matcher m = SUBSTITUTION.matcher(asl);
+        StringBuilder definition = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1);
+            JsonNode value = substitutions.path(key);
+            String replacement;
+            if (key.equals("MapMaxConcurrency")) {
+                replacement = Integer.toString(mapConcurrency);
+            } else if (value.has("Ref") && value.path("Ref").asText().endsWith(".Alias")) {
+                String function = value.path("Ref").asText().replace(".Alias", "");
+                replacement = "arn:aws:lambda:" + cloud.region() + ":" + cloud.accountId() + ":function:" + function
+                        + ":live";
+            } else {
+                throw new IllegalStateException("statemachine substitution ${" + key + "} is not a function alias "
+                        + "or MapMaxConcurrency in template.yaml: " + value);
+            }
+            m.appendReplacement(definition, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(definition);
+        String body = WAIT_SECONDS.matcher(definition).replaceAll("\"Seconds\": " + waitSeconds);
+        cloud.sfn().createStateMachine(b -> b.name("pod-identity-autopilot").definition(body)
+                .roleArn("arn:aws:iam::" + cloud.accountId() + ":role/pod-identity-autopilot-state-machine"));
+    }
+
+    /**
+     * Until the functions read service accounts from Kubernetes, the local world's service accounts stand in for
+     * the cluster's: those annotated with an IRSA role are what migration discovers.
+     */
+    private List<ClusterState.IrsaServiceAccount> irsaServiceAccounts(String cluster) {
+        List<ClusterState.IrsaServiceAccount> out = new ArrayList<>();
+        cloud.serviceAccounts(cluster).forEach(sa -> {
+            String role = sa.annotations().get("eks.amazonaws.com/role-arn");
+            if (role != null && !role.isEmpty()) {
+                out.add(new ClusterState.IrsaServiceAccount(sa.namespace(), sa.name(), role));
+            }
+        });
+        return out;
+    }
+
+    /** What became of one event: the rules it matched and the executions it started. */
+    public record Delivery(List<String> matchedRules, List<Run> runs, String note) {
+    }
+
+    /** One execution's end: status, output (the report summary or the plan), and its state transitions. */
+    public record Run(String executionArn, String status, String output, String error, String cause,
+                      int stateTransitions) {
+        public boolean succeeded() {
+            return "SUCCEEDED".equals(status);
+        }
+
+        public JsonNode outputJson() {
+            try {
+                return output == null ? ProjectFiles.JSON.nullNode() : ProjectFiles.JSON.readTree(output);
+            } catch (Exception e) {
+                return ProjectFiles.JSON.getNodeFactory().textNode(output);
+            }
+        }
+    }
+}

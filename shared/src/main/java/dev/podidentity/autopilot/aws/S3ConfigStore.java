@@ -1,0 +1,49 @@
+package dev.podidentity.autopilot.aws;
+
+import dev.podidentity.autopilot.workflow.ConfigStore;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** The config bucket on S3. */
+public final class S3ConfigStore implements ConfigStore {
+    private final S3Client s3;
+    private final String bucket;
+
+    public S3ConfigStore(S3Client s3, String bucket) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.bucket = Objects.requireNonNull(bucket, "bucket (CONFIG_BUCKET)");
+    }
+
+    @Override
+    public Optional<byte[]> read(String key, String version) {
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key);
+        if (version != null && !version.isEmpty()) {
+            request.versionId(version);
+        }
+        try {
+            return Optional.of(s3.getObjectAsBytes(request.build()).asByteArray());
+        } catch (NoSuchKeyException missing) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw AwsErrors.map(e, "reading s3://" + bucket + "/" + key);
+        }
+    }
+
+    @Override
+    public void write(String key, byte[] content, String contentType) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
+        } catch (S3Exception e) {
+            throw AwsErrors.map(e, "writing s3://" + bucket + "/" + key);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.podidentity.autopilot.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.Action;
+import dev.podidentity.autopilot.config.ClusterConfig;
+import dev.podidentity.autopilot.config.ConfigLoader;
+import dev.podidentity.autopilot.config.LoadResult;
+import dev.podidentity.autopilot.config.Problem;
+import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.guard.GuardrailCheck;
+import dev.podidentity.autopilot.naming.OwnershipTags;
+import dev.podidentity.autopilot.observe.ClusterObserver;
+import dev.podidentity.autopilot.plan.ClusterState;
+import dev.podidentity.autopilot.plan.Phase;
+import dev.podidentity.autopilot.plan.Plan;
+import dev.podidentity.autopilot.plan.PlanJson;
+import dev.podidentity.autopilot.plan.PlanOptions;
+import dev.podidentity.autopilot.plan.PlanResult;
+import dev.podidentity.autopilot.plan.PlanText;
+import dev.podidentity.autopilot.plan.Planner;
+import dev.podidentity.autopilot.plan.Step;
+import dev.podidentity.autopilot.port.IamRoles;
+import dev.podidentity.autopilot.validate.ConfigValidator;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Resolve task, the brain of a run, which writes nothing: normalise the request, load and judge the config
+ * (validation, then guardrails), observe the cluster, plan, and hand the state machine one item per step.
+ */
+public final class Resolver {
+    /** Fields of the execution input besides the eksctl association fields of console requests. */
+    static final Set<String> INPUT_FIELDS = Set.of("action", "cluster", "dryRun", "approve",
+            "removeOidcProviderTrustRelationship", "preserve", "trigger", "configKey", "configVersion", "addon",
+            "addonsConfig");
+
+    private static final ObjectMapper STEPS = PlanJson.mapper();
+
+    private final ConfigStore store;
+    private final ClusterObserver observer;
+    private final IamRoles iam;
+    private final Planner planner;
+    private final IrsaServiceAccounts irsa;
+    private final RunSettings settings;
+
+    public Resolver(ConfigStore store, ClusterObserver observer, IamRoles iam, Planner planner,
+                    IrsaServiceAccounts irsa, RunSettings settings) {
+        this.store = store;
+        this.observer = observer;
+        this.iam = iam;
+        this.planner = planner;
+        this.irsa = irsa;
+        this.settings = settings;
+    }
+
+    public ObjectNode resolve(JsonNode input) {
+        RunRequest request = RunRequest.from(input);
+        if (request.action() == Action.OFFBOARD) {
+            return offboard(request);
+        }
+        Loaded loaded = loadConfig(request);
+        ClusterConfig config = loaded.config();
+        List<ClusterState.IrsaServiceAccount> irsaAccounts = request.action() == Action.MIGRATE_TO_POD_IDENTITY
+                ? irsa.find(request.cluster()) : List.of();
+        ClusterState observed = observer.observe(request.cluster(), config, request.action(), irsaAccounts);
+        PlanOptions options = new PlanOptions(settings.guardrails().rolePath(),
+                settings.guardrails().permissionsBoundaryArn(), request.removeOidcProviderTrustRelationship(),
+                request.approve(), request.dryRun());
+        PlanResult result = planner.plan(config, request.action(), observed, options);
+        if (result instanceof PlanResult.Refused refused) {
+            throw invalid(loaded.source(), refused.problems());
+        }
+        Plan plan = ((PlanResult.Planned) result).plan();
+        return run(request, observed, plan);
+    }
+
+    private ObjectNode run(RunRequest request, ClusterState observed, Plan plan) {
+        ObjectNode run = JsonNodeFactory.instance.objectNode();
+        run.put("action", request.action().wireName());
+        run.put("cluster", request.cluster());
+        boolean planOnly = plan.planOnly() || request.dryRun() || request.action() == Action.GET
+                || (request.action() == Action.MIGRATE_TO_POD_IDENTITY && !request.approve());
+        run.put("planOnly", planOnly);
+        run.put("waitForCluster", !plan.stepsIn(Phase.WAIT_ACTIVE).isEmpty());
+        boolean installAgent = !plan.stepsIn(Phase.AGENT).isEmpty();
+        run.put("installAgent", installAgent);
+        boolean agentBusy = observed.agent() != null && !"ACTIVE".equals(observed.agent().status());
+        boolean needsAgent = !plan.stepsIn(Phase.ASSOCIATE).isEmpty() || !plan.stepsIn(Phase.ADDONS).isEmpty();
+        run.put("waitForAgent", !installAgent && agentBusy && needsAgent);
+        ObjectNode context = JsonNodeFactory.instance.objectNode();
+        context.put("cluster", request.cluster());
+        context.put("account", observed.accountId());
+        context.put("region", observed.region());
+        context.put("partition", observed.partition());
+        run.set("trust", items(plan.stepsIn(Phase.TRUST), context));
+        run.set("associate", items(plan.stepsIn(Phase.ASSOCIATE), context));
+        run.set("addons", items(plan.stepsIn(Phase.ADDONS), context));
+        run.set("prune", items(plan.stepsIn(Phase.PRUNE), context));
+        run.put("planText", PlanText.render(plan));
+        ObjectNode summary = run.putObject("summary");
+        summary.put("changes", plan.changeCount());
+        summary.put("unchanged", plan.unchanged().size());
+        ArrayNode warnings = summary.putArray("warnings");
+        plan.warnings().forEach(w -> warnings.add(String.valueOf(w)));
+        for (Step step : plan.stepsIn(Phase.REPORT)) {
+            if (step instanceof Step.ReportAssociations report) {
+                summary.set("associations", STEPS.valueToTree(report.associations()));
+            }
+        }
+        return run;
+    }
+
+    private static ArrayNode items(List<Step> steps, ObjectNode context) {
+        ArrayNode items = JsonNodeFactory.instance.arrayNode();
+        for (Step step : steps) {
+            ObjectNode item = items.addObject();
+            item.set("context", context);
+            item.set("step", STEPS.valueToTree(step));
+        }
+        return items;
+    }
+
+    /**
+     * A deleted cluster took its associations with it; what is left of ours are the roles we created for it,
+     * found by their ownership tags under the role path. Nothing else is touched.
+     */
+    private ObjectNode offboard(RunRequest request) {
+        List<Step> steps = new ArrayList<>();
+        for (String name : iam.listRoleNames(settings.guardrails().rolePath())) {
+            Optional<IamRoles.IamRole> role = iam.getRole(name);
+            if (role.isEmpty() || !OwnershipTags.isOwnedBy(role.get().tags(), request.cluster())) {
+                continue;
+            }
+            Map<String, String> tags = role.get().tags();
+            String addon = tags.get(OwnershipTags.ADDON);
+            String namespace = addon != null ? "addon:" + addon : tags.getOrDefault(OwnershipTags.NAMESPACE, "");
+            String sa = tags.getOrDefault(OwnershipTags.SERVICE_ACCOUNT, name);
+            steps.add(new Step.DeleteAssociation(null, namespace, sa, role.get().arn(), role.get().arn(),
+                    "cluster \"" + request.cluster() + "\" was deleted; its associations went with it"));
+        }
+        Plan plan = new Plan(request.cluster(), Action.OFFBOARD, request.dryRun(), steps, List.of(), List.of());
+        ObjectNode run = JsonNodeFactory.instance.objectNode();
+        run.put("action", Action.OFFBOARD.wireName());
+        run.put("cluster", request.cluster());
+        run.put("planOnly", request.dryRun());
+        run.put("waitForCluster", false);
+        run.put("installAgent", false);
+        run.put("waitForAgent", false);
+        ObjectNode context = JsonNodeFactory.instance.objectNode().put("cluster", request.cluster());
+        run.set("trust", JsonNodeFactory.instance.arrayNode());
+        run.set("associate", JsonNodeFactory.instance.arrayNode());
+        run.set("addons", JsonNodeFactory.instance.arrayNode());
+        run.set("prune", items(steps, context));
+        run.put("planText", PlanText.render(plan));
+        ObjectNode summary = run.putObject("summary");
+        summary.put("changes", steps.size());
+        summary.put("unchanged", 0);
+        summary.putArray("warnings");
+        return run;
+    }
+
+    record Loaded(ClusterConfig config, String source) {
+    }
+
+    /** The config the request stands for, validated and checked against the guardrails; nothing is read twice. */
+    Loaded loadConfig(RunRequest request) {
+        String cluster = request.cluster();
+        byte[] bytes;
+        String source;
+        boolean isDefault = false;
+        if (request.configKey() != null) {
+            source = request.configKey();
+            bytes = store.read(source, request.configVersion()).orElseThrow(() -> new InvalidInputException(
+                    "config " + describe(source, request.configVersion()) + " does not exist in bucket "
+                            + settings.configBucket()));
+        } else if (request.action() == Action.APPLY) {
+            throw new InvalidInputException("apply needs configKey: the config object to apply (clusters/"
+                    + cluster + ".yaml)");
+        } else if (request.action() == Action.ONBOARD) {
+            Optional<Map.Entry<String, byte[]>> own = clusterConfig(cluster);
+            if (own.isPresent()) {
+                source = own.get().getKey();
+                bytes = own.get().getValue();
+            } else {
+                Optional<byte[]> fallback = store.read(settings.defaultConfigKey(), null);
+                source = fallback.isPresent() ? settings.defaultConfigKey() : "(no config: agent only)";
+                bytes = fallback.orElseGet(() -> RequestConfigs.empty(cluster));
+                isDefault = fallback.isPresent();
+            }
+        } else {
+            source = RequestConfigs.CONSOLE_SOURCE;
+            bytes = RequestConfigs.fromConsole(request.action(), cluster, request.raw());
+        }
+        LoadResult loaded = ConfigLoader.withDefaults().load(bytes, source);
+        if (loaded.config() == null) {
+            throw invalid(source, loaded.problems());
+        }
+        ClusterConfig config = isDefault ? loaded.config().withClusterName(cluster) : loaded.config();
+        List<Problem> problems = new ArrayList<>(loaded.problems());
+        problems.addAll(ConfigValidator.validate(config, request.action(), settings.guardrails().maxAssociations()));
+        problems.addAll(GuardrailCheck.check(config, settings.guardrails()));
+        String declared = config.metadata() == null ? null : config.metadata().name();
+        if (declared != null && !declared.equals(cluster)) {
+            problems.add(Problem.error("metadata.name", config.source().positionOf("metadata.name"),
+                    "the config is for cluster \"" + declared + "\" but the run is for \"" + cluster + "\""
+                            + (request.configKey() != null ? "; a file under clusters/ must be named after its "
+                            + "metadata.name (clusters/" + declared + ".yaml)" : "")));
+        }
+        if (problems.stream().anyMatch(Problem::isError)) {
+            throw invalid(source, problems);
+        }
+        return new Loaded(config, source);
+    }
+
+    private Optional<Map.Entry<String, byte[]>> clusterConfig(String cluster) {
+        for (String ext : List.of("yaml", "yml", "json")) {
+            String key = "clusters/" + cluster + "." + ext;
+            Optional<byte[]> bytes = store.read(key, null);
+            if (bytes.isPresent()) {
+                return Optional.of(Map.entry(key, bytes.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(String key, String version) {
+        return key + (version == null ? "" : " (version " + version + ")");
+    }
+
+    static InvalidInputException invalid(String source, List<Problem> problems) {
+        List<String> lines = problems.stream().filter(Problem::isError).sorted(Problem.BY_POSITION)
+                .map(p -> p.format(source)).toList();
+        return new InvalidInputException(source + " is not valid; nothing was changed", lines);
+    }
+
+    /** The execution input, with its fields checked: an unknown field is an error, not silently dropped. */
+    record RunRequest(Action action, String cluster, boolean dryRun, boolean approve,
+                      boolean removeOidcProviderTrustRelationship, String configKey, String configVersion,
+                      JsonNode raw) {
+
+        static RunRequest from(JsonNode input) {
+            if (input == null || !input.isObject()) {
+                throw new InvalidInputException("the execution input must be a JSON object with at least "
+                        + "\"action\" and \"cluster\"");
+            }
+            List<String> problems = new ArrayList<>();
+            String actionName = text(input, "action");
+            Action action = actionName == null ? null : Action.fromWireName(actionName).orElse(null);
+            if (actionName == null) {
+                problems.add("action: must be set (apply, onboard, create, get, update, delete, create-addon, "
+                        + "update-addon, delete-addon, migrate-to-pod-identity)");
+            } else if (action == null) {
+                problems.add("action: unknown action \"" + actionName + "\"");
+            }
+            String cluster = text(input, "cluster");
+            if (cluster == null || cluster.isEmpty()) {
+                problems.add("cluster: must be set");
+            }
+            for (Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
+                String field = it.next();
+                if (!INPUT_FIELDS.contains(field) && !RequestConfigs.ASSOCIATION_FIELDS.contains(field)) {
+                    problems.add(field + ": unknown field in the execution input");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidInputException("the execution input is not valid; nothing was changed", problems);
+            }
+            return new RunRequest(action, cluster, input.path("dryRun").asBoolean(false),
+                    input.path("approve").asBoolean(false),
+                    input.path("removeOidcProviderTrustRelationship").asBoolean(false),
+                    text(input, "configKey"), text(input, "configVersion"), input);
+        }
+
+        private static String text(JsonNode node, String field) {
+            JsonNode v = node.get(field);
+            return v == null || v.isNull() ? null : v.asText();
+        }
+    }
+}

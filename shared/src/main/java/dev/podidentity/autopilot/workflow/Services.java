@@ -1,0 +1,88 @@
+package dev.podidentity.autopilot.workflow;
+
+import dev.podidentity.autopilot.aws.AwsClients;
+import dev.podidentity.autopilot.aws.AwsEksApi;
+import dev.podidentity.autopilot.aws.AwsIamRoles;
+import dev.podidentity.autopilot.aws.S3ConfigStore;
+import dev.podidentity.autopilot.execute.ExecutorSettings;
+import dev.podidentity.autopilot.execute.StepExecutors;
+import dev.podidentity.autopilot.observe.ClusterObserver;
+import dev.podidentity.autopilot.plan.Planner;
+import dev.podidentity.autopilot.plan.StandardPlanningPolicies;
+import dev.podidentity.autopilot.port.EksApi;
+import dev.podidentity.autopilot.port.IamRoles;
+import dev.podidentity.autopilot.port.KubernetesPort;
+
+import java.time.Duration;
+
+/**
+ * Everything a handler calls, built once per container from one set of clients: in a Lambda from the
+ * environment (static, so SnapStart snapshots it), in the local cloud from clients pointed at the gateway.
+ */
+public final class Services {
+    private static volatile Services fromEnvironment;
+
+    private final Resolver resolver;
+    private final StepRunner steps;
+    private final StatusChecker status;
+    private final Reporter reporter;
+    private final Dispatcher dispatcher;
+
+    private Services(AwsClients clients, RunSettings settings, KubernetesPort kubernetes, IrsaServiceAccounts irsa,
+                     String stateMachineArn) {
+        IamRoles iam = new AwsIamRoles(clients.iam());
+        EksApi eks = new AwsEksApi(clients.eks());
+        Planner planner = new Planner(StandardPlanningPolicies.create());
+        // The state machine polls addons itself (cluster-status task): executors look once and return.
+        ExecutorSettings executorSettings = ExecutorSettings.defaults().withAddonWait(Duration.ZERO, Duration.ofSeconds(5));
+        StepExecutors executors = new StepExecutors(iam, eks, kubernetes, executorSettings);
+        ConfigStore store = settings.configBucket() == null ? null : new S3ConfigStore(clients.s3(), settings.configBucket());
+        this.resolver = new Resolver(store, new ClusterObserver(eks, iam, planner), iam, planner, irsa, settings);
+        this.steps = new StepRunner(executors);
+        this.status = new StatusChecker(eks, executors, settings);
+        this.reporter = new Reporter(store);
+        this.dispatcher = new Dispatcher(clients, stateMachineArn);
+    }
+
+    /** The services of this Lambda container, built on first use from the environment. */
+    public static Services fromEnvironment() {
+        Services s = fromEnvironment;
+        if (s == null) {
+            synchronized (Services.class) {
+                s = fromEnvironment;
+                if (s == null) {
+                    s = new Services(AwsClients.fromEnvironment(), RunSettings.fromEnvironment(),
+                            KubernetesPort.notImplemented(), IrsaServiceAccounts.NONE,
+                            System.getenv("STATE_MACHINE_ARN"));
+                    fromEnvironment = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    public static Services of(AwsClients clients, RunSettings settings, KubernetesPort kubernetes,
+                              IrsaServiceAccounts irsa, String stateMachineArn) {
+        return new Services(clients, settings, kubernetes, irsa, stateMachineArn);
+    }
+
+    public Resolver resolver() {
+        return resolver;
+    }
+
+    public StepRunner steps() {
+        return steps;
+    }
+
+    public StatusChecker status() {
+        return status;
+    }
+
+    public Reporter reporter() {
+        return reporter;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+}
