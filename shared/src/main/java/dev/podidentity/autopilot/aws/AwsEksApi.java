@@ -20,10 +20,23 @@ public final class AwsEksApi implements EksApi {
     private static final String NOT_FOUND = "ResourceNotFoundException";
     private static final String IN_USE = "ResourceInUseException";
 
+    /** ListPodIdentityAssociations' maximum page size. */
+    public static final int MAX_PAGE = 100;
+
     private final EksClient eks;
+    private final int pageSize;
 
     public AwsEksApi(EksClient eks) {
+        this(eks, MAX_PAGE);
+    }
+
+    /** With a smaller page size, for tests that exercise paging cheaply. */
+    public AwsEksApi(EksClient eks, int pageSize) {
         this.eks = Objects.requireNonNull(eks, "eks");
+        if (pageSize < 1 || pageSize > MAX_PAGE) {
+            throw new IllegalArgumentException("page size must be 1.." + MAX_PAGE + ": " + pageSize);
+        }
+        this.pageSize = pageSize;
     }
 
     @Override
@@ -170,7 +183,7 @@ public final class AwsEksApi implements EksApi {
     public List<AssociationRef> listAssociations(String cluster, String namespace, String serviceAccount) {
         try {
             return eks.listPodIdentityAssociationsPaginator(r -> r.clusterName(cluster).namespace(namespace)
-                            .serviceAccount(serviceAccount).maxResults(100))
+                            .serviceAccount(serviceAccount).maxResults(pageSize))
                     .associations().stream()
                     .map(s -> new AssociationRef(s.associationId(), s.associationArn(), s.namespace(),
                             s.serviceAccount(), s.ownerArn()))
