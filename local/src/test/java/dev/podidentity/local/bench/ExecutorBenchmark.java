@@ -7,6 +7,7 @@ import dev.podidentity.autopilot.config.ClusterConfig;
 import dev.podidentity.autopilot.config.ConfigLoader;
 import dev.podidentity.autopilot.config.LoadResult;
 import dev.podidentity.autopilot.execute.Outcome;
+import dev.podidentity.autopilot.execute.Preflight;
 import dev.podidentity.autopilot.execute.StepExecutors;
 import dev.podidentity.autopilot.observe.ClusterObserver;
 import dev.podidentity.autopilot.plan.ClusterState;
@@ -38,7 +39,8 @@ import java.util.concurrent.Future;
  *       each), then for a rerun: the whole flow again (observe + plan, nothing to do), and a replay of the same
  *       steps (what a Step Functions retry of an already-done Map item costs).</li>
  *   <li>Wall time to execute 100 such steps with 100 ms injected at the gateway on every call: sequentially, then on
- *       bounded pools (8 = the state machine's Map MaxConcurrency; 16), side by side with the speed-up.</li>
+ *       bounded pools (8 = the state machine's Map MaxConcurrency; 16), side by side with the speed-up; the last row
+ *       trusts the plan ({@link Preflight#TRUST_PLAN}: no read before the creates).</li>
  * </ol>
  * Run:
  * <pre>
@@ -75,20 +77,31 @@ public final class ExecutorBenchmark {
         Map<String, Long> observe = cloud.calls().snapshot();
         cloud.calls().reset();
         List<Step> steps = plan.stepsIn(Phase.ASSOCIATE);
-        Map<Outcome.Result, Integer> results = run(executors, steps, 1);
+        Map<Outcome.Result, Integer> results = run(executors, steps, 1, Preflight.READ_FIRST);
         Map<String, Long> execute = cloud.calls().snapshot();
         cloud.calls().reset();
 
         Plan again = plan(observer, config);
         Map<String, Long> rerunObserve = cloud.calls().snapshot();
         cloud.calls().reset();
-        Map<Outcome.Result, Integer> replayResults = run(executors, steps, 1);
+        Map<Outcome.Result, Integer> replayResults = run(executors, steps, 1, Preflight.READ_FIRST);
         Map<String, Long> replay = cloud.calls().snapshot();
 
-        System.out.printf("first run: %d steps %s; rerun plan: %d steps; replay of the same steps: %s%n",
-                steps.size(), results, again.stepsIn(Phase.ASSOCIATE).size(), replayResults);
-        table(n, List.of("observe", "execute", "rerun: observe", "replay steps"),
-                List.of(observe, execute, rerunObserve, replay));
+        // the same again for another namespace, the executors trusting the plan (first attempt after Resolve)
+        List<Step> trusted = plan(observer, config("calls-trusted", n)).stepsIn(Phase.ASSOCIATE);
+        cloud.calls().reset();
+        Map<Outcome.Result, Integer> trustedResults = run(executors, trusted, 1, Preflight.TRUST_PLAN);
+        Map<String, Long> executeTrusted = cloud.calls().snapshot();
+        cloud.calls().reset();
+        Map<Outcome.Result, Integer> trustedReplayResults = run(executors, trusted, 1, Preflight.TRUST_PLAN);
+        Map<String, Long> replayTrusted = cloud.calls().snapshot();
+
+        System.out.printf("first run: %d steps %s (trust plan: %s); rerun plan: %d steps; replay of the same steps: %s "
+                        + "(trust plan: %s)%n", steps.size(), results, trustedResults,
+                again.stepsIn(Phase.ASSOCIATE).size(), replayResults, trustedReplayResults);
+        table(n, List.of("observe", "exec READ_FIRST", "exec TRUST_PLAN", "rerun: observe", "replay READ_1ST",
+                        "replay TRUST"),
+                List.of(observe, execute, executeTrusted, rerunObserve, replay, replayTrusted));
     }
 
     private static void table(int n, List<String> names, List<Map<String, Long>> columns) {
@@ -137,24 +150,27 @@ public final class ExecutorBenchmark {
                                  long latency) throws Exception {
         System.out.println("== Wall time: " + n + " associations with new roles, " + latency
                 + " ms injected per call (observe not included) ==");
-        List<int[]> pools = List.of(new int[] {1}, new int[] {8}, new int[] {16});
+        record Run(int threads, Preflight preflight) {
+        }
+        List<Run> runs = List.of(new Run(1, Preflight.READ_FIRST), new Run(8, Preflight.READ_FIRST),
+                new Run(16, Preflight.READ_FIRST), new Run(8, Preflight.TRUST_PLAN));
         long sequential = 0;
-        System.out.printf("%-12s %10s %14s %10s %s%n", "threads", "wall ms", "calls", "speed-up", "results");
-        for (int[] pool : pools) {
-            int threads = pool[0];
+        System.out.printf("%-28s %10s %8s %10s %s%n", "executors", "wall ms", "calls", "speed-up", "results");
+        for (Run run : runs) {
             cloud.faults().clear();
-            List<Step> steps = plan(observer, config("wall" + threads, n)).stepsIn(Phase.ASSOCIATE);
+            List<Step> steps = plan(observer, config("wall" + run.threads() + run.preflight().ordinal(), n))
+                    .stepsIn(Phase.ASSOCIATE);
             cloud.faults().add(FaultRule.latency("*", "*", latency));
             cloud.calls().reset();
             long start = System.nanoTime();
-            Map<Outcome.Result, Integer> results = run(executors, steps, threads);
+            Map<Outcome.Result, Integer> results = run(executors, steps, run.threads(), run.preflight());
             long ms = (System.nanoTime() - start) / 1_000_000;
             long calls = cloud.calls().snapshot().values().stream().mapToLong(Long::longValue).sum();
-            if (threads == 1) {
+            if (run.threads() == 1) {
                 sequential = ms;
             }
-            System.out.printf("%-12s %10d %14d %9.1fx %s%n", threads == 1 ? "sequential" : "pool of " + threads, ms,
-                    calls, sequential / (double) ms, results);
+            String name = (run.threads() == 1 ? "sequential" : "pool of " + run.threads()) + ", " + run.preflight();
+            System.out.printf("%-28s %10d %8d %9.1fx %s%n", name, ms, calls, sequential / (double) ms, results);
         }
         cloud.faults().clear();
     }
@@ -167,15 +183,16 @@ public final class ExecutorBenchmark {
                 .orThrow();
     }
 
-    private static Map<Outcome.Result, Integer> run(StepExecutors executors, List<Step> steps, int threads) {
+    private static Map<Outcome.Result, Integer> run(StepExecutors executors, List<Step> steps, int threads,
+                                                    Preflight preflight) {
         Map<Outcome.Result, Integer> results = new EnumMap<>(Outcome.Result.class);
         if (threads == 1) {
-            steps.forEach(s -> results.merge(executors.execute(CLUSTER, s).result(), 1, Integer::sum));
+            steps.forEach(s -> results.merge(executors.execute(CLUSTER, s, preflight).result(), 1, Integer::sum));
             return results;
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<Outcome>> futures = new ArrayList<>();
-            steps.forEach(s -> futures.add(pool.submit(() -> executors.execute(CLUSTER, s))));
+            steps.forEach(s -> futures.add(pool.submit(() -> executors.execute(CLUSTER, s, preflight))));
             for (Future<Outcome> f : futures) {
                 results.merge(f.get().result(), 1, Integer::sum);
             }

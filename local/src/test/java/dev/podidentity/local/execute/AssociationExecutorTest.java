@@ -15,6 +15,7 @@ import dev.podidentity.autopilot.aws.AwsEksApi;
 import dev.podidentity.autopilot.execute.AssociationExecutor;
 import dev.podidentity.autopilot.execute.AssociationReader;
 import dev.podidentity.autopilot.execute.Outcome;
+import dev.podidentity.autopilot.execute.Preflight;
 import dev.podidentity.autopilot.execute.StepExecutors;
 import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.plan.DesiredRole;
@@ -125,6 +126,27 @@ class AssociationExecutorTest {
 
         assertEquals(Outcome.Result.UNCHANGED, again.result());
         assertEquals(0, cloud.calls().writes("iam") + cloud.calls().writes("eks"), cloud.calls().snapshot().toString());
+    }
+
+    @Test
+    @DisplayName("TRUST_PLAN (first attempt after Resolve): only write calls; a rerun still ends UNCHANGED, at the cost of refused creates")
+    void ensure_whenTrustPlan_writesWithoutReadingAndRerunConverges() {
+        Outcome first = associations.ensure(CLUSTER, create("shop", "trusted", "assoc-trusted"), Preflight.TRUST_PLAN);
+
+        assertEquals(Outcome.Result.CREATED, first.result());
+        assertEquals(cloud.calls().writes("iam"), cloud.calls().total("iam"), cloud.calls().snapshot().toString());
+        assertEquals(cloud.calls().writes("eks"), cloud.calls().total("eks"), cloud.calls().snapshot().toString());
+        cloud.calls().reset();
+
+        Outcome again = associations.ensure(CLUSTER, create("shop", "trusted", "assoc-trusted"), Preflight.TRUST_PLAN);
+
+        assertEquals(Outcome.Result.UNCHANGED, again.result());
+        assertEquals(1, cloud.calls().count("iam", "CreateRole"), "refused with EntityAlreadyExists, then adopted");
+        assertEquals(1, cloud.calls().count("eks", "CreatePodIdentityAssociation"), "refused with ResourceInUse, then adopted");
+        assertEquals(0, cloud.calls().count("iam", "AttachRolePolicy") + cloud.calls().count("iam", "PutRolePolicy"));
+        assertThrows(NotOwnedException.class, () -> associations.ensure(CLUSTER,
+                create("shop", "trusted-unowned", "Unowned-Role1"), Preflight.TRUST_PLAN));
+        assertFalse(exists("shop", "trusted-unowned"));
     }
 
     @Test
