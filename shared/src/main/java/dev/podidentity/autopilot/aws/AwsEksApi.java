@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.AddonInfo;
 import software.amazon.awssdk.services.eks.model.AddonPodIdentityAssociations;
 import software.amazon.awssdk.services.eks.model.AddonVersionInfo;
-import software.amazon.awssdk.services.eks.model.Compatibility;
 import software.amazon.awssdk.services.eks.model.PodIdentityAssociation;
 
 /** {@link EksApi} with the SDK's EksClient. Every SDK error goes through {@link AwsErrors}. */
@@ -93,7 +92,7 @@ public final class AwsEksApi implements EksApi {
                 for (AddonVersionInfo v : info.addonVersions()) {
                     requires.put(v.addonVersion(), Boolean.TRUE.equals(v.requiresIamPermissions()));
                     boolean isDefault = v.compatibilities().stream().anyMatch(c -> Boolean.TRUE.equals(c.defaultVersion())
-                            && (kubernetesVersion == null || kubernetesVersion.equals(clusterVersion(c))));
+                            && (kubernetesVersion == null || kubernetesVersion.equals(c.clusterVersion())));
                     if (defaultVersion == null && isDefault) {
                         defaultVersion = v.addonVersion();
                     }
@@ -107,10 +106,6 @@ public final class AwsEksApi implements EksApi {
         } catch (SdkException e) {
             throw AwsErrors.map(e, "DescribeAddonVersions \"" + addon + "\"");
         }
-    }
-
-    private static String clusterVersion(Compatibility c) {
-        return c.clusterVersion();
     }
 
     @Override
