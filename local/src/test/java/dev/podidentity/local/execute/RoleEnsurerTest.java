@@ -8,6 +8,7 @@ import dev.podidentity.autopilot.aws.AwsClients;
 import dev.podidentity.autopilot.aws.AwsIamRoles;
 import dev.podidentity.autopilot.error.NotFoundException;
 import dev.podidentity.autopilot.error.NotOwnedException;
+import dev.podidentity.autopilot.error.RetryableException;
 import dev.podidentity.autopilot.execute.Outcome;
 import dev.podidentity.autopilot.execute.RoleEnsurer;
 import dev.podidentity.autopilot.naming.OwnershipTags;
@@ -192,5 +193,17 @@ class RoleEnsurerTest {
         assertEquals(Outcome.Result.CREATED, result.result());
         assertEquals(3, cloud.calls().count("iam", "CreateRole"));
         assertEquals(List.of(LocalAws.POLICY_S3_READ), iam.attachedPolicyArns("ensure-throttled"));
+    }
+
+    @Test
+    @DisplayName("Throttling that outlasts the SDK's retries (6 attempts): RetryableException, nothing created")
+    void ensure_whenThrottlingOutlastsRetries_throwsRetryable() {
+        cloud.faults().add(FaultRule.throttleFirst("iam", "GetRole", 100));
+
+        RetryableException e = assertThrows(RetryableException.class, () -> roles.ensure(CLUSTER, cart("ensure-never")));
+
+        assertTrue(e.getMessage().startsWith("GetRole \"ensure-never\": Throttling (HTTP 400)"), e.getMessage());
+        assertEquals(6, cloud.calls().count("iam", "GetRole"));
+        assertEquals(0, cloud.calls().writes("iam"));
     }
 }

@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.AddonInfo;
 import software.amazon.awssdk.services.eks.model.AddonPodIdentityAssociations;
 import software.amazon.awssdk.services.eks.model.AddonVersionInfo;
-import software.amazon.awssdk.services.eks.model.Compatibility;
 import software.amazon.awssdk.services.eks.model.PodIdentityAssociation;
 
 /** {@link EksApi} with the SDK's EksClient. Every SDK error goes through {@link AwsErrors}. */
@@ -20,10 +19,23 @@ public final class AwsEksApi implements EksApi {
     private static final String NOT_FOUND = "ResourceNotFoundException";
     private static final String IN_USE = "ResourceInUseException";
 
+    /** ListPodIdentityAssociations' maximum page size. */
+    public static final int MAX_PAGE = 100;
+
     private final EksClient eks;
+    private final int pageSize;
 
     public AwsEksApi(EksClient eks) {
+        this(eks, MAX_PAGE);
+    }
+
+    /** With a smaller page size, for tests that exercise paging cheaply. */
+    public AwsEksApi(EksClient eks, int pageSize) {
         this.eks = Objects.requireNonNull(eks, "eks");
+        if (pageSize < 1 || pageSize > MAX_PAGE) {
+            throw new IllegalArgumentException("page size must be 1.." + MAX_PAGE + ": " + pageSize);
+        }
+        this.pageSize = pageSize;
     }
 
     @Override
@@ -80,7 +92,7 @@ public final class AwsEksApi implements EksApi {
                 for (AddonVersionInfo v : info.addonVersions()) {
                     requires.put(v.addonVersion(), Boolean.TRUE.equals(v.requiresIamPermissions()));
                     boolean isDefault = v.compatibilities().stream().anyMatch(c -> Boolean.TRUE.equals(c.defaultVersion())
-                            && (kubernetesVersion == null || kubernetesVersion.equals(clusterVersion(c))));
+                            && (kubernetesVersion == null || kubernetesVersion.equals(c.clusterVersion())));
                     if (defaultVersion == null && isDefault) {
                         defaultVersion = v.addonVersion();
                     }
@@ -94,10 +106,6 @@ public final class AwsEksApi implements EksApi {
         } catch (SdkException e) {
             throw AwsErrors.map(e, "DescribeAddonVersions \"" + addon + "\"");
         }
-    }
-
-    private static String clusterVersion(Compatibility c) {
-        return c.clusterVersion();
     }
 
     @Override
@@ -170,7 +178,7 @@ public final class AwsEksApi implements EksApi {
     public List<AssociationRef> listAssociations(String cluster, String namespace, String serviceAccount) {
         try {
             return eks.listPodIdentityAssociationsPaginator(r -> r.clusterName(cluster).namespace(namespace)
-                            .serviceAccount(serviceAccount).maxResults(100))
+                            .serviceAccount(serviceAccount).maxResults(pageSize))
                     .associations().stream()
                     .map(s -> new AssociationRef(s.associationId(), s.associationArn(), s.namespace(),
                             s.serviceAccount(), s.ownerArn()))

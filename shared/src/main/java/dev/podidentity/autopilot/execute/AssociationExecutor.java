@@ -34,9 +34,14 @@ public final class AssociationExecutor {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Ensure the role, then create the association (or update it when the step names one). */
+    /** Ensure the role, then create the association (or update it when the step names one); reads first. */
     public Outcome ensure(String cluster, Step.EnsureRoleAndAssociation step) {
-        RoleEnsurer.EnsuredRole role = roles.ensure(cluster, step.role());
+        return ensure(cluster, step, Preflight.READ_FIRST);
+    }
+
+    /** As {@link #ensure(String, Step.EnsureRoleAndAssociation)}, choosing whether to read before creating. */
+    public Outcome ensure(String cluster, Step.EnsureRoleAndAssociation step, Preflight preflight) {
+        RoleEnsurer.EnsuredRole role = roles.ensure(cluster, step.role(), preflight);
         List<String> parts = new ArrayList<>();
         parts.add(role.summary(step.role().name()));
         if (step.createServiceAccount()) {
@@ -46,7 +51,8 @@ public final class AssociationExecutor {
                 ? updateExisting(cluster, step.associationId(), new EksApi.AssociationChange(role.arn(),
                         step.targetRoleArn(), step.disableSessionTags(), step.policy()))
                 : createOrAdopt(cluster, new EksApi.NewAssociation(step.namespace(), step.serviceAccount(),
-                        role.arn(), step.targetRoleArn(), step.disableSessionTags(), step.policy(), step.tags()));
+                        role.arn(), step.targetRoleArn(), step.disableSessionTags(), step.policy(), step.tags()),
+                        preflight);
         parts.add(association.reason());
         Outcome.Result result = association.result() == Outcome.Result.CREATED ? Outcome.Result.CREATED
                 : association.result() == Outcome.Result.UPDATED || role.changed() ? Outcome.Result.UPDATED
@@ -63,8 +69,12 @@ public final class AssociationExecutor {
 
     /** Give an IRSA service account an association with the role it already has; one with that role is success. */
     public Outcome migrate(String cluster, Step.MigrateServiceAccount step) {
+        return migrate(cluster, step, Preflight.READ_FIRST);
+    }
+
+    public Outcome migrate(String cluster, Step.MigrateServiceAccount step, Preflight preflight) {
         Change change = createOrAdopt(cluster, new EksApi.NewAssociation(step.namespace(), step.serviceAccount(),
-                step.roleArn(), null, null, null, step.tags()));
+                step.roleArn(), null, null, null, step.tags()), preflight);
         return Outcome.of(step.id(), change.result(), change.reason(), change.arn());
     }
 
@@ -108,9 +118,10 @@ public final class AssociationExecutor {
     record Change(Outcome.Result result, String reason, String arn) {
     }
 
-    private Change createOrAdopt(String cluster, EksApi.NewAssociation request) {
+    private Change createOrAdopt(String cluster, EksApi.NewAssociation request, Preflight preflight) {
         String key = request.namespace() + "/" + request.serviceAccount();
-        Optional<EksApi.AssociationRef> existing = first(cluster, request);
+        Optional<EksApi.AssociationRef> existing = preflight == Preflight.READ_FIRST ? first(cluster, request)
+                : Optional.empty();
         if (existing.isPresent()) {
             return adopt(cluster, existing.get(), request);
         }

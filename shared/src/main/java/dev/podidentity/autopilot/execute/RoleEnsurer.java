@@ -58,11 +58,16 @@ public final class RoleEnsurer {
         }
     }
 
-    /** Ensures the role for a cluster; see the class comment. */
+    /** Ensures the role for a cluster, reading before writing; see the class comment. */
     public EnsuredRole ensure(String cluster, DesiredRole desired) {
+        return ensure(cluster, desired, Preflight.READ_FIRST);
+    }
+
+    /** Ensures the role for a cluster; with TRUST_PLAN a role to create is created without a GetRole first. */
+    public EnsuredRole ensure(String cluster, DesiredRole desired, Preflight preflight) {
         return switch (desired.mode()) {
             case USE_EXISTING -> new EnsuredRole(desired.arn(), Outcome.Result.UNCHANGED, List.of());
-            case CREATE -> create(cluster, desired);
+            case CREATE -> create(cluster, desired, preflight);
             case UPDATE_PERMISSIONS -> {
                 IamRoles.IamRole role = iam.getRole(desired.name()).orElseThrow(() -> new NotFoundException(
                         "role \"" + desired.name() + "\" does not exist; its permissions cannot be updated"));
@@ -77,8 +82,9 @@ public final class RoleEnsurer {
         return Outcome.of(stepId, role.result(), role.summary(desired.name()), role.arn());
     }
 
-    private EnsuredRole create(String cluster, DesiredRole desired) {
-        Optional<IamRoles.IamRole> existing = iam.getRole(desired.name());
+    private EnsuredRole create(String cluster, DesiredRole desired, Preflight preflight) {
+        Optional<IamRoles.IamRole> existing = preflight == Preflight.READ_FIRST ? iam.getRole(desired.name())
+                : Optional.empty();
         if (existing.isEmpty()) {
             checkInlineSize(desired);
             String trust = TrustPolicies.podIdentityTrustPolicy(partitionOf(desired.arn())).toJson();
@@ -90,7 +96,7 @@ public final class RoleEnsurer {
                 desired.inlinePolicies().forEach((name, doc) -> iam.putInlinePolicy(desired.name(), name, doc));
                 return new EnsuredRole(desired.arn(), Outcome.Result.CREATED, List.of("created"));
             }
-            // EntityAlreadyExists: created meanwhile (a concurrent run); treat it like a role found by GetRole
+            // EntityAlreadyExists: created meanwhile, or TRUST_PLAN on a rerun; treat it like a role found by GetRole
             existing = iam.getRole(desired.name());
             if (existing.isEmpty()) {
                 throw new RetryableException("role \"" + desired.name() + "\" was reported to exist but cannot be read");

@@ -58,12 +58,17 @@ public final class StepExecutors {
      * and are not executors' work: they come back SKIPPED.
      */
     public Outcome execute(String cluster, Step step) {
+        return execute(cluster, step, Preflight.READ_FIRST);
+    }
+
+    /** As {@link #execute(String, Step)}; {@code preflight} applies to the steps that create (see {@link Preflight}). */
+    public Outcome execute(String cluster, Step step, Preflight preflight) {
         return switch (step) {
             case Step.InstallAgent s -> agent.install(cluster, s);
             case Step.UpdateTrustPolicy s -> trust.update(cluster, s);
-            case Step.EnsureRoleAndAssociation s -> associations.ensure(cluster, s);
+            case Step.EnsureRoleAndAssociation s -> associations.ensure(cluster, s, preflight);
             case Step.UpdateAssociation s -> associations.update(cluster, s);
-            case Step.MigrateServiceAccount s -> associations.migrate(cluster, s);
+            case Step.MigrateServiceAccount s -> associations.migrate(cluster, s, preflight);
             case Step.DeleteAssociation s -> associations.delete(cluster, s);
             case Step.CreateAddon s -> addons.create(cluster, s);
             case Step.UpdateAddon s -> addons.update(cluster, s);
