@@ -78,6 +78,9 @@ public final class Planner {
     public RoleLookups rolesToObserve(ClusterConfig desired, Action action, ClusterState observedSoFar) {
         Set<String> arns = new TreeSet<>();
         Set<String> names = new TreeSet<>();
+        if (action == Action.GET) {
+            return new RoleLookups(arns, names); // get reports associations; its entries are filters, not roles
+        }
         String cluster = observedSoFar.clusterName();
         observedSoFar.associations().forEach(a -> addIfPresent(arns, a.roleArn()));
         observedSoFar.addons().forEach(a -> {

@@ -182,6 +182,8 @@ public final class Resolver {
             bytes = store.read(source, request.configVersion()).orElseThrow(() -> new InvalidInputException(
                     "config " + describe(source, request.configVersion()) + " does not exist in bucket "
                             + settings.configBucket()));
+            // The default config serves every new cluster: its metadata.name is a placeholder.
+            isDefault = source.equals(settings.defaultConfigKey());
         } else if (request.action() == Action.APPLY) {
             throw new InvalidInputException("apply needs configKey: the config object to apply (clusters/"
                     + cluster + ".yaml)");
