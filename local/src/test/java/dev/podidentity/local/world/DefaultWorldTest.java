@@ -108,10 +108,10 @@ class DefaultWorldTest {
     }
 
     @Test
-    @DisplayName("Config bucket holds clusters/dev-cluster.yaml, an eksctl ClusterConfig with podIdentityAssociations")
+    @DisplayName("Config bucket holds clusters/dev-cluster.yaml (an eksctl ClusterConfig with podIdentityAssociations) and the default config for new clusters")
     void dump_whenDefaultWorld_configObjectIsAnEksctlClusterConfig() {
         JsonNode bucket = find(state.path("buckets"), "name", "pod-identity-autopilot-config-111122223333");
-        assertEquals(List.of("clusters/dev-cluster.yaml"), texts(bucket.path("keys")));
+        assertEquals(List.of("clusters/dev-cluster.yaml", "defaults/cluster.yaml"), texts(bucket.path("keys")));
         String yaml = cloud.s3().getObjectAsBytes(r -> r.bucket("pod-identity-autopilot-config-111122223333")
                 .key("clusters/dev-cluster.yaml")).asUtf8String();
         java.util.Map<String, Object> config = new Yaml().load(yaml);

@@ -3,23 +3,22 @@ package dev.podidentity.autopilot.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.podidentity.autopilot.aws.AwsClients;
-import dev.podidentity.autopilot.aws.AwsErrors;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.lambda.Log;
-import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
-import software.amazon.awssdk.services.sfn.model.SfnException;
+import dev.podidentity.autopilot.port.Executions;
+
+import java.util.Optional;
 
 /**
  * The dispatcher task: one EventBridge event in, at most one execution started. The execution name comes from
  * the event (see {@link Triggers}), so a duplicate delivery finds the execution already there: that is success.
  */
 public final class Dispatcher {
-    private final AwsClients clients;
+    private final Executions executions;
     private final String stateMachineArn;
 
-    public Dispatcher(AwsClients clients, String stateMachineArn) {
-        this.clients = clients;
+    public Dispatcher(Executions executions, String stateMachineArn) {
+        this.executions = executions;
         this.stateMachineArn = stateMachineArn;
     }
 
@@ -37,17 +36,13 @@ public final class Dispatcher {
         String cluster = start.input().path("cluster").asText();
         Log log = Log.forRun(start.name(), cluster);
         out.put("executionName", start.name());
-        try {
-            String arn = clients.sfn().startExecution(b -> b.stateMachineArn(stateMachineArn).name(start.name())
-                    .input(start.input().toString())).executionArn();
-            log.info("execution started", "executionArn", arn);
-            return out.put("started", true).put("executionArn", arn);
-        } catch (ExecutionAlreadyExistsException duplicate) {
+        Optional<String> arn = executions.start(stateMachineArn, start.name(), start.input().toString());
+        if (arn.isEmpty()) {
             log.info("execution already started for this event; nothing to do");
             return out.put("started", false).put("reason", "an execution named " + start.name()
                     + " already exists: this event was delivered before");
-        } catch (SfnException e) {
-            throw AwsErrors.map(e, "StartExecution " + start.name());
         }
+        log.info("execution started", "executionArn", arn.get());
+        return out.put("started", true).put("executionArn", arn.get());
     }
 }

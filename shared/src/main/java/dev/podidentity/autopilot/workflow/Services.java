@@ -4,6 +4,7 @@ import dev.podidentity.autopilot.aws.AwsClients;
 import dev.podidentity.autopilot.aws.AwsEksApi;
 import dev.podidentity.autopilot.aws.AwsIamRoles;
 import dev.podidentity.autopilot.aws.S3ConfigStore;
+import dev.podidentity.autopilot.aws.SfnExecutions;
 import dev.podidentity.autopilot.execute.ExecutorSettings;
 import dev.podidentity.autopilot.execute.StepExecutors;
 import dev.podidentity.autopilot.observe.ClusterObserver;
@@ -41,7 +42,7 @@ public final class Services {
         this.steps = new StepRunner(executors);
         this.status = new StatusChecker(eks, executors, settings);
         this.reporter = new Reporter(store);
-        this.dispatcher = new Dispatcher(clients, stateMachineArn);
+        this.dispatcher = new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn);
     }
 
     /** The services of this Lambda container, built on first use from the environment. */

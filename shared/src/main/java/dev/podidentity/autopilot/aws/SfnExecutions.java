@@ -1,0 +1,30 @@
+package dev.podidentity.autopilot.aws;
+
+import dev.podidentity.autopilot.port.Executions;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.SfnException;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** Step Functions StartExecution; a name already taken means the run was started before. */
+public final class SfnExecutions implements Executions {
+    private final SfnClient sfn;
+
+    public SfnExecutions(SfnClient sfn) {
+        this.sfn = Objects.requireNonNull(sfn, "sfn");
+    }
+
+    @Override
+    public Optional<String> start(String stateMachineArn, String name, String input) {
+        try {
+            return Optional.of(sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(name).input(input))
+                    .executionArn());
+        } catch (ExecutionAlreadyExistsException duplicate) {
+            return Optional.empty();
+        } catch (SfnException e) {
+            throw AwsErrors.map(e, "StartExecution " + name);
+        }
+    }
+}
