@@ -79,8 +79,9 @@ public final class AssociationExecutor {
     }
 
     /**
-     * Delete the association (already gone counts as done), then its role when the step names one and the role's
-     * tags say we made it for this cluster. Ownership is checked before anything is deleted.
+     * Delete the association (already gone counts as done), then the service account if we created it, then its role
+     * when the step names one and the role's tags say we made it for this cluster. Ownership is checked before
+     * anything is deleted. Offboarding (no association id: the cluster is gone) touches no service account.
      */
     public Outcome delete(String cluster, Step.DeleteAssociation step) {
         Optional<IamRoles.IamRole> role = step.deleteRoleArn() == null || step.deleteRoleArn().isEmpty()
@@ -102,6 +103,10 @@ public final class AssociationExecutor {
             }
             parts.add(deleted ? "association " + step.associationId() + " deleted"
                     : "association " + step.associationId() + " already gone");
+            // Only a service account we created goes (by its label); the port leaves anyone else's alone.
+            KubernetesPort.Result sa = kubernetes.deleteServiceAccount(cluster, step.namespace(), step.serviceAccount());
+            deleted |= sa.changed();
+            parts.add(sa.reason());
         }
         if (role.isPresent()) {
             boolean roleDeleted = roleDeleter.delete(role.get());

@@ -58,9 +58,9 @@ public final class PlanText {
             case Step.WaitForCluster s -> "wait for cluster \"" + s.cluster() + "\" to become ACTIVE (it is "
                     + s.observedStatus() + ")";
             case Step.InstallAgent s -> "install addon \"" + Step.InstallAgent.ADDON + "\" and wait for it to be ACTIVE";
-            case Step.UpdateTrustPolicy s -> "update trust policy of " + ownerWord(s.roleOwner()) + " role \""
-                    + AssociationPlanner.display(s.roleArn()) + "\": " + trustChanges(s) + " (for "
-                    + String.join(", ", s.usedBy()) + ")";
+            case Step.UpdateTrustPolicy s -> "update trust policy of role \""
+                    + AssociationPlanner.display(s.roleArn()) + "\" (owner: " + ownerWord(s.roleOwner()) + "): "
+                    + trustChanges(s) + " (for " + String.join(", ", s.usedBy()) + ")";
             case Step.EnsureRoleAndAssociation s -> ensure(s);
             case Step.UpdateAssociation s -> "update pod identity association \"" + s.namespace() + "/"
                     + s.serviceAccount() + "\" (" + s.associationId() + "): " + String.join(", ", s.changes());
@@ -192,9 +192,9 @@ public final class PlanText {
 
     private static String ownerWord(Owner owner) {
         return switch (owner) {
-            case AUTOPILOT -> "owned";
-            case EKSCTL -> "eksctl-created";
-            case UNKNOWN -> "unowned";
+            case AUTOPILOT -> "pod-identity-autopilot";
+            case EKSCTL -> "eksctl";
+            case UNKNOWN -> "unknown";
         };
     }
 }

@@ -69,8 +69,9 @@ public final class Resolver {
         }
         Loaded loaded = loadConfig(request);
         ClusterConfig config = loaded.config();
-        List<ClusterState.IrsaServiceAccount> irsaAccounts = request.action() == Action.MIGRATE_TO_POD_IDENTITY
-                ? irsa.find(request.cluster()) : List.of();
+        boolean migrate = request.action() == Action.MIGRATE_TO_POD_IDENTITY;
+        List<ClusterState.IrsaServiceAccount> irsaAccounts = migrate ? irsaAccounts(request.cluster(), config)
+                : List.of();
         ClusterState observed = observer.observe(request.cluster(), config, request.action(), irsaAccounts);
         PlanOptions options = new PlanOptions(settings.guardrails().rolePath(),
                 settings.guardrails().permissionsBoundaryArn(), request.removeOidcProviderTrustRelationship(),
@@ -80,8 +81,62 @@ public final class Resolver {
             throw invalid(loaded.source(), refused.problems());
         }
         Plan plan = ((PlanResult.Planned) result).plan();
-        return run(request, observed, plan);
+        ObjectNode run = run(request, observed, plan);
+        if (migrate) {
+            addRestarts(run, request.cluster(), plan);
+        }
+        return run;
     }
+
+    /**
+     * The cluster's annotated service accounts, plus the config's {@code iam.serviceAccounts} with an
+     * {@code attachRoleARN} that the cluster does not show annotated (e.g. {@code roleOnly} ones whose annotation
+     * lives in a Helm chart not yet deployed).
+     */
+    private List<ClusterState.IrsaServiceAccount> irsaAccounts(String cluster, ClusterConfig config) {
+        List<ClusterState.IrsaServiceAccount> found = new ArrayList<>(irsa.find(cluster));
+        if (config != null && config.iam() != null) {
+            Set<String> seen = new java.util.HashSet<>();
+            found.forEach(sa -> seen.add(sa.key()));
+            for (var sa : config.iam().serviceAccounts()) {
+                String ns = sa.namespace() == null || sa.namespace().isEmpty() ? "default" : sa.namespace();
+                if (sa.attachRoleARN() != null && !sa.attachRoleARN().isEmpty() && seen.add(ns + "/" + sa.name())) {
+                    found.add(new ClusterState.IrsaServiceAccount(ns, sa.name(), sa.attachRoleARN()));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Pods read their credentials when they start: after the migration, running pods of a migrated service account
+     * keep their IRSA web identity until restarted. The plan and the report name their workloads.
+     */
+    private void addRestarts(ObjectNode run, String cluster, Plan plan) {
+        ObjectNode restarts = JsonNodeFactory.instance.objectNode();
+        List<String> lines = new ArrayList<>();
+        for (Step step : plan.stepsIn(Phase.ASSOCIATE)) {
+            if (step instanceof Step.MigrateServiceAccount m) {
+                List<String> workloads = irsa.workloadsUsing(cluster, m.namespace(), m.serviceAccount());
+                ArrayNode list = restarts.putArray(m.namespace() + "/" + m.serviceAccount());
+                workloads.forEach(list::add);
+                lines.add("  " + m.namespace() + "/" + m.serviceAccount() + ": "
+                        + (workloads.isEmpty() ? "no running pods" : String.join(", ", workloads)));
+            }
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        ObjectNode summary = (ObjectNode) run.get("summary");
+        summary.set("restartWorkloads", restarts);
+        summary.put("restartNote", RESTART_NOTE);
+        run.put("planText", run.path("planText").asText() + "restart after the migration (" + RESTART_NOTE + "):\n"
+                + String.join("\n", lines) + "\n");
+    }
+
+    static final String RESTART_NOTE = "running pods keep their IRSA credentials until restarted; restart these "
+            + "workloads, after the IRSA annotation is removed (while it stays, the SDKs' default credential chain "
+            + "still finds IRSA first)";
 
     private ObjectNode run(RunRequest request, ClusterState observed, Plan plan) {
         ObjectNode run = JsonNodeFactory.instance.objectNode();

@@ -1,12 +1,16 @@
 package dev.podidentity.autopilot.workflow;
 
 import dev.podidentity.autopilot.aws.AwsClients;
+import dev.podidentity.autopilot.aws.AwsClusterAccess;
+import dev.podidentity.autopilot.aws.AwsSettings;
 import dev.podidentity.autopilot.aws.AwsEksApi;
 import dev.podidentity.autopilot.aws.AwsIamRoles;
 import dev.podidentity.autopilot.aws.S3ConfigStore;
 import dev.podidentity.autopilot.aws.SfnExecutions;
 import dev.podidentity.autopilot.execute.ExecutorSettings;
 import dev.podidentity.autopilot.execute.StepExecutors;
+import dev.podidentity.autopilot.kube.Fabric8Kubernetes;
+import dev.podidentity.autopilot.kube.KubernetesClients;
 import dev.podidentity.autopilot.observe.ClusterObserver;
 import dev.podidentity.autopilot.plan.Planner;
 import dev.podidentity.autopilot.plan.StandardPlanningPolicies;
@@ -52,14 +56,23 @@ public final class Services {
             synchronized (Services.class) {
                 s = fromEnvironment;
                 if (s == null) {
-                    s = new Services(AwsClients.fromEnvironment(), RunSettings.fromEnvironment(),
-                            KubernetesPort.notImplemented(), IrsaServiceAccounts.NONE,
-                            System.getenv("STATE_MACHINE_ARN"));
+                    AwsClients clients = AwsClients.fromEnvironment();
+                    KubernetesPort kubernetes = kubernetes(clients, AwsSettings.fromEnvironment());
+                    s = new Services(clients, RunSettings.fromEnvironment(), kubernetes,
+                            IrsaServiceAccounts.from(kubernetes), System.getenv("STATE_MACHINE_ARN"));
                     fromEnvironment = s;
                 }
             }
         }
         return s;
+    }
+
+    /**
+     * The clusters' API servers, reached with an EKS token for this container's credentials; clients are built per
+     * cluster on first use, so a function that never talks to Kubernetes never pays for it.
+     */
+    public static KubernetesPort kubernetes(AwsClients clients, AwsSettings settings) {
+        return new Fabric8Kubernetes(KubernetesClients.using(AwsClusterAccess.create(clients, settings)));
     }
 
     public static Services of(AwsClients clients, RunSettings settings, KubernetesPort kubernetes,

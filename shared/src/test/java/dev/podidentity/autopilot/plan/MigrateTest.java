@@ -67,10 +67,10 @@ class MigrateTest {
                 agent:
                   (plan) would install addon "eks-pod-identity-agent" and wait for it to be ACTIVE
                 trust:
-                  (plan) would update trust policy of unowned role "AmazonEKSVPCCNIRole": allow pods.eks.amazonaws.com, remove trust in OIDC provider "%1$s" (for addon vpc-cni)
-                  (plan) would update trust policy of unowned role "AmazonEKS_EBS_CSI_DriverRole": allow pods.eks.amazonaws.com, remove trust in OIDC provider "%1$s" (for addon aws-ebs-csi-driver)
-                  (plan) would update trust policy of unowned role "Unowned-Role1": allow pods.eks.amazonaws.com (for default/sa2)
-                  (plan) would update trust policy of owned role "my-cluster-irsa-sa1": allow pods.eks.amazonaws.com (for default/sa1)
+                  (plan) would update trust policy of role "AmazonEKSVPCCNIRole" (owner: unknown): allow pods.eks.amazonaws.com, remove trust in OIDC provider "%1$s" (for addon vpc-cni)
+                  (plan) would update trust policy of role "AmazonEKS_EBS_CSI_DriverRole" (owner: unknown): allow pods.eks.amazonaws.com, remove trust in OIDC provider "%1$s" (for addon aws-ebs-csi-driver)
+                  (plan) would update trust policy of role "Unowned-Role1" (owner: unknown): allow pods.eks.amazonaws.com (for default/sa2)
+                  (plan) would update trust policy of role "my-cluster-irsa-sa1" (owner: pod-identity-autopilot): allow pods.eks.amazonaws.com (for default/sa1)
                 associate:
                   (plan) would create pod identity association "default/sa1" with its IRSA role "my-cluster-irsa-sa1"
                   (plan) would create pod identity association "default/sa2" with its IRSA role "Unowned-Role1"
@@ -221,8 +221,8 @@ class MigrateTest {
 
         Plan plan = plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, state, APPROVE);
 
-        assertEquals("update trust policy of eksctl-created role "
-                + "\"eksctl-my-cluster-addon-iamserviceaccount-default-sa3-Role1-ABC\": allow pods.eks.amazonaws.com "
+        assertEquals("update trust policy of role "
+                + "\"eksctl-my-cluster-addon-iamserviceaccount-default-sa3-Role1-ABC\" (owner: eksctl): allow pods.eks.amazonaws.com "
                 + "(for default/sa3)", PlanText.describe(plan.stepsIn(Phase.TRUST).get(0)));
     }
 }
