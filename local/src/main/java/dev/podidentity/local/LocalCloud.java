@@ -10,10 +10,10 @@ import dev.podidentity.local.gateway.FaultInjector;
 import dev.podidentity.local.gateway.Gateway;
 import dev.podidentity.local.gateway.LambdaInvoker;
 import dev.podidentity.local.gateway.LambdaRegistry;
+import dev.podidentity.local.kube.KubernetesApis;
 import dev.podidentity.local.moto.MotoOptions;
 import dev.podidentity.local.moto.MotoServer;
 import dev.podidentity.local.moto.MotoUnavailableException;
-import dev.podidentity.local.world.ServiceAccountStore;
 import dev.podidentity.local.world.StateDumper;
 import dev.podidentity.local.world.World;
 import dev.podidentity.local.world.WorldFile;
@@ -77,7 +77,7 @@ public final class LocalCloud implements AutoCloseable {
     private final Gateway gateway;
     private final EksEmulator emulator;
     private final LambdaRegistry lambdas = new LambdaRegistry();
-    private final ServiceAccountStore serviceAccounts = new ServiceAccountStore();
+    private final KubernetesApis serviceAccounts = new KubernetesApis();
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final IamClient motoIam;
     private final S3Client motoS3;
@@ -246,8 +246,14 @@ public final class LocalCloud implements AutoCloseable {
         return moto;
     }
 
+    /** The cluster's service accounts as its Kubernetes API holds them now. */
     public List<World.ServiceAccount> serviceAccounts(String cluster) {
         return serviceAccounts.get(cluster);
+    }
+
+    /** Each world cluster's Kubernetes API server (fabric8 mock, CRUD mode), the endpoint DescribeCluster names. */
+    public KubernetesApis kubernetes() {
+        return serviceAccounts;
     }
 
     // ------------------------------------------------------------------ world
@@ -312,6 +318,7 @@ public final class LocalCloud implements AutoCloseable {
         motoIam.close();
         motoS3.close();
         motoEks.close();
+        serviceAccounts.close();
         gateway.close();
         moto.close();
     }

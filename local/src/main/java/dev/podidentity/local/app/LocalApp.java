@@ -3,8 +3,10 @@ package dev.podidentity.local.app;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.autopilot.aws.AwsClients;
+import dev.podidentity.autopilot.aws.AwsClusterAccess;
+import dev.podidentity.autopilot.kube.Fabric8Kubernetes;
+import dev.podidentity.autopilot.kube.KubernetesClients;
 import dev.podidentity.autopilot.naming.ExecutionNames;
-import dev.podidentity.autopilot.plan.ClusterState;
 import dev.podidentity.autopilot.port.KubernetesPort;
 import dev.podidentity.autopilot.workflow.IrsaServiceAccounts;
 import dev.podidentity.autopilot.workflow.RunSettings;
@@ -17,6 +19,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,7 +70,11 @@ public final class LocalApp {
         env.put("DENIED_POLICY_ARNS", String.join(",", denied));
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn());
-        this.services = Services.of(clients, settings, KubernetesPort.notImplemented(), this::irsaServiceAccounts,
+        // The functions' real Kubernetes path: DescribeCluster through the gateway names the cluster's mock API
+        // server, an EKS token is signed for the local credentials, fabric8 talks HTTP to it.
+        KubernetesPort kubernetes = new Fabric8Kubernetes(KubernetesClients.using(
+                new AwsClusterAccess(cloud.eks(), cloud.credentials(), cloud.region(), Clock.systemUTC())));
+        this.services = Services.of(clients, settings, kubernetes, IrsaServiceAccounts.from(kubernetes),
                 stateMachineArn);
         registerFunctions();
         deployStateMachine(waitSeconds, mapConcurrency);
@@ -277,21 +284,6 @@ public final class LocalApp {
         String body = WAIT_SECONDS.matcher(definition).replaceAll("\"Seconds\": " + waitSeconds);
         cloud.sfn().createStateMachine(b -> b.name("pod-identity-autopilot").definition(body)
                 .roleArn("arn:aws:iam::" + cloud.accountId() + ":role/pod-identity-autopilot-state-machine"));
-    }
-
-    /**
-     * Until the functions read service accounts from Kubernetes, the local world's service accounts stand in for
-     * the cluster's: those annotated with an IRSA role are what migration discovers.
-     */
-    private List<ClusterState.IrsaServiceAccount> irsaServiceAccounts(String cluster) {
-        List<ClusterState.IrsaServiceAccount> out = new ArrayList<>();
-        cloud.serviceAccounts(cluster).forEach(sa -> {
-            String role = sa.annotations().get("eks.amazonaws.com/role-arn");
-            if (role != null && !role.isEmpty()) {
-                out.add(new ClusterState.IrsaServiceAccount(sa.namespace(), sa.name(), role));
-            }
-        });
-        return out;
     }
 
     /** What became of one event: the rules it matched and the executions it started. */

@@ -116,6 +116,16 @@ public final class EksEmulator {
         }
     }
 
+    /**
+     * The cluster's Kubernetes API server (the local cloud's mock); merged into DescribeCluster as {@code endpoint},
+     * replacing moto's made-up host name, so functions connect to it exactly as they connect to EKS.
+     */
+    public void setKubernetesEndpoint(String region, String cluster, String endpoint) {
+        synchronized (lock) {
+            overlays.computeIfAbsent(key(region, cluster), k -> new ClusterOverlay()).endpoint = endpoint;
+        }
+    }
+
     public boolean autoMode(String region, String cluster) {
         synchronized (lock) {
             ClusterOverlay overlay = overlays.get(key(region, cluster));
@@ -152,6 +162,9 @@ public final class EksEmulator {
                 if (overlay.describesUntilActive > 0 && --overlay.describesUntilActive == 0) {
                     overlay.status = null;
                 }
+            }
+            if (overlay.endpoint != null) {
+                cluster.put("endpoint", overlay.endpoint);
             }
             if (overlay.autoMode) {
                 ObjectNode compute = cluster.putObject("computeConfig");
@@ -1210,6 +1223,7 @@ public final class EksEmulator {
         String status;
         int describesUntilActive;
         boolean autoMode;
+        String endpoint;
     }
 
     private static final class ClusterState {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.eks.EksEmulator;
+import dev.podidentity.local.kube.KubernetesApis;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +35,10 @@ public final class StateDumper {
     private final S3Client s3;
     private final EksClient motoEks;
     private final EksEmulator emulator;
-    private final ServiceAccountStore serviceAccounts;
+    private final KubernetesApis serviceAccounts;
 
     public StateDumper(String account, String region, IamClient iam, S3Client s3, EksClient motoEks, EksEmulator emulator,
-                       ServiceAccountStore serviceAccounts) {
+                       KubernetesApis serviceAccounts) {
         this.account = account;
         this.region = region;
         this.iam = iam;

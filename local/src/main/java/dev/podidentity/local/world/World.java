@@ -35,13 +35,14 @@ public record World(String account, String region, List<Cluster> clusters, Iam i
      */
     public record Cluster(String name, String version, String status, Integer describesUntilActive, Boolean autoMode,
                           Boolean oidcProvider, List<Addon> addons, List<Association> podIdentityAssociations,
-                          List<ServiceAccount> serviceAccounts) {
+                          List<ServiceAccount> serviceAccounts, List<Workload> workloads) {
         public Cluster {
             version = version == null ? "1.33" : version;
             status = status == null ? "ACTIVE" : status;
             addons = addons == null ? List.of() : List.copyOf(addons);
             podIdentityAssociations = podIdentityAssociations == null ? List.of() : List.copyOf(podIdentityAssociations);
             serviceAccounts = serviceAccounts == null ? List.of() : List.copyOf(serviceAccounts);
+            workloads = workloads == null ? List.of() : List.copyOf(workloads);
         }
 
         public boolean isAutoMode() {
@@ -67,14 +68,28 @@ public record World(String account, String region, List<Cluster> clusters, Iam i
                               Boolean disableSessionTags, String policy, Map<String, String> tags) {
     }
 
-    /** Kept as data for now; the Kubernetes side reads it later. */
+    /** A service account on the cluster's API server; {@code automountServiceAccountToken} null: not set. */
     public record ServiceAccount(String namespace, String name, Map<String, String> annotations, Map<String, String> labels,
-                                 List<String> imagePullSecrets) {
+                                 List<String> imagePullSecrets, Boolean automountServiceAccountToken) {
         public ServiceAccount {
             namespace = namespace == null ? "default" : namespace;
             annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
             labels = labels == null ? Map.of() : Map.copyOf(labels);
             imagePullSecrets = imagePullSecrets == null ? List.of() : List.copyOf(imagePullSecrets);
+        }
+    }
+
+    /**
+     * Pods running as a service account: a Deployment (default; with its ReplicaSet) or a DaemonSet and its
+     * {@code replicas} pods, owner references as the controllers set them.
+     */
+    public record Workload(String kind, String namespace, String name, String serviceAccount, Integer replicas,
+                           String image) {
+        public Workload {
+            kind = kind == null ? "Deployment" : kind;
+            namespace = namespace == null ? "default" : namespace;
+            replicas = replicas == null ? ("DaemonSet".equals(kind) ? 2 : 1) : replicas;
+            image = image == null ? "public.ecr.aws/docker/library/busybox:stable" : image;
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.eks.EksEmulator;
 import dev.podidentity.local.gateway.FaultInjector;
 import dev.podidentity.local.gateway.FaultRule;
+import dev.podidentity.local.kube.KubernetesApis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /**
  * Builds a world: clusters and IAM in moto, add-ons / associations / status overlays in the emulator, objects in
- * S3, service accounts in the store, fault rules on the gateway. Clients talk to moto directly, so seeding is
+ * S3, service accounts and workloads in each cluster's Kubernetes API, fault rules on the gateway. Clients talk to moto directly, so seeding is
  * neither counted nor hit by faults.
  */
 public final class WorldSeeder {
@@ -34,16 +35,16 @@ public final class WorldSeeder {
     private final S3Client s3;
     private final EksClient motoEks;
     private final EksEmulator emulator;
-    private final ServiceAccountStore serviceAccounts;
+    private final KubernetesApis kubernetes;
     private final FaultInjector faults;
 
-    public WorldSeeder(IamClient iam, S3Client s3, EksClient motoEks, EksEmulator emulator, ServiceAccountStore serviceAccounts,
+    public WorldSeeder(IamClient iam, S3Client s3, EksClient motoEks, EksEmulator emulator, KubernetesApis kubernetes,
                        FaultInjector faults) {
         this.iam = iam;
         this.s3 = s3;
         this.motoEks = motoEks;
         this.emulator = emulator;
-        this.serviceAccounts = serviceAccounts;
+        this.kubernetes = kubernetes;
         this.faults = faults;
     }
 
@@ -77,7 +78,9 @@ public final class WorldSeeder {
         }
         for (World.Cluster cluster : world.clusters()) {
             seedEks(region, cluster);
-            serviceAccounts.put(cluster.name(), cluster.serviceAccounts());
+            // Each cluster's API server holds its service accounts and workloads; DescribeCluster names it.
+            String endpoint = kubernetes.put(cluster.name(), cluster.serviceAccounts(), cluster.workloads());
+            emulator.setKubernetesEndpoint(region, cluster.name(), endpoint);
         }
         world.faults().forEach(f -> faults.add(FaultRule.fromMap(f)));
         World.Emulator settings = world.emulator();

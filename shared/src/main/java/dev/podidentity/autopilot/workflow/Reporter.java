@@ -64,6 +64,11 @@ public final class Reporter {
         summary.set("failed", failed);
         if (run.has("summary")) {
             summary.set("plan", run.get("summary"));
+            // migration: the workloads whose running pods still hold IRSA credentials, where the operator sees it
+            if (run.path("summary").has("restartWorkloads")) {
+                summary.set("restartWorkloads", run.path("summary").get("restartWorkloads"));
+                summary.set("restartNote", run.path("summary").get("restartNote"));
+            }
         }
         String reportKey = "reports/" + cluster + "/" + execution + ".json";
         ObjectNode out = JsonNodeFactory.instance.objectNode();

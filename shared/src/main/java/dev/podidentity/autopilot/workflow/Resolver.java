@@ -83,7 +83,7 @@ public final class Resolver {
         Plan plan = ((PlanResult.Planned) result).plan();
         ObjectNode run = run(request, observed, plan);
         if (migrate) {
-            addRestarts(run, request.cluster(), plan);
+            addRestarts(run, request.cluster(), plan, irsaAccounts);
         }
         return run;
     }
@@ -112,16 +112,41 @@ public final class Resolver {
      * Pods read their credentials when they start: after the migration, running pods of a migrated service account
      * keep their IRSA web identity until restarted. The plan and the report name their workloads.
      */
-    private void addRestarts(ObjectNode run, String cluster, Plan plan) {
+    private void addRestarts(ObjectNode run, String cluster, Plan plan,
+                             List<ClusterState.IrsaServiceAccount> irsaAccounts) {
+        Set<String> annotationRemoved = new java.util.HashSet<>();
+        for (Step step : plan.stepsIn(Phase.PRUNE)) {
+            if (step instanceof Step.RemoveIrsaAnnotation r) {
+                annotationRemoved.add(r.namespace() + "/" + r.serviceAccount());
+            }
+        }
         ObjectNode restarts = JsonNodeFactory.instance.objectNode();
         List<String> lines = new ArrayList<>();
+        boolean annotationStays = false;
         for (Step step : plan.stepsIn(Phase.ASSOCIATE)) {
             if (step instanceof Step.MigrateServiceAccount m) {
+                String key = m.namespace() + "/" + m.serviceAccount();
                 List<String> workloads = irsa.workloadsUsing(cluster, m.namespace(), m.serviceAccount());
-                ArrayNode list = restarts.putArray(m.namespace() + "/" + m.serviceAccount());
+                ArrayNode list = restarts.putArray(key);
                 workloads.forEach(list::add);
-                lines.add("  " + m.namespace() + "/" + m.serviceAccount() + ": "
-                        + (workloads.isEmpty() ? "no running pods" : String.join(", ", workloads)));
+                boolean stays = !annotationRemoved.contains(key);
+                annotationStays |= stays;
+                lines.add("  " + key + ": " + (workloads.isEmpty() ? "no running pods" : String.join(", ", workloads))
+                        + (stays ? " (IRSA annotation stays)" : ""));
+            }
+        }
+        for (Step step : plan.stepsIn(Phase.ADDONS)) {
+            if (step instanceof Step.MigrateAddon m) {
+                // the addon's service account, found where discovery saw it annotated with the addon's role
+                for (ClusterState.IrsaServiceAccount sa : irsaAccounts) {
+                    if (sa.name().equals(m.serviceAccount()) && sa.roleArn().equals(m.roleArn())) {
+                        List<String> workloads = irsa.workloadsUsing(cluster, sa.namespace(), sa.name());
+                        ArrayNode list = restarts.putArray(sa.key());
+                        workloads.forEach(list::add);
+                        lines.add("  " + sa.key() + " (addon " + m.name() + "): " + (workloads.isEmpty()
+                                ? "no running pods" : String.join(", ", workloads)));
+                    }
+                }
             }
         }
         if (lines.isEmpty()) {
@@ -129,14 +154,23 @@ public final class Resolver {
         }
         ObjectNode summary = (ObjectNode) run.get("summary");
         summary.set("restartWorkloads", restarts);
-        summary.put("restartNote", RESTART_NOTE);
-        run.put("planText", run.path("planText").asText() + "restart after the migration (" + RESTART_NOTE + "):\n"
-                + String.join("\n", lines) + "\n");
+        summary.put("restartNote", RESTART_NOTE + (annotationStays ? " " + ANNOTATION_NOTE : ""));
+        lines.add(0, "restart (" + RESTART_NOTE + "):");
+        if (annotationStays) {
+            lines.add("  " + ANNOTATION_NOTE);
+        }
+        String text = run.path("planText").asText();
+        // before the closing "N changes, M unchanged" line, so the plan still ends with its summary
+        java.util.regex.Matcher end = java.util.regex.Pattern.compile("(?m)^\\d+ changes?, ").matcher(text);
+        int at = end.find() ? end.start() : text.length();
+        run.put("planText", text.substring(0, at) + String.join("\n", lines) + "\n" + text.substring(at));
     }
 
     static final String RESTART_NOTE = "running pods keep their IRSA credentials until restarted; restart these "
-            + "workloads, after the IRSA annotation is removed (while it stays, the SDKs' default credential chain "
-            + "still finds IRSA first)";
+            + "workloads after the migration";
+    static final String ANNOTATION_NOTE = "while a service account keeps its IRSA annotation, restarted pods still "
+            + "get IRSA first (the SDKs' default credential chain); remove it with "
+            + "\"removeOidcProviderTrustRelationship\": true, then restart";
 
     private ObjectNode run(RunRequest request, ClusterState observed, Plan plan) {
         ObjectNode run = JsonNodeFactory.instance.objectNode();
