@@ -31,6 +31,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.eks.model.PodIdentityAssociation;
 
@@ -55,7 +58,7 @@ class AssociationExecutorTest {
         cloud = LOCAL.cloud();
         clients = LocalAws.clients(cloud);
         iam = LocalAws.iam(clients);
-        executors = LocalAws.executors(clients);
+        executors = LocalAws.executors(clients, cloud);
         associations = executors.associations();
     }
 
@@ -252,13 +255,40 @@ class AssociationExecutorTest {
     }
 
     @Test
-    @DisplayName("createServiceAccount: the Kubernetes side is not implemented yet and the outcome says so")
-    void ensure_whenCreateServiceAccount_reportsKubernetesSkipped() {
-        Step.EnsureRoleAndAssociation step = new Step.EnsureRoleAndAssociation("shop", "withsa",
-                DesiredRole.existing(PAYMENTS), null, null, null, Map.of(), true, null);
-        Outcome outcome = associations.ensure(CLUSTER, step);
-        assertEquals(Outcome.Result.CREATED, outcome.result());
-        assertTrue(outcome.reason().contains("Kubernetes access is not implemented yet"), outcome.reason());
+    @DisplayName("createServiceAccount: a missing one is created labelled ours; an existing one keeps every field; "
+            + "deleting the association deletes only the one we created")
+    void ensure_whenCreateServiceAccount_createsOnlyMissingAccounts_andDeleteRemovesOnlyOurs() {
+        KubernetesClient k = cloud.kubernetes().client(CLUSTER);
+        ServiceAccount helm = k.serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName("helm-sa").withNamespace("default")
+                .addToLabels("app.kubernetes.io/managed-by", "Helm").addToAnnotations("note", "keep").endMetadata()
+                .addNewImagePullSecret("regcred").withAutomountServiceAccountToken(false).build()).create();
+
+        Outcome created = associations.ensure(CLUSTER, new Step.EnsureRoleAndAssociation("shop", "withsa",
+                DesiredRole.existing(PAYMENTS), null, null, null, Map.of(), true, null));
+        Outcome existing = associations.ensure(CLUSTER, new Step.EnsureRoleAndAssociation("default", "helm-sa",
+                DesiredRole.existing(PAYMENTS), null, null, null, Map.of(), true, null));
+
+        assertEquals(Outcome.Result.CREATED, created.result());
+        assertTrue(created.reason().contains("created service account \"shop/withsa\" and its namespace"),
+                created.reason());
+        assertEquals("pod-identity-autopilot", k.serviceAccounts().inNamespace("shop").withName("withsa").get()
+                .getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+        assertTrue(existing.reason().contains("service account \"default/helm-sa\" already exists; left as it is"),
+                existing.reason());
+        assertEquals(helm, k.serviceAccounts().inNamespace("default").withName("helm-sa").get());
+
+        Outcome deleteOurs = associations.delete(CLUSTER, new Step.DeleteAssociation(
+                live("shop", "withsa").associationId(), "shop", "withsa", PAYMENTS, null, "test"));
+        Outcome deleteTheirs = associations.delete(CLUSTER, new Step.DeleteAssociation(
+                live("default", "helm-sa").associationId(), "default", "helm-sa", PAYMENTS, null, "test"));
+
+        assertTrue(deleteOurs.reason().contains("deleted service account \"shop/withsa\""), deleteOurs.reason());
+        assertNull(k.serviceAccounts().inNamespace("shop").withName("withsa").get());
+        assertTrue(deleteTheirs.reason().contains("was not created by pod-identity-autopilot; not deleted"),
+                deleteTheirs.reason());
+        assertEquals(helm, k.serviceAccounts().inNamespace("default").withName("helm-sa").get());
+        k.serviceAccounts().inNamespace("default").withName("helm-sa").delete();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.podidentity.local.execute;
 
+import dev.podidentity.autopilot.workflow.Services;
 import dev.podidentity.autopilot.aws.AwsAdapters;
 import dev.podidentity.autopilot.aws.AwsClients;
 import dev.podidentity.autopilot.aws.AwsEksApi;
@@ -43,6 +44,11 @@ public final class LocalAws {
 
     public static StepExecutors executors(AwsClients clients) {
         return AwsAdapters.executors(clients, fast());
+    }
+
+    /** Executors whose Kubernetes side is the local cloud's API servers, reached the functions' way. */
+    public static StepExecutors executors(AwsClients clients, LocalCloud cloud) {
+        return AwsAdapters.executors(clients, Services.kubernetes(clients, settings(cloud)), fast());
     }
 
     public static AwsIamRoles iam(AwsClients clients) {

@@ -11,10 +11,14 @@ public final class AwsAdapters {
     private AwsAdapters() {
     }
 
-    /** Every executor on these clients; Kubernetes steps report SKIPPED until the Kubernetes side exists. */
+    /** Every executor on these clients, without Kubernetes access: service-account steps report SKIPPED. */
     public static StepExecutors executors(AwsClients clients, ExecutorSettings settings) {
-        return new StepExecutors(new AwsIamRoles(clients.iam()), new AwsEksApi(clients.eks()),
-                KubernetesPort.notImplemented(), settings);
+        return executors(clients, KubernetesPort.notImplemented(), settings);
+    }
+
+    /** Every executor on these clients and this Kubernetes side. */
+    public static StepExecutors executors(AwsClients clients, KubernetesPort kubernetes, ExecutorSettings settings) {
+        return new StepExecutors(new AwsIamRoles(clients.iam()), new AwsEksApi(clients.eks()), kubernetes, settings);
     }
 
     public static StepExecutors executors(AwsClients clients) {

@@ -240,7 +240,7 @@ public final class Fabric8Kubernetes implements KubernetesPort {
             clients.forget(cluster);
             return new NotFoundException(where + ": " + e.getMessage());
         }
-        if (code == 0) {
+        if (code <= 0) {
             // No HTTP answer at all: unreachable endpoint (a private cluster outside the functions' VPC), DNS, TLS.
             clients.forget(cluster);
             return new RetryableException(where + ": the API server did not answer (" + rootMessage(e) + "); if the "
