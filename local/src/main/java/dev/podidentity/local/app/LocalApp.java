@@ -68,6 +68,7 @@ public final class LocalApp {
             }
         }
         env.put("DENIED_POLICY_ARNS", String.join(",", denied));
+        env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn());
         // The functions' real Kubernetes path: DescribeCluster through the gateway names the cluster's mock API
@@ -78,9 +79,36 @@ public final class LocalApp {
                 stateMachineArn);
         registerFunctions();
         deployStateMachine(waitSeconds, mapConcurrency);
+        grantKubernetesAccess();
         for (Map.Entry<String, JsonNode> rule : template.resourcesOfType("AWS::Events::Rule").entrySet()) {
             String target = rule.getValue().path("Properties").path("Targets").path(0).path("Arn").path("Ref").asText();
             functionByRule.put(rule.getKey(), target.replace(".Alias", ""));
+        }
+    }
+
+    /** The roles SAM makes for the functions that call Kubernetes (template output KubernetesPrincipalArns). */
+    public static List<String> kubernetesPrincipals(LocalCloud cloud) {
+        return List.of("ResolveFunction", "AssociationFunction", "PruneFunction").stream()
+                .map(f -> "arn:aws:iam::" + cloud.accountId() + ":role/pod-identity-autopilot-" + f + "Role").toList();
+    }
+
+    /**
+     * What the README asks an operator to do after deploying: an access entry with cluster-admin access for each
+     * Kubernetes-calling function role on every cluster that exists. Clusters created later get none, and
+     * Resolve's access check says so.
+     */
+    private void grantKubernetesAccess() {
+        for (String cluster : cloud.eks().listClusters().clusters()) {
+            for (String principal : kubernetesPrincipals(cloud)) {
+                try {
+                    cloud.eks().createAccessEntry(b -> b.clusterName(cluster).principalArn(principal));
+                } catch (software.amazon.awssdk.services.eks.model.ResourceInUseException exists) {
+                    continue;
+                }
+                cloud.eks().associateAccessPolicy(b -> b.clusterName(cluster).principalArn(principal)
+                        .policyArn("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
+                        .accessScope(a -> a.type("cluster")));
+            }
         }
     }
 

@@ -175,6 +175,22 @@ class MigrateToPodIdentityTest {
         assertEquals(List.of("regcred"), account("default", "sa1").imagePullSecrets());
     }
 
+    @Test
+    void missingAccessEntry_isAPlanWarningWithTheCommandsToFixIt() {
+        String prune = LocalApp.kubernetesPrincipals(cloud).get(2);
+        cloud.eks().deleteAccessEntry(b -> b.clusterName(CLUSTER).principalArn(prune));
+
+        JsonNode resolved = resolve(true, true);
+
+        List<String> warnings = new ArrayList<>();
+        resolved.path("summary").path("warnings").forEach(w -> warnings.add(w.asText()));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("role " + prune + " has no access entry on cluster \"dev-cluster\"; "
+                + "its Kubernetes steps will be refused. Create one: aws eks create-access-entry --cluster-name "
+                + "dev-cluster --principal-arn " + prune), warnings.get(0));
+        assertTrue(resolved.path("planText").asText().contains("kubernetes access:\n  role " + prune));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** One console migrate run through the state machine, with a trigger id of its own. */

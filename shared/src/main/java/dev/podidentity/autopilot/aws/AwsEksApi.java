@@ -54,6 +54,20 @@ public final class AwsEksApi implements EksApi {
     }
 
     @Override
+    public Optional<List<String>> listAccessEntryPrincipals(String cluster) {
+        try {
+            return Optional.of(eks.listAccessEntriesPaginator(r -> r.clusterName(cluster)).accessEntries().stream()
+                    .toList());
+        } catch (SdkException e) {
+            // CONFIG_MAP clusters: "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP]"
+            if (AwsErrors.is(e, "InvalidRequestException")) {
+                return Optional.empty();
+            }
+            throw AwsErrors.map(e, "ListAccessEntries \"" + cluster + "\"");
+        }
+    }
+
+    @Override
     public List<String> listAddons(String cluster) {
         try {
             return eks.listAddonsPaginator(r -> r.clusterName(cluster)).addons().stream().toList();

@@ -18,6 +18,12 @@ public interface EksApi {
     /** ListAddons, all pages. */
     List<String> listAddons(String cluster);
 
+    /**
+     * The principal ARNs that have an access entry on the cluster; empty when the cluster does not use access
+     * entries (authentication mode CONFIG_MAP), so callers can tell "no entry" from "no access entries at all".
+     */
+    Optional<List<String>> listAccessEntryPrincipals(String cluster);
+
     /** DescribeAddon; empty when the addon is not installed. */
     Optional<Addon> describeAddon(String cluster, String addon);
 

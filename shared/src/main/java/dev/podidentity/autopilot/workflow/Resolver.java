@@ -51,9 +51,11 @@ public final class Resolver {
     private final Planner planner;
     private final IrsaServiceAccounts irsa;
     private final RunSettings settings;
+    private final KubernetesAccessCheck access;
 
     public Resolver(ConfigStore store, ClusterObserver observer, IamRoles iam, Planner planner,
-                    IrsaServiceAccounts irsa, RunSettings settings) {
+                    IrsaServiceAccounts irsa, RunSettings settings, KubernetesAccessCheck access) {
+        this.access = access;
         this.store = store;
         this.observer = observer;
         this.iam = iam;
@@ -84,6 +86,15 @@ public final class Resolver {
         ObjectNode run = run(request, observed, plan);
         if (migrate) {
             addRestarts(run, request.cluster(), plan, irsaAccounts);
+        }
+        List<String> accessWarnings = access == null ? List.of() : access.warnings(request.cluster(), plan, migrate);
+        if (!accessWarnings.isEmpty()) {
+            ArrayNode warnings = ((ObjectNode) run.get("summary")).withArray("warnings");
+            accessWarnings.forEach(warnings::add);
+            List<String> lines = new ArrayList<>();
+            lines.add("kubernetes access:");
+            accessWarnings.forEach(w -> lines.add("  " + w));
+            insertBeforeCounts(run, lines);
         }
         return run;
     }
@@ -159,8 +170,12 @@ public final class Resolver {
         if (annotationStays) {
             lines.add("  " + ANNOTATION_NOTE);
         }
+        insertBeforeCounts(run, lines);
+    }
+
+    /** Adds lines to the plan text before its closing "N changes, M unchanged", so the plan still ends with it. */
+    private static void insertBeforeCounts(ObjectNode run, List<String> lines) {
         String text = run.path("planText").asText();
-        // before the closing "N changes, M unchanged" line, so the plan still ends with its summary
         java.util.regex.Matcher end = java.util.regex.Pattern.compile("(?m)^\\d+ changes?, ").matcher(text);
         int at = end.find() ? end.start() : text.length();
         run.put("planText", text.substring(0, at) + String.join("\n", lines) + "\n" + text.substring(at));

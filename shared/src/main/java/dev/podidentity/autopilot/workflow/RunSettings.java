@@ -4,6 +4,7 @@ import dev.podidentity.autopilot.guard.Guardrails;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -14,9 +15,15 @@ import java.util.function.Function;
  * @param defaultConfigKey   the config applied to a new cluster that has none of its own
  * @param clusterWaitChecks  status checks before giving up on a cluster becoming ACTIVE (30 s apart)
  * @param addonWaitChecks    status checks before giving up on the agent becoming ACTIVE (10 s apart)
+ * @param kubernetesPrincipals the function roles that call the clusters' Kubernetes API, which need access
+ *                           entries ({@code KUBERNETES_PRINCIPAL_ARNS}); empty: Resolve does not check
  */
 public record RunSettings(String configBucket, Guardrails guardrails, String defaultConfigKey, int clusterWaitChecks,
-                          int addonWaitChecks) {
+                          int addonWaitChecks, List<String> kubernetesPrincipals) {
+
+    public RunSettings {
+        kubernetesPrincipals = kubernetesPrincipals == null ? List.of() : List.copyOf(kubernetesPrincipals);
+    }
 
     public static final String DEFAULT_CONFIG_KEY = "defaults/cluster.yaml";
 
@@ -33,11 +40,15 @@ public record RunSettings(String configBucket, Guardrails guardrails, String def
         if (denied != null && !denied.isBlank()) {
             g = g.withDeniedPolicies(deniedPolicies(denied));
         }
-        return new RunSettings(bucket, g, DEFAULT_CONFIG_KEY, 50, 30);
+        String principals = env.apply("KUBERNETES_PRINCIPAL_ARNS");
+        List<String> kubernetes = principals == null ? List.of() : Arrays.stream(principals.split(","))
+                .map(String::trim).filter(p -> !p.isEmpty()).toList();
+        return new RunSettings(bucket, g, DEFAULT_CONFIG_KEY, 50, 30, kubernetes);
     }
 
     public RunSettings withGuardrails(Guardrails g) {
-        return new RunSettings(configBucket, g, defaultConfigKey, clusterWaitChecks, addonWaitChecks);
+        return new RunSettings(configBucket, g, defaultConfigKey, clusterWaitChecks, addonWaitChecks,
+                kubernetesPrincipals);
     }
 
     /** An AWS managed policy given by ARN is denied by name too, so it is denied in every partition. */

@@ -42,7 +42,8 @@ public final class Services {
         ExecutorSettings executorSettings = ExecutorSettings.defaults().withAddonWait(Duration.ZERO, Duration.ofSeconds(5));
         StepExecutors executors = new StepExecutors(iam, eks, kubernetes, executorSettings);
         ConfigStore store = settings.configBucket() == null ? null : new S3ConfigStore(clients.s3(), settings.configBucket());
-        this.resolver = new Resolver(store, new ClusterObserver(eks, iam, planner), iam, planner, irsa, settings);
+        this.resolver = new Resolver(store, new ClusterObserver(eks, iam, planner), iam, planner, irsa, settings,
+                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()));
         this.steps = new StepRunner(executors);
         this.status = new StatusChecker(eks, executors, settings);
         this.reporter = new Reporter(store);
