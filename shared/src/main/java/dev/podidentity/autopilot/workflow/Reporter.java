@@ -63,11 +63,14 @@ public final class Reporter {
         summary.set("counts", JSON.valueToTree(counts));
         summary.set("failed", failed);
         if (run.has("summary")) {
-            summary.set("plan", run.get("summary"));
-            // migration: the workloads whose running pods still hold IRSA credentials, where the operator sees it
-            if (run.path("summary").has("restartWorkloads")) {
-                summary.set("restartWorkloads", run.path("summary").get("restartWorkloads"));
-                summary.set("restartNote", run.path("summary").get("restartNote"));
+            ObjectNode plan = run.get("summary").deepCopy();
+            JsonNode restart = plan.remove("restartWorkloads");
+            JsonNode note = plan.remove("restartNote");
+            summary.set("plan", plan);
+            // migration: the workloads whose running pods still hold IRSA credentials, where the operator looks
+            if (restart != null) {
+                summary.set("restartWorkloads", restart);
+                summary.set("restartNote", note);
             }
         }
         String reportKey = "reports/" + cluster + "/" + execution + ".json";
