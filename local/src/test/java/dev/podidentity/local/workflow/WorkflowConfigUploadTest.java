@@ -22,12 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.app.LocalApp;
-import dev.podidentity.local.junit.LocalCloudExtension;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,18 +43,13 @@ class WorkflowConfigUploadTest {
     static final String DYNAMO_READ = "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess";
 
     @RegisterExtension
-    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
+    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
 
     static WorkflowWorld world;
 
     @BeforeAll
-    static void deploy() {
-        world = new WorkflowWorld(LOCAL.cloud());
-    }
-
-    @BeforeEach
-    void fresh() {
-        world.fresh();
+    static void world() {
+        world = WORLD.world();
     }
 
     static String config(String sa1Role, String ordersPolicy, boolean withOrders) {

@@ -17,10 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
 import dev.podidentity.local.gateway.FaultRule;
-import dev.podidentity.local.junit.LocalCloudExtension;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -35,18 +33,13 @@ class WorkflowRecoveryTest {
     static final String MISSING_ROLE = "shop-ghost-role";
 
     @RegisterExtension
-    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
+    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
 
     static WorkflowWorld world;
 
     @BeforeAll
-    static void deploy() {
-        world = new WorkflowWorld(LOCAL.cloud());
-    }
-
-    @BeforeEach
-    void fresh() {
-        world.fresh();
+    static void world() {
+        world = WORLD.world();
     }
 
     static final String THREE_ASSOCIATIONS = """
