@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.podidentity.autopilot.aws.AwsClients;
 import dev.podidentity.autopilot.aws.AwsIamRoles;
 import dev.podidentity.autopilot.error.ConflictException;
+import dev.podidentity.autopilot.error.NotFoundException;
 import dev.podidentity.autopilot.error.NotOwnedException;
 import dev.podidentity.autopilot.error.RetryableException;
 import dev.podidentity.autopilot.aws.AwsEksApi;
@@ -236,6 +237,31 @@ class AssociationExecutorTest {
         cloud.calls().reset();
         assertEquals(Outcome.Result.CREATED, associations.ensure(CLUSTER, create("shop", "slow", "assoc-slow")).result());
         assertEquals(0, cloud.calls().count("iam", "CreateRole"));
+    }
+
+    @Test
+    @DisplayName("roleARN names a role IAM does not have: NotFoundException after one refusal, not minutes of propagation retries")
+    void ensure_whenRoleArnNamesNoRole_failsAtOnceWithNotFound() {
+        String missing = LocalAws.roleArn("/", "no-such-role");
+
+        NotFoundException e = assertThrows(NotFoundException.class,
+                () -> associations.ensure(CLUSTER, useRole("shop", "orphan", missing)));
+
+        assertTrue(e.getMessage().contains("role " + missing + " does not exist in IAM"), e.getMessage());
+        assertEquals(1, cloud.calls().count("eks", "CreatePodIdentityAssociation"), "no propagation retries");
+        assertEquals(1, cloud.calls().count("iam", "GetRole"));
+        assertFalse(exists("shop", "orphan"));
+    }
+
+    @Test
+    @DisplayName("An existing role EKS does not see yet (IAM has it): still waited for, CREATED")
+    void ensure_whenNamedRoleExistsButNotYetVisibleToEks_retriesUntilVisible() {
+        cloud.eksEmulator().setRolePropagationChecks(2);
+
+        Outcome outcome = associations.ensure(CLUSTER, useRole("shop", "named-propagating", PAYMENTS));
+
+        assertEquals(Outcome.Result.CREATED, outcome.result());
+        assertEquals(3, cloud.calls().count("eks", "CreatePodIdentityAssociation"));
     }
 
     @Test

@@ -1,13 +1,13 @@
 package dev.podidentity.local.serverless;
 
 import dev.podidentity.local.app.CfnTemplate;
+import dev.podidentity.local.app.EventRules;
 import dev.podidentity.local.app.ProjectFiles;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.event.ruler.Machine;
 
 /**
  * The EventBridge rules in template.yaml, matched by AWS's own engine (event-ruler) against the real-shaped events
@@ -30,22 +29,16 @@ class EventPatternsTest {
     /** The bucket name CloudFormation gives the config bucket in account 111122223333 (ConfigBucketName empty). */
     static final String BUCKET = "pod-identity-autopilot-config-111122223333";
 
-    private static final Machine RULES = Machine.builder().build();
-    private static final List<String> RULE_IDS = new ArrayList<>();
+    private static EventRules rules;
 
     @BeforeAll
-    static void loadRulesFromTemplate() throws Exception {
-        CfnTemplate template = CfnTemplate.load();
-        for (Map.Entry<String, JsonNode> rule : template.resourcesOfType("AWS::Events::Rule").entrySet()) {
-            JsonNode pattern = resolveBucketName(rule.getValue().path("Properties").path("EventPattern").deepCopy());
-            RULES.addRule(rule.getKey(), ProjectFiles.JSON.writeValueAsString(pattern));
-            RULE_IDS.add(rule.getKey());
-        }
+    static void loadRulesFromTemplate() {
+        rules = EventRules.fromTemplate(CfnTemplate.load(), BUCKET);
     }
 
     @Test
     void template_hasOneRulePerTrigger_eachTargetingTheDispatcherAlias() {
-        assertEquals(List.of("ClusterCreatedRule", "ClusterDeletedRule", "ConfigUploadedRule"), RULE_IDS);
+        assertEquals(List.of("ClusterCreatedRule", "ClusterDeletedRule", "ConfigUploadedRule"), rules.ruleIds());
         CfnTemplate.load().resourcesOfType("AWS::Events::Rule").forEach((id, rule) -> {
             JsonNode targets = rule.path("Properties").path("Targets");
             assertEquals(1, targets.size(), id);
@@ -145,7 +138,7 @@ class EventPatternsTest {
     }
 
     private static List<String> matches(JsonNode event) throws Exception {
-        return RULES.rulesForJSONEvent(ProjectFiles.JSON.writeValueAsString(event)).stream().sorted().toList();
+        return rules.matches(event).stream().sorted().toList();
     }
 
     private static Arguments variant(String file, String description, Consumer<ObjectNode> change) {
@@ -158,30 +151,5 @@ class EventPatternsTest {
 
     private static void key(ObjectNode event, String key) {
         ((ObjectNode) detail(event).path("object")).put("key", key);
-    }
-
-    /** {"Ref": "ConfigBucket"} becomes the bucket's name; any other intrinsic function in a pattern is a mistake. */
-    private static JsonNode resolveBucketName(JsonNode node) {
-        if (node.isObject()) {
-            if (node.has("Ref")) {
-                assertEquals("ConfigBucket", node.path("Ref").asText(), "the only reference a pattern may hold");
-                return ProjectFiles.JSON.getNodeFactory().textNode(BUCKET);
-            }
-            ObjectNode object = (ObjectNode) node;
-            List<String> fields = new ArrayList<>();
-            object.fieldNames().forEachRemaining(fields::add);
-            for (String field : fields) {
-                assertFalse(field.startsWith("Fn::"), "intrinsic " + field + " in an event pattern");
-                object.set(field, resolveBucketName(object.get(field)));
-            }
-            return object;
-        }
-        if (node.isArray()) {
-            ArrayNode array = (ArrayNode) node;
-            for (int i = 0; i < array.size(); i++) {
-                array.set(i, resolveBucketName(array.get(i)));
-            }
-        }
-        return node;
     }
 }

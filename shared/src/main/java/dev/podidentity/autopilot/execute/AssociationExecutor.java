@@ -21,6 +21,7 @@ import java.util.Optional;
  */
 public final class AssociationExecutor {
     private final EksApi eks;
+    private final IamRoles iam;
     private final RoleEnsurer roles;
     private final RoleDeleter roleDeleter;
     private final KubernetesPort kubernetes;
@@ -28,6 +29,7 @@ public final class AssociationExecutor {
 
     public AssociationExecutor(EksApi eks, IamRoles iam, KubernetesPort kubernetes, ExecutorSettings settings) {
         this.eks = Objects.requireNonNull(eks, "eks");
+        this.iam = Objects.requireNonNull(iam, "iam");
         this.roles = new RoleEnsurer(iam);
         this.roleDeleter = new RoleDeleter(iam);
         this.kubernetes = Objects.requireNonNull(kubernetes, "kubernetes");
@@ -47,12 +49,13 @@ public final class AssociationExecutor {
         if (step.createServiceAccount()) {
             parts.add(kubernetes.createServiceAccount(cluster, step.namespace(), step.serviceAccount()).reason());
         }
+        boolean justCreated = role.result() == Outcome.Result.CREATED;
         Change association = step.associationId() != null
                 ? updateExisting(cluster, step.associationId(), new EksApi.AssociationChange(role.arn(),
-                        step.targetRoleArn(), step.disableSessionTags(), step.policy()))
+                        step.targetRoleArn(), step.disableSessionTags(), step.policy()), justCreated)
                 : createOrAdopt(cluster, new EksApi.NewAssociation(step.namespace(), step.serviceAccount(),
                         role.arn(), step.targetRoleArn(), step.disableSessionTags(), step.policy(), step.tags()),
-                        preflight);
+                        preflight, justCreated);
         parts.add(association.reason());
         Outcome.Result result = association.result() == Outcome.Result.CREATED ? Outcome.Result.CREATED
                 : association.result() == Outcome.Result.UPDATED || role.changed() ? Outcome.Result.UPDATED
@@ -63,7 +66,7 @@ public final class AssociationExecutor {
     /** UpdatePodIdentityAssociation with the fields that differ from the live association (none: unchanged). */
     public Outcome update(String cluster, Step.UpdateAssociation step) {
         Change change = updateExisting(cluster, step.associationId(), new EksApi.AssociationChange(step.roleArn(),
-                step.targetRoleArn(), step.disableSessionTags(), step.policy()));
+                step.targetRoleArn(), step.disableSessionTags(), step.policy()), false);
         return Outcome.of(step.id(), change.result(), change.reason(), change.arn());
     }
 
@@ -74,7 +77,7 @@ public final class AssociationExecutor {
 
     public Outcome migrate(String cluster, Step.MigrateServiceAccount step, Preflight preflight) {
         Change change = createOrAdopt(cluster, new EksApi.NewAssociation(step.namespace(), step.serviceAccount(),
-                step.roleArn(), null, null, null, step.tags()), preflight);
+                step.roleArn(), null, null, null, step.tags()), preflight, false);
         return Outcome.of(step.id(), change.result(), change.reason(), change.arn());
     }
 
@@ -123,7 +126,8 @@ public final class AssociationExecutor {
     record Change(Outcome.Result result, String reason, String arn) {
     }
 
-    private Change createOrAdopt(String cluster, EksApi.NewAssociation request, Preflight preflight) {
+    private Change createOrAdopt(String cluster, EksApi.NewAssociation request, Preflight preflight,
+                                 boolean roleJustCreated) {
         String key = request.namespace() + "/" + request.serviceAccount();
         Optional<EksApi.AssociationRef> existing = preflight == Preflight.READ_FIRST ? first(cluster, request)
                 : Optional.empty();
@@ -131,7 +135,7 @@ public final class AssociationExecutor {
             return adopt(cluster, existing.get(), request);
         }
         EksApi.CreateResult result = PropagationRetry.call(settings, "create association " + key,
-                () -> eks.createAssociation(cluster, request));
+                () -> eks.createAssociation(cluster, request), roleMustExist(request.roleArn(), roleJustCreated, key));
         return switch (result) {
             case EksApi.CreateResult.Created created -> new Change(Outcome.Result.CREATED,
                     "association " + created.association().associationId() + " created",
@@ -180,7 +184,8 @@ public final class AssociationExecutor {
                 + "role; " + describe(change) + " updated", current.associationArn());
     }
 
-    private Change updateExisting(String cluster, String associationId, EksApi.AssociationChange wanted) {
+    private Change updateExisting(String cluster, String associationId, EksApi.AssociationChange wanted,
+                                  boolean roleJustCreated) {
         ClusterState.Association current = eks.describeAssociation(cluster, associationId)
                 .orElseThrow(() -> new NotFoundException("pod identity association " + associationId
                         + " does not exist (any more) on cluster \"" + cluster + "\""));
@@ -191,9 +196,28 @@ public final class AssociationExecutor {
                     current.associationArn());
         }
         PropagationRetry.call(settings, "update association " + current.key(),
-                () -> eks.updateAssociation(cluster, associationId, change));
+                () -> eks.updateAssociation(cluster, associationId, change),
+                roleMustExist(change.roleArn(), roleJustCreated, current.key()));
         return new Change(Outcome.Result.UPDATED, "association " + associationId + ": " + describe(change)
                 + " updated", current.associationArn());
+    }
+
+    /**
+     * EKS answers "Role provided in the request does not exist" both for a role IAM has not propagated yet and for a
+     * role that does not exist at all. Only a role this step has just created is worth waiting for; for a role the
+     * config names, IAM is asked once, and a role IAM does not have either fails the step now instead of after
+     * minutes of retries that cannot succeed.
+     */
+    private Runnable roleMustExist(String roleArn, boolean roleJustCreated, String key) {
+        if (roleJustCreated || roleArn == null || roleArn.isEmpty()) {
+            return () -> { };
+        }
+        return () -> {
+            if (iam.getRole(roleArn.substring(roleArn.lastIndexOf('/') + 1)).isEmpty()) {
+                throw new NotFoundException("association " + key + ": role " + roleArn + " does not exist in IAM; "
+                        + "create it or name another role in roleARN");
+            }
+        };
     }
 
     private static void refuseAddonOwned(ClusterState.Association a) {

@@ -14,10 +14,18 @@ final class PropagationRetry {
     }
 
     static <T> T call(ExecutorSettings settings, String what, Supplier<T> request) {
+        return call(settings, what, request, () -> { });
+    }
+
+    /** As above; {@code firstRefusal} runs once when EKS first refuses the role, and may throw to stop waiting. */
+    static <T> T call(ExecutorSettings settings, String what, Supplier<T> request, Runnable firstRefusal) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return request.get();
             } catch (EksApi.RoleNotVisibleException e) {
+                if (attempt == 1) {
+                    firstRefusal.run();
+                }
                 if (attempt >= settings.rolePropagationAttempts()) {
                     throw new RetryableException(what + ": EKS does not see the role yet after " + attempt
                             + " attempts (IAM propagation); retry later", e);

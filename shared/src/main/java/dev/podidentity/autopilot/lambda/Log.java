@@ -12,6 +12,9 @@ import java.util.Map;
  * the execution name and the cluster, so one query finds everything a run did across all functions.
  */
 public final class Log {
+    /** Where lines go: stdout in Lambda (CloudWatch Logs); the local runner sends them to a file. */
+    private static volatile PrintStream sink = System.out;
+
     private final Map<String, String> context;
     private final PrintStream out;
 
@@ -24,7 +27,12 @@ public final class Log {
         Map<String, String> ctx = new LinkedHashMap<>();
         ctx.put("execution", execution == null ? "" : execution);
         ctx.put("cluster", cluster == null ? "" : cluster);
-        return new Log(ctx, System.out);
+        return new Log(ctx, null);
+    }
+
+    /** Sends every later line to {@code out} instead of stdout. */
+    public static void sendTo(PrintStream out) {
+        sink = out;
     }
 
     /** The same context plus one more field, e.g. the step id. */
@@ -55,10 +63,11 @@ public final class Log {
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             line.put(String.valueOf(keyValues[i]), keyValues[i + 1]);
         }
+        PrintStream target = out != null ? out : sink;
         try {
-            out.println(JsonHandler.MAPPER.writeValueAsString(line));
+            target.println(JsonHandler.MAPPER.writeValueAsString(line));
         } catch (JsonProcessingException e) {
-            out.println("{\"level\":\"ERROR\",\"message\":\"unloggable line\"}");
+            target.println("{\"level\":\"ERROR\",\"message\":\"unloggable line\"}");
         }
     }
 }

@@ -44,6 +44,8 @@ public final class Resolver {
             "addonsConfig");
 
     private static final ObjectMapper STEPS = PlanJson.mapper();
+    /** What the Resolve output may weigh: Step Functions' 256 KB minus room for the outcomes of every step. */
+    static final int MAX_RUN_BYTES = 160 * 1024;
 
     private final ConfigStore store;
     private final ClusterObserver observer;
@@ -95,6 +97,22 @@ public final class Resolver {
             lines.add("kubernetes access:");
             accessWarnings.forEach(w -> lines.add("  " + w));
             insertBeforeCounts(run, lines);
+        }
+        return fitsStepFunctions(run);
+    }
+
+    /**
+     * Step Functions refuses state larger than 256 KB, and the run's state carries the steps and then their
+     * outcomes. A plan that would not fit is refused here with the reason, before anything is changed, instead of
+     * failing half way with States.DataLimitExceeded.
+     */
+    static ObjectNode fitsStepFunctions(ObjectNode run) {
+        int bytes = run.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_RUN_BYTES) {
+            throw new InvalidInputException(String.format("the plan for cluster \"%s\" is %,d bytes; one run carries "
+                    + "at most %,d (Step Functions' 256 KB state limit, with room for the outcomes): apply the config "
+                    + "in parts, or with fewer inline policies per association", run.path("cluster").asText(), bytes,
+                    MAX_RUN_BYTES));
         }
         return run;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.execute.Outcome;
+import dev.podidentity.autopilot.execute.Preflight;
 import dev.podidentity.autopilot.execute.StepExecutors;
 import dev.podidentity.autopilot.lambda.Log;
 import dev.podidentity.autopilot.plan.PlanJson;
@@ -33,7 +34,9 @@ public final class StepRunner {
         }
         Log log = Log.forRun(item.path("execution").asText(null), cluster).with("step", step.id());
         log.info("executing " + step.getClass().getSimpleName());
-        Outcome outcome = executors.execute(cluster, step);
+        // Resolve has just read what this step acts on and planned from it: the executor may write first and
+        // read only if AWS answers "already exists" (a retry of a step that got half way, or a race).
+        Outcome outcome = executors.execute(cluster, step, Preflight.TRUST_PLAN);
         log.info(outcome.reason(), "result", outcome.result().name(), "resource", outcome.resource());
         return outcome;
     }

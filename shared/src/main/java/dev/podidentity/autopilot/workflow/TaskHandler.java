@@ -1,0 +1,26 @@
+package dev.podidentity.autopilot.workflow;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.autopilot.lambda.JsonHandler;
+
+import java.util.function.Function;
+
+/**
+ * What every task handler is: JSON in, one service call, JSON out. A handler module only names its service call
+ * and gives Lambda a no-argument constructor (services from the environment, built during init so SnapStart
+ * keeps them); the local cloud constructs the same class with its own services.
+ */
+public abstract class TaskHandler extends JsonHandler<JsonNode, Object> {
+    private final Function<JsonNode, ?> task;
+
+    protected TaskHandler(Function<JsonNode, ?> task) {
+        super(JsonNode.class);
+        this.task = task;
+    }
+
+    @Override
+    protected final Object handle(JsonNode input, Context context) {
+        return task.apply(input);
+    }
+}
