@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.app.LocalApp;
+import dev.podidentity.local.world.World;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -286,12 +287,16 @@ class WorkflowConsoleActionsTest {
         assertEquals("SUCCEEDED", report.path("status").asText());
         assertEquals("CREATED", outcome(report, "associate/default/sa2").path("result").asText());
         assertEquals("UPDATED", outcome(report, "addon/vpc-cni").path("result").asText());
-        // the functions have no Kubernetes access yet: the annotations stay, and the report says so
+        // the functions reach dev-cluster's Kubernetes API: the IRSA annotation goes, the rest of the account stays
         JsonNode annotation = outcome(report, "annotation/default/sa1");
-        assertEquals("SKIPPED", annotation.path("result").asText());
-        assertFalse(annotation.path("reason").asText().isEmpty());
-        assertEquals(WorkflowWorld.json("{\"CREATED\": 3, \"SKIPPED\": 2, \"UPDATED\": 6}"),
-                report.path("summary").path("counts"));
+        assertEquals("UPDATED", annotation.path("result").asText());
+        assertTrue(annotation.path("reason").asText().startsWith("removed annotation eks.amazonaws.com/role-arn"),
+                annotation::toString);
+        World.ServiceAccount sa1 = world.cloud().serviceAccounts("dev-cluster").stream()
+                .filter(sa -> sa.name().equals("sa1")).findFirst().orElseThrow();
+        assertEquals(Map.of(), sa1.annotations());
+        assertEquals(List.of("regcred"), sa1.imagePullSecrets());
+        assertEquals(WorkflowWorld.json("{\"CREATED\": 3, \"UPDATED\": 8}"), report.path("summary").path("counts"));
     }
 
     @Test
