@@ -237,7 +237,8 @@ public final class LocalApp {
         return new Run(executionArn, d.statusAsString(), d.output(), d.error(), d.cause(), transitions);
     }
 
-    private List<HistoryEvent> history(String arn) {
+    /** Every history event of an execution, all pages. */
+    public List<HistoryEvent> history(String arn) {
         List<HistoryEvent> all = new ArrayList<>();
         String token = null;
         do {

@@ -50,7 +50,7 @@ public final class WorkflowTransitionsBenchmark {
                 LocalApp.Delivery delivery = app.deliver(input, line -> { }, Duration.ofMinutes(15));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 LocalApp.Run run = delivery.runs().get(0);
-                List<HistoryEvent> history = history(cloud, run.executionArn());
+                List<HistoryEvent> history = app.history(run.executionArn());
                 Map<String, Integer> byState = new TreeMap<>();
                 long resolveBytes = 0;
                 for (HistoryEvent e : history) {
@@ -101,17 +101,5 @@ public final class WorkflowTransitionsBenchmark {
             }
         });
         return out;
-    }
-
-    private static List<HistoryEvent> history(LocalCloud cloud, String arn) {
-        List<HistoryEvent> all = new ArrayList<>();
-        String token = null;
-        do {
-            String t = token;
-            var page = cloud.sfn().getExecutionHistory(b -> b.executionArn(arn).nextToken(t).maxResults(1000));
-            all.addAll(page.events());
-            token = page.nextToken();
-        } while (token != null);
-        return all;
     }
 }
