@@ -16,7 +16,14 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
+import dev.podidentity.autopilot.lambda.Log;
+
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -49,7 +56,10 @@ public final class LocalApp {
     private final String stateMachineArn;
     private final Map<String, String> functionByRule = new HashMap<>();
 
+    private static Path functionLog;
+
     private LocalApp(LocalCloud cloud, int waitSeconds, int mapConcurrency, Function<RunSettings, RunSettings> tune) {
+        routeFunctionLogs();
         this.cloud = cloud;
         this.template = CfnTemplate.load();
         this.bucket = "pod-identity-autopilot-config-" + cloud.accountId();
@@ -109,6 +119,29 @@ public final class LocalApp {
                         .policyArn("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
                         .accessScope(a -> a.type("cluster")));
             }
+        }
+    }
+
+    /**
+     * The functions' JSON log lines go to one file per JVM (local/target/local-functions.log), as CloudWatch Logs
+     * would keep them apart from what a person watches: ./run-local's progress, a test's output.
+     */
+    public static synchronized Path functionLog() {
+        routeFunctionLogs();
+        return functionLog;
+    }
+
+    private static synchronized void routeFunctionLogs() {
+        if (functionLog != null) {
+            return;
+        }
+        try {
+            Path file = ProjectFiles.root().resolve("local/target/local-functions.log");
+            Files.createDirectories(file.getParent());
+            Log.sendTo(new PrintStream(Files.newOutputStream(file), true, StandardCharsets.UTF_8));
+            functionLog = file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the function log", e);
         }
     }
 

@@ -1,14 +1,12 @@
 package dev.podidentity.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.podidentity.autopilot.lambda.Log;
 import dev.podidentity.local.LocalCloud;
 import dev.podidentity.local.LocalWorlds;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,10 +52,7 @@ final class RunCommand {
         }
         JsonNode input = ProjectFiles.readJson(event);
         Path worldFile = world != null ? world : LocalWorlds.defaultWorld();
-        Path functionLog = ProjectFiles.root().resolve("local/target/run-local-functions.log");
-        Files.createDirectories(functionLog.getParent());
-        PrintStream logFile = new PrintStream(Files.newOutputStream(functionLog), true, StandardCharsets.UTF_8);
-        Log.sendTo(logFile);
+        Path functionLog = LocalApp.functionLog();
         long start = System.nanoTime();
         out.println("local cloud: starting with world " + worldFile);
         try (LocalCloud cloud = LocalCloud.start(worldFile)) {
