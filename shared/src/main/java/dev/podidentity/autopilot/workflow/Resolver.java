@@ -85,7 +85,7 @@ public final class Resolver {
             throw invalid(loaded.source(), refused.problems());
         }
         Plan plan = ((PlanResult.Planned) result).plan();
-        ObjectNode run = run(request, observed, plan);
+        ObjectNode run = run(request, plan, context(request, observed), agentBusy(observed));
         if (migrate) {
             addRestarts(run, request.cluster(), plan, irsaAccounts);
         }
@@ -205,7 +205,21 @@ public final class Resolver {
             + "get IRSA first (the SDKs' default credential chain); remove it with "
             + "\"removeOidcProviderTrustRelationship\": true, then restart";
 
-    private ObjectNode run(RunRequest request, ClusterState observed, Plan plan) {
+    private static ObjectNode context(RunRequest request, ClusterState observed) {
+        ObjectNode context = JsonNodeFactory.instance.objectNode();
+        context.put("cluster", request.cluster());
+        context.put("account", observed.accountId());
+        context.put("region", observed.region());
+        context.put("partition", observed.partition());
+        return context;
+    }
+
+    private static boolean agentBusy(ClusterState observed) {
+        return observed.agent() != null && !"ACTIVE".equals(observed.agent().status());
+    }
+
+    /** The Resolve output the state machine reads (statemachine/README.md), for any plan. */
+    private static ObjectNode run(RunRequest request, Plan plan, ObjectNode context, boolean agentBusy) {
         ObjectNode run = JsonNodeFactory.instance.objectNode();
         run.put("action", request.action().wireName());
         run.put("cluster", request.cluster());
@@ -215,14 +229,8 @@ public final class Resolver {
         run.put("waitForCluster", !plan.stepsIn(Phase.WAIT_ACTIVE).isEmpty());
         boolean installAgent = !plan.stepsIn(Phase.AGENT).isEmpty();
         run.put("installAgent", installAgent);
-        boolean agentBusy = observed.agent() != null && !"ACTIVE".equals(observed.agent().status());
         boolean needsAgent = !plan.stepsIn(Phase.ASSOCIATE).isEmpty() || !plan.stepsIn(Phase.ADDONS).isEmpty();
         run.put("waitForAgent", !installAgent && agentBusy && needsAgent);
-        ObjectNode context = JsonNodeFactory.instance.objectNode();
-        context.put("cluster", request.cluster());
-        context.put("account", observed.accountId());
-        context.put("region", observed.region());
-        context.put("partition", observed.partition());
         run.set("trust", items(plan.stepsIn(Phase.TRUST), context));
         run.set("associate", items(plan.stepsIn(Phase.ASSOCIATE), context));
         run.set("addons", items(plan.stepsIn(Phase.ADDONS), context));
@@ -270,24 +278,8 @@ public final class Resolver {
                     "cluster \"" + request.cluster() + "\" was deleted; its associations went with it"));
         }
         Plan plan = new Plan(request.cluster(), Action.OFFBOARD, request.dryRun(), steps, List.of(), List.of());
-        ObjectNode run = JsonNodeFactory.instance.objectNode();
-        run.put("action", Action.OFFBOARD.wireName());
-        run.put("cluster", request.cluster());
-        run.put("planOnly", request.dryRun());
-        run.put("waitForCluster", false);
-        run.put("installAgent", false);
-        run.put("waitForAgent", false);
-        ObjectNode context = JsonNodeFactory.instance.objectNode().put("cluster", request.cluster());
-        run.set("trust", JsonNodeFactory.instance.arrayNode());
-        run.set("associate", JsonNodeFactory.instance.arrayNode());
-        run.set("addons", JsonNodeFactory.instance.arrayNode());
-        run.set("prune", items(steps, context));
-        run.put("planText", PlanText.render(plan));
-        ObjectNode summary = run.putObject("summary");
-        summary.put("changes", steps.size());
-        summary.put("unchanged", 0);
-        summary.putArray("warnings");
-        return run;
+        return fitsStepFunctions(run(request, plan, JsonNodeFactory.instance.objectNode().put("cluster",
+                request.cluster()), false));
     }
 
     record Loaded(ClusterConfig config, String source) {
