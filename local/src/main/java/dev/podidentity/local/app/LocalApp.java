@@ -69,15 +69,8 @@ public final class LocalApp {
         Map<String, String> env = new HashMap<>();
         env.put("CONFIG_BUCKET", bucket);
         env.put("ROLE_PATH", template.parameter("RolePath").path("Default").asText("/pod-identity-autopilot/"));
-        List<String> denied = new ArrayList<>();
-        template.parameter("DeniedPolicyArns").path("Default").forEach(n -> denied.add(n.asText()));
-        if (denied.isEmpty()) {
-            String d = template.parameter("DeniedPolicyArns").path("Default").asText("");
-            if (!d.isEmpty()) {
-                denied.add(d);
-            }
-        }
-        env.put("DENIED_POLICY_ARNS", String.join(",", denied));
+        // A CommaDelimitedList parameter's default is one comma-separated string, as the functions receive it.
+        env.put("DENIED_POLICY_ARNS", template.parameter("DeniedPolicyArns").path("Default").asText(""));
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn());
