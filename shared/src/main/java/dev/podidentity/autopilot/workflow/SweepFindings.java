@@ -26,10 +26,10 @@ public final class SweepFindings {
 
     /** What the sweep concludes about one cluster; the first that applies, in this order. */
     public enum Verdict {
-        /** CREATING, DELETING, FAILED, PENDING: noted, not judged (a run would wait for it or fail on it). */
-        NOT_JUDGED,
         /** A read failed (throttled, denied); the other clusters were still examined. */
         ERROR,
+        /** CREATING, DELETING, FAILED, PENDING: noted, not judged (a run would wait for it or fail on it). */
+        NOT_JUDGED,
         /** Its config would be refused by every run: its problems are listed. */
         INVALID_CONFIG,
         /** No run of the application ever reported on it: its CreateCluster event was probably never delivered. */
@@ -147,11 +147,11 @@ public final class SweepFindings {
     }
 
     public static Verdict verdict(ClusterFacts facts) {
+        if (facts.error() != null) {
+            return Verdict.ERROR; // the status itself may be what could not be read
+        }
         if (!judged(facts.status())) {
             return Verdict.NOT_JUDGED;
-        }
-        if (facts.error() != null) {
-            return Verdict.ERROR;
         }
         if (facts.preview() != null && !facts.preview().valid()) {
             return Verdict.INVALID_CONFIG;
