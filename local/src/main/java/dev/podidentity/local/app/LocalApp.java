@@ -47,6 +47,7 @@ import java.util.regex.Pattern;
 public final class LocalApp {
     private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{(\\w+)}");
     private static final Pattern WAIT_SECONDS = Pattern.compile("\"Seconds\"\\s*:\\s*\\d+");
+    private static final String DISPATCHER = "DispatcherFunction";
 
     private final LocalCloud cloud;
     private final CfnTemplate template;
@@ -58,12 +59,13 @@ public final class LocalApp {
 
     private static Path functionLog;
 
-    private LocalApp(LocalCloud cloud, int waitSeconds, int mapConcurrency, Function<RunSettings, RunSettings> tune) {
+    private LocalApp(LocalCloud cloud, int waitSeconds, int mapConcurrency, Function<RunSettings, RunSettings> tune,
+                     Map<String, String> parameters) {
         routeFunctionLogs();
         this.cloud = cloud;
         this.template = CfnTemplate.load();
         this.bucket = "pod-identity-autopilot-config-" + cloud.accountId();
-        this.rules = EventRules.fromTemplate(template, bucket);
+        this.rules = EventRules.fromTemplate(template, bucket, parameters);
         this.stateMachineArn = "arn:aws:states:" + cloud.region() + ":" + cloud.accountId()
                 + ":stateMachine:pod-identity-autopilot";
         Map<String, String> env = new HashMap<>();
@@ -139,12 +141,17 @@ public final class LocalApp {
     }
 
     public static LocalApp deploy(LocalCloud cloud) {
-        return new LocalApp(cloud, 1, 5, s -> s);
+        return new LocalApp(cloud, 1, 5, s -> s, Map.of());
+    }
+
+    /** Deployed with these stack parameters (the others at their defaults), e.g. {@code SweepEnabled=true}. */
+    public static LocalApp deploy(LocalCloud cloud, Map<String, String> parameters) {
+        return new LocalApp(cloud, 1, 5, s -> s, parameters);
     }
 
     public static LocalApp deploy(LocalCloud cloud, int waitSeconds, int mapConcurrency,
                                   Function<RunSettings, RunSettings> tune) {
-        return new LocalApp(cloud, waitSeconds, mapConcurrency, tune);
+        return new LocalApp(cloud, waitSeconds, mapConcurrency, tune, Map.of());
     }
 
     public LocalCloud cloud() {
@@ -173,19 +180,27 @@ public final class LocalApp {
         if (event.has("detail-type") && event.has("source")) {
             List<String> matched = rules.matches(event);
             if (matched.isEmpty()) {
-                return new Delivery(List.of(), List.of(), "no rule in template.yaml matches this event; nothing runs");
+                return new Delivery(List.of(), List.of(), "no enabled rule in template.yaml matches this event; nothing "
+                        + "runs" + (rules.disabledRuleIds().isEmpty() ? "" : " (disabled: "
+                        + String.join(", ", rules.disabledRuleIds()) + ")"), Map.of());
             }
             List<Run> runs = new ArrayList<>();
+            Map<String, JsonNode> answers = new java.util.LinkedHashMap<>();
             for (String rule : matched) {
                 String function = functionByRule.get(rule);
                 progress.accept("event matched " + rule + " -> " + function);
                 JsonNode answer = ProjectFiles.JSON.readTree(cloud.lambdas().invoke(function, event.toString()));
-                progress.accept(function + ": " + answer);
+                if (DISPATCHER.equals(function)) {
+                    progress.accept(function + ": " + answer);
+                } else {
+                    answers.put(function, answer); // a function that does its job itself (the sweep): its answer is the result
+                }
                 if (answer.path("started").asBoolean(false)) {
                     runs.add(follow(answer.path("executionArn").asText(), progress, timeout));
                 }
             }
-            return new Delivery(matched, runs, runs.isEmpty() ? "no execution started" : null);
+            return new Delivery(matched, runs, runs.isEmpty() && answers.isEmpty() ? "no execution started" : null,
+                    answers);
         }
         String action = event.path("action").asText("");
         String cluster = event.path("cluster").asText("");
@@ -198,9 +213,10 @@ public final class LocalApp {
             arn = cloud.sfn().startExecution(b -> b.stateMachineArn(stateMachineArn).name(name)
                     .input(event.toString())).executionArn();
         } catch (software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException e) {
-            return new Delivery(List.of(), List.of(), "an execution named " + name + " already exists (same trigger id)");
+            return new Delivery(List.of(), List.of(), "an execution named " + name + " already exists (same trigger id)",
+                    Map.of());
         }
-        return new Delivery(List.of(), List.of(follow(arn, progress, timeout)), null);
+        return new Delivery(List.of(), List.of(follow(arn, progress, timeout)), null, Map.of());
     }
 
     /**
@@ -341,8 +357,11 @@ public final class LocalApp {
                 .roleArn("arn:aws:iam::" + cloud.accountId() + ":role/pod-identity-autopilot-state-machine"));
     }
 
-    /** What became of one event: the rules it matched and the executions it started. */
-    public record Delivery(List<String> matchedRules, List<Run> runs, String note) {
+    /**
+     * What became of one event: the rules it matched, the executions it started, and the answers of targets that are
+     * not the dispatcher (function logical id to its output).
+     */
+    public record Delivery(List<String> matchedRules, List<Run> runs, String note, Map<String, JsonNode> answers) {
     }
 
     /** One execution's end: status, output (the report summary or the plan), and its state transitions. */

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code ./run-local EVENT.json [--world WORLD.yaml] [--state-out STATE.json]}: the main job. Starts the local cloud
@@ -56,14 +57,27 @@ final class RunCommand {
         long start = System.nanoTime();
         out.println("local cloud: starting with world " + worldFile);
         try (LocalCloud cloud = LocalCloud.start(worldFile)) {
-            LocalApp app = LocalApp.deploy(cloud);
+            LocalApp app;
+            if ("Scheduled Event".equals(input.path("detail-type").asText())) {
+                // EventBridge sends a Scheduled Event only while its rule is enabled: deploy as a stack that enabled it.
+                out.println("a Scheduled Event: deploying with SweepEnabled=true (the stack's default leaves the "
+                        + "schedule DISABLED)");
+                app = LocalApp.deploy(cloud, Map.of("SweepEnabled", "true"));
+            } else {
+                app = LocalApp.deploy(cloud);
+            }
             out.printf("local cloud: ready in %.1f s (gateway %s)%n", (System.nanoTime() - start) / 1e9, cloud.endpoint());
             LocalApp.Delivery delivery = app.deliver(input, out::println, Duration.ofMinutes(5));
-            boolean ok = !delivery.runs().isEmpty();
+            boolean ok = !delivery.runs().isEmpty() || !delivery.answers().isEmpty();
             for (LocalApp.Run run : delivery.runs()) {
                 printRun(run, out);
                 ok &= run.succeeded();
             }
+            delivery.answers().forEach((function, answer) -> {
+                out.println();
+                out.println(function + ":");
+                out.println(answer.toPrettyString());
+            });
             if (delivery.note() != null) {
                 out.println(delivery.note());
             }

@@ -64,7 +64,8 @@ class EventFilesTest {
 
     @Test
     void triggerEvents_comeFromTheDefaultWorldsAccountAndRegion_andGiveValidExecutionNames() {
-        for (String file : List.of("cluster-created.json", "cluster-deleted.json", "config-uploaded.json")) {
+        for (String file : List.of("cluster-created.json", "cluster-deleted.json", "config-uploaded.json",
+                "scheduled-sweep.json")) {
             JsonNode event = ProjectFiles.readJson(ProjectFiles.event(file));
             assertEquals("111122223333", event.path("account").asText(), file);
             assertEquals("us-west-2", event.path("region").asText(), file);
@@ -74,6 +75,12 @@ class EventFilesTest {
         assertEquals("new-cluster", created.path("requestParameters").path("name").asText());
         assertEquals("CREATING", created.path("responseElements").path("cluster").path("status").asText());
         assertTrue(ExecutionNames.isValid(ExecutionNames.forTrigger("new-cluster", created.path("eventID").asText(), "onboard")));
+        JsonNode scheduled = ProjectFiles.readJson(ProjectFiles.event("scheduled-sweep.json"));
+        assertEquals("aws.events", scheduled.path("source").asText());
+        assertEquals("Scheduled Event", scheduled.path("detail-type").asText());
+        assertTrue(scheduled.path("resources").get(0).asText().startsWith("arn:aws:events:us-west-2:111122223333:rule/"));
+        assertEquals("{}", scheduled.path("detail").toString());
+        java.time.Instant.parse(scheduled.path("time").asText()); // the sweep names its report after this instant
         JsonNode object = ProjectFiles.readJson(ProjectFiles.event("config-uploaded.json")).path("detail").path("object");
         assertEquals("clusters/dev-cluster.yaml", object.path("key").asText());
         assertTrue(ExecutionNames.isValid(ExecutionNames.forTrigger("dev-cluster", object.path("version-id").asText(), "apply")));

@@ -39,7 +39,11 @@ class EventPatternsTest {
     @Test
     void template_hasOneRulePerTrigger_eachTargetingTheDispatcherAlias() {
         assertEquals(List.of("ClusterCreatedRule", "ClusterDeletedRule", "ConfigUploadedRule"), rules.ruleIds());
+        assertEquals(List.of("SweepScheduleRule"), rules.disabledRuleIds(), "the sweep's schedule is off by default");
         CfnTemplate.load().resourcesOfType("AWS::Events::Rule").forEach((id, rule) -> {
+            if (rule.path("Properties").has("ScheduleExpression")) {
+                return; // the sweep's schedule: TemplateTest
+            }
             JsonNode targets = rule.path("Properties").path("Targets");
             assertEquals(1, targets.size(), id);
             assertEquals("DispatcherFunction.Alias", targets.get(0).path("Arn").path("Ref").asText(),
@@ -59,6 +63,25 @@ class EventPatternsTest {
     @MethodSource("triggerEvents")
     void triggerEvent_matchesExactlyItsRule(String file, String rule) throws Exception {
         assertEquals(List.of(rule), matches(ProjectFiles.readJson(ProjectFiles.event(file))));
+    }
+
+    @Test
+    void scheduledEvent_isRoutedToTheSweep_onlyWhenTheStackEnablesIt() throws Exception {
+        JsonNode scheduled = ProjectFiles.readJson(ProjectFiles.event("scheduled-sweep.json"));
+        assertEquals(List.of(), matches(scheduled), "DISABLED by default: EventBridge sends nothing");
+        EventRules enabled = EventRules.fromTemplate(CfnTemplate.load(), BUCKET, Map.of("SweepEnabled", "true"));
+        assertEquals(List.of("ClusterCreatedRule", "ClusterDeletedRule", "ConfigUploadedRule", "SweepScheduleRule"),
+                enabled.ruleIds().stream().sorted().toList());
+        assertEquals(List.of("SweepScheduleRule"), enabled.matches(scheduled));
+        for (String file : List.of("cluster-created.json", "cluster-deleted.json", "config-uploaded.json")) {
+            assertFalse(enabled.matches(ProjectFiles.readJson(ProjectFiles.event(file))).contains("SweepScheduleRule"), file);
+        }
+        ObjectNode otherRule = (ObjectNode) scheduled.deepCopy();
+        otherRule.putArray("resources").add("arn:aws:events:us-west-2:111122223333:rule/nightly-backup");
+        assertEquals(List.of(), enabled.matches(otherRule), "another rule's schedule is not ours");
+        ObjectNode custom = (ObjectNode) scheduled.deepCopy();
+        custom.put("source", "com.example.scheduler");
+        assertEquals(List.of(), enabled.matches(custom), "a custom source pretending to be a schedule");
     }
 
     static Stream<Path> consoleInputs() {

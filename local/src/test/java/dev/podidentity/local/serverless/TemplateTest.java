@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /** template.yaml: the SAM translation, the functions' contract, least-privilege IAM, the bucket, parameters. */
 class TemplateTest {
-    /** The tasks, in the order the template lists them; each has a module functions/<task>. */
+    /** The functions, in the order the template lists them; each has a module functions/<task>. */
     static final List<String> TASKS = List.of("dispatcher", "resolve", "cluster-status", "install-agent", "trust-policy",
-            "association", "addon", "prune", "report");
+            "association", "addon", "prune", "report", "sweep");
     static final String ROLE_PATH_ARN = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role${RolePath}*";
 
     static CfnTemplate template;
@@ -204,6 +204,50 @@ class TemplateTest {
     }
 
     @Test
+    void sweep_readsOnly_andWritesNothingButItsOwnReports() {
+        Map<String, JsonNode> statements = statements("SweepFunction");
+        List<String> writes = new ArrayList<>();
+        statements.forEach((where, statement) -> actions(statement).forEach(action -> {
+            String verb = action.substring(action.indexOf(':') + 1);
+            if (!(verb.startsWith("Get") || verb.startsWith("List") || verb.startsWith("Describe"))) {
+                writes.add(action + " on " + resources(statement));
+            }
+        }));
+        assertEquals(List.of("s3:PutObject on [{\"Fn::Sub\":\"${ConfigBucket.Arn}/sweeps/*\"}]"), writes);
+        assertEquals(List.of("clusters/*", "defaults/*", "reports/*", "sweeps/*"), ProjectFiles.JSON.convertValue(
+                statements.get("SweepFunction/ListConfigsReportsAndSweeps").path("Condition").path("StringLike")
+                        .path("s3:prefix"), List.class));
+        JsonNode p = template.resource("SweepFunction").path("Properties");
+        assertEquals("SweepMaxClusters", p.path("Environment").path("Variables").path("SWEEP_MAX_CLUSTERS").path("Ref").asText());
+        assertEquals(0, p.path("EventInvokeConfig").path("MaximumRetryAttempts").asInt(-1),
+                "a failed sweep waits for the next schedule instead of writing a second report");
+    }
+
+    @Test
+    void sweepSchedule_isDisabledByDefault_andTargetsTheSweepAliasOnly() {
+        JsonNode rule = template.resource("SweepScheduleRule").path("Properties");
+        assertEquals("SweepSchedule", rule.path("ScheduleExpression").path("Ref").asText());
+        assertFalse(rule.has("EventPattern"), "a schedule rule, not a pattern");
+        JsonNode state = rule.path("State").path("Fn::If");
+        assertEquals(List.of("SweepIsEnabled", "ENABLED", "DISABLED"), List.of(state.get(0).asText(), state.get(1).asText(),
+                state.get(2).asText()));
+        JsonNode condition = template.root().path("Conditions").path("SweepIsEnabled").path("Fn::Equals");
+        assertEquals("SweepEnabled", condition.get(0).path("Ref").asText());
+        assertEquals("true", condition.get(1).asText());
+        assertEquals("false", template.parameter("SweepEnabled").path("Default").asText(),
+                "the sweep must be switched on on purpose: by default the rule is DISABLED");
+        assertEquals("rate(1 day)", template.parameter("SweepSchedule").path("Default").asText());
+        Pattern schedule = Pattern.compile(template.parameter("SweepSchedule").path("AllowedPattern").asText());
+        assertTrue(schedule.matcher("cron(0 6 * * ? *)").matches());
+        assertFalse(schedule.matcher("every day").matches());
+        assertEquals("SweepFunction.Alias", rule.path("Targets").get(0).path("Arn").path("Ref").asText());
+        JsonNode permission = template.resource("SweepSchedulePermission").path("Properties");
+        assertEquals("SweepFunction.Alias", permission.path("FunctionName").path("Ref").asText());
+        assertEquals("events.amazonaws.com", permission.path("Principal").asText());
+        assertEquals("SweepScheduleRule", permission.path("SourceArn").path("Fn::GetAtt").get(0).asText());
+    }
+
+    @Test
     void dispatcher_mayOnlyStartThisStateMachine() {
         Map<String, JsonNode> statements = statements("DispatcherFunction");
         assertEquals(1, statements.size());
@@ -218,13 +262,16 @@ class TemplateTest {
             if (!action.startsWith("s3:") || action.equals("s3:ListBucket")) {
                 return;
             }
+            // The sweep reads and writes its own reports (sweeps/*); no other function touches them.
+            String reports = where.startsWith("SweepFunction/") ? "${ConfigBucket.Arn}/sweeps/*" : "${ConfigBucket.Arn}/reports/*";
             for (JsonNode resource : resources(statement)) {
                 String key = resource.path("Fn::Sub").asText();
                 if (action.startsWith("s3:Get")) {
-                    assertTrue(Set.of("${ConfigBucket.Arn}/clusters/*", "${ConfigBucket.Arn}/defaults/*").contains(key), where + " " + key);
+                    assertTrue(Set.of("${ConfigBucket.Arn}/clusters/*", "${ConfigBucket.Arn}/defaults/*").contains(key)
+                            || key.equals(reports) && where.startsWith("SweepFunction/"), where + " " + key);
                 } else {
                     assertEquals("s3:PutObject", action, where);
-                    assertEquals("${ConfigBucket.Arn}/reports/*", key, where);
+                    assertEquals(reports, key, where);
                 }
             }
         }));

@@ -39,6 +39,15 @@ public final class AwsEksApi implements EksApi {
     }
 
     @Override
+    public List<String> listClusters() {
+        try {
+            return eks.listClustersPaginator(r -> { }).clusters().stream().toList();
+        } catch (SdkException e) {
+            throw AwsErrors.map(e, "ListClusters");
+        }
+    }
+
+    @Override
     public Optional<Cluster> describeCluster(String cluster) {
         try {
             var c = eks.describeCluster(r -> r.name(cluster)).cluster();

@@ -7,6 +7,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,6 +37,26 @@ public final class S3ConfigStore implements ConfigStore {
                 return Optional.empty();
             }
             throw AwsErrors.map(e, "reading s3://" + bucket + "/" + key);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix, String startAfter, int max) {
+        List<String> keys = new ArrayList<>();
+        try {
+            var pages = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).startAfter(startAfter)
+                    .maxKeys(Math.min(max, 1000)));
+            for (var page : pages) {
+                for (var object : page.contents()) {
+                    keys.add(object.key());
+                    if (keys.size() == max) {
+                        return keys; // no further page is fetched
+                    }
+                }
+            }
+            return keys;
+        } catch (S3Exception e) {
+            throw AwsErrors.map(e, "listing s3://" + bucket + "/" + prefix);
         }
     }
 

@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 public interface EksApi {
 
+    /** ListClusters, all pages: the names of the clusters in this account and region. */
+    List<String> listClusters();
+
     /** DescribeCluster; empty when the cluster does not exist. */
     Optional<Cluster> describeCluster(String cluster);
 

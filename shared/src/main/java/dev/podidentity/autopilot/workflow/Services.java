@@ -32,6 +32,7 @@ public final class Services {
     private final StatusChecker status;
     private final Reporter reporter;
     private final Dispatcher dispatcher;
+    private final Sweeper sweeper;
 
     private Services(AwsClients clients, RunSettings settings, KubernetesPort kubernetes, IrsaServiceAccounts irsa,
                      String stateMachineArn) {
@@ -48,6 +49,8 @@ public final class Services {
         this.status = new StatusChecker(eks, executors, settings);
         this.reporter = new Reporter(store);
         this.dispatcher = new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn);
+        this.sweeper = store == null ? null : new Sweeper(eks, store, resolver,
+                Sweeper.maxClustersFrom(System.getenv("SWEEP_MAX_CLUSTERS")), java.time.Clock.systemUTC());
     }
 
     /** The services of this Lambda container, built on first use from the environment. */
@@ -99,5 +102,9 @@ public final class Services {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    public Sweeper sweeper() {
+        return sweeper;
     }
 }

@@ -1,0 +1,35 @@
+package dev.podidentity.functions.sweep;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.workflow.Services;
+import dev.podidentity.autopilot.workflow.Sweeper;
+
+import java.time.Duration;
+
+/**
+ * The scheduled sweep (EventBridge Scheduled Event in): finds clusters never onboarded and drift between configs and
+ * clusters, writes sweeps/&lt;time&gt;.json, returns that report. Not a state-machine task: it only reads and reports.
+ */
+public final class SweepHandler extends JsonHandler<JsonNode, Object> {
+    /** The budget when there is no Lambda context (local cloud, tests): the function's timeout in the template. */
+    static final Duration WITHOUT_CONTEXT = Duration.ofMinutes(5);
+
+    private final Sweeper sweeper;
+
+    public SweepHandler() {
+        this(Services.fromEnvironment());
+    }
+
+    public SweepHandler(Services services) {
+        super(JsonNode.class);
+        this.sweeper = services.sweeper();
+    }
+
+    @Override
+    protected Object handle(JsonNode event, Context context) {
+        Duration budget = context == null ? WITHOUT_CONTEXT : Duration.ofMillis(context.getRemainingTimeInMillis());
+        return sweeper.sweep(event, budget);
+    }
+}
