@@ -130,6 +130,30 @@ class WorkflowGuardrailsTest {
         assertEquals(0, report.path("outcomes").size());
     }
 
+    /** IRSA service accounts found in the cluster name no config line, so the plan itself is checked. */
+    @Test
+    void migrate_whenIrsaAccountsBreakGuardrails_changesNothingAndReportsEachMigration() throws Exception {
+        world.deploy(Map.of("AllowedNamespaces", "dev-*=payments",
+                "AllowedRoleArnPatterns", "arn:aws:iam::111122223333:role/pod-identity-autopilot/*"));
+        ObjectNode before = world.stateWithoutReports();
+        world.cloud().calls().reset();
+
+        LocalApp.Run run = world.run(event("console-migrate-approve.json"));
+
+        assertEquals("PodIdentityAutopilot.RunFailed", run.error());
+        assertEquals(0, world.cloud().calls().writes("iam"), () -> world.cloud().calls().snapshot().toString());
+        assertEquals(0, world.cloud().calls().writes("eks"), () -> world.cloud().calls().snapshot().toString());
+        assertEquals(before, world.stateWithoutReports(), "nothing changed");
+        String cause = world.report(run, "dev-cluster").path("cause").asText();
+        assertContains(cause, "the plan for cluster \"dev-cluster\" is refused by the guardrails; nothing was changed");
+        assertContains(cause, "migration of service account default/sa2 (its IRSA role): guardrail AllowedRoleArnPatterns: "
+                + "role arn:aws:iam::111122223333:role/Unowned-Role1 is not one this deployment may hand to workloads");
+        assertContains(cause, "migration of service account default/sa2: guardrail AllowedNamespaces: namespace "
+                + "\"default\" is not allowed on cluster \"dev-cluster\"");
+        assertContains(cause, "migration of addon vpc-cni (its IRSA role): guardrail AllowedRoleArnPatterns: role "
+                + "arn:aws:iam::111122223333:role/AmazonEKSVPCCNIRole");
+    }
+
     /** The allowed twins: the same parameters let through what they are set to allow, and the run applies it. */
     @Test
     void configUploaded_whenGuardrailsAllowTheEntries_appliesThem() throws Exception {

@@ -10,6 +10,7 @@ import dev.podidentity.autopilot.naming.ArnResult;
 import dev.podidentity.autopilot.naming.Arns;
 import dev.podidentity.autopilot.policy.PolicyDocument;
 import dev.podidentity.autopilot.policy.PolicyFormatException;
+import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.policy.Statement;
 
 import java.util.ArrayList;
@@ -40,7 +41,37 @@ public final class GuardrailCheck {
         return List.copyOf(c.problems);
     }
 
+    /**
+     * What a plan would hand to workloads that no config line names: the service accounts and addons
+     * {@code migrate-to-pod-identity} found using IRSA in the cluster. Their IRSA roles must be roles the deployment
+     * may hand out, and the service accounts must be in namespaces the cluster allows.
+     *
+     * @return one line per refusal, "WHAT: guardrail RULE: why"; empty when the plan keeps every guardrail
+     */
+    public static List<String> checkMigrations(String cluster, List<Step> steps, Guardrails guardrails) {
+        GuardrailCheck c = new GuardrailCheck(guardrails);
+        for (Step step : steps) {
+            if (step instanceof Step.MigrateServiceAccount m) {
+                String what = "migration of service account " + m.namespace() + "/" + m.serviceAccount();
+                c.checkExistingRole(what + " (its IRSA role)", m.roleArn());
+                if (guardrails.namespaces().restricts()) {
+                    c.checkNamespace(what, m.namespace(), cluster);
+                }
+            } else if (step instanceof Step.MigrateAddon a) {
+                c.checkExistingRole("migration of addon " + a.name() + " (its IRSA role)", a.roleArn());
+            }
+        }
+        return List.copyOf(c.unplaced);
+    }
+
+    private final List<String> unplaced = new ArrayList<>();
+
+    /** A refusal of a config entry (with its position) or, without a config, of a planned step. */
     private void refuse(String path, String rule, String message) {
+        if (source == null) {
+            unplaced.add(path + ": guardrail " + rule + ": " + message);
+            return;
+        }
         problems.add(Problem.error(path, source.positionOf(path), "guardrail " + rule + ": " + message));
     }
 
@@ -60,6 +91,10 @@ public final class GuardrailCheck {
             String p = "iam.serviceAccounts[" + i + "]";
             checkManaged(p + ".attachPolicyARNs", sas.get(i).attachPolicyARNs());
             checkInline(p + ".attachPolicy", sas.get(i).attachPolicy());
+            checkExistingRole(p + ".attachRoleARN", sas.get(i).attachRoleARN());
+            if (cluster != null && sas.get(i).namespace() != null && guardrails.namespaces().restricts()) {
+                checkNamespace(p + ".metadata.namespace", sas.get(i).namespace(), cluster);
+            }
         }
         List<Addon> addons = config.addonsOrEmpty();
         for (int i = 0; i < addons.size(); i++) {

@@ -85,6 +85,11 @@ public final class Resolver {
             throw invalid(loaded.source(), refused.problems());
         }
         Plan plan = ((PlanResult.Planned) result).plan();
+        List<String> refused = GuardrailCheck.checkMigrations(request.cluster(), plan.steps(), settings.guardrails());
+        if (!refused.isEmpty()) {
+            throw new InvalidInputException("the plan for cluster \"" + request.cluster() + "\" is refused by the "
+                    + "guardrails; nothing was changed", refused);
+        }
         ObjectNode run = run(request, plan, context(request, observed), agentBusy(observed));
         if (migrate) {
             addRestarts(run, request.cluster(), plan, irsaAccounts);

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.podidentity.autopilot.plan.Step;
+
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -163,5 +166,38 @@ class GuardrailCheckTest {
                 "f:11:57: iam.serviceAccounts[0].attachPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: action \"*:*\" grants every action",
                 "f:14:24: addons[0].attachPolicyARNs[0]: guardrail DeniedPolicyArns: managed policy arn:aws:iam::aws:policy/PowerUserAccess grants more than a workload may get"),
                 check(entry, Guardrails.defaults()));
+    }
+
+    @Test
+    void check_whenIrsaAccountIsInADisallowedNamespaceOrUsesAForeignRole_refusesIt() {
+        String entry = """
+                      roleARN: arn:aws:iam::111122223333:role/r
+                  serviceAccounts:
+                    - metadata: {name: legacy, namespace: kube-system}
+                      attachRoleARN: arn:aws:iam::999999999999:role/legacy
+                """;
+        Guardrails g = Guardrails.defaults().withAllowedAccounts(Set.of("111122223333"))
+                .withNamespaces(NamespaceAllowList.parse("prod=team-*"));
+        assertEquals(List.of(
+                "f:10:32: iam.serviceAccounts[0].metadata.namespace: guardrail AllowedNamespaces: namespace \"kube-system\" is not allowed on cluster \"prod\"; allowed: team-* (entry prod=team-*)",
+                "f:11:7: iam.serviceAccounts[0].attachRoleARN: guardrail AllowedAccountIds: role arn:aws:iam::999999999999:role/legacy is in account 999999999999, which is not one of the allowed accounts [111122223333]"),
+                check(entry, g));
+        assertEquals(List.of(), check(entry.replace("kube-system", "team-b").replace("999999999999", "111122223333"), g));
+    }
+
+    @Test
+    void checkMigrations_whenIrsaAccountsFoundInTheClusterBreakTheGuardrails_refusesEachByName() {
+        List<Step> steps = List.of(
+                new Step.MigrateServiceAccount("kube-system", "legacy", "arn:aws:iam::111122223333:role/eksctl-legacy", Map.of()),
+                new Step.MigrateServiceAccount("team-a", "app", "arn:aws:iam::111122223333:role/workloads/app", Map.of()),
+                new Step.MigrateAddon("vpc-cni", "v1.18.0-eksbuild.1", "aws-node", "arn:aws:iam::111122223333:role/admin"));
+        Guardrails g = Guardrails.defaults().withNamespaces(NamespaceAllowList.parse("prod=team-*"))
+                .withAllowedRoleArnPatterns(List.of("arn:aws:iam::111122223333:role/workloads/*"));
+        assertEquals(List.of(
+                "migration of service account kube-system/legacy (its IRSA role): guardrail AllowedRoleArnPatterns: role arn:aws:iam::111122223333:role/eksctl-legacy is not one this deployment may hand to workloads; allowed: arn:aws:iam::111122223333:role/workloads/*",
+                "migration of service account kube-system/legacy: guardrail AllowedNamespaces: namespace \"kube-system\" is not allowed on cluster \"prod\"; allowed: team-* (entry prod=team-*)",
+                "migration of addon vpc-cni (its IRSA role): guardrail AllowedRoleArnPatterns: role arn:aws:iam::111122223333:role/admin is not one this deployment may hand to workloads; allowed: arn:aws:iam::111122223333:role/workloads/*"),
+                GuardrailCheck.checkMigrations("prod", steps, g));
+        assertEquals(List.of(), GuardrailCheck.checkMigrations("prod", steps, Guardrails.defaults()));
     }
 }
