@@ -454,6 +454,9 @@ class TemplateTest {
         Guardrails configured = RunSettings.from(set::get).guardrails();
         assertEquals(Set.of("444455556666", "777788889999"), configured.allowedAccounts());
         assertEquals("prod-*=payments|web;*=*", configured.namespaces().toString());
+        assertEquals("template.yaml has no parameter AllowedNamespace", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new StackParameters(template, "111122223333",
+                        Map.of("AllowedNamespace", "x"))).getMessage(), "a misspelt override is not silently ignored");
     }
 
     @Test
