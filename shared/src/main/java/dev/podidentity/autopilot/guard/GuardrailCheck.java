@@ -27,6 +27,8 @@ import java.util.Optional;
 public final class GuardrailCheck {
     private final Guardrails guardrails;
     private final List<Problem> problems = new ArrayList<>();
+    /** Refusals of planned steps, which have no place in a config file. */
+    private final List<String> unplaced = new ArrayList<>();
     private SourceMap source;
 
     private GuardrailCheck(Guardrails guardrails) {
@@ -63,8 +65,6 @@ public final class GuardrailCheck {
         }
         return List.copyOf(c.unplaced);
     }
-
-    private final List<String> unplaced = new ArrayList<>();
 
     /** A refusal of a config entry (with its position) or, without a config, of a planned step. */
     private void refuse(String path, String rule, String message) {
