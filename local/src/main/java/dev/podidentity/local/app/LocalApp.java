@@ -68,11 +68,10 @@ public final class LocalApp {
         this.rules = EventRules.fromTemplate(template, bucket, parameters);
         this.stateMachineArn = "arn:aws:states:" + cloud.region() + ":" + cloud.accountId()
                 + ":stateMachine:pod-identity-autopilot";
-        Map<String, String> env = new HashMap<>();
+        // The environment template.yaml gives the functions, from the parameters' defaults and the overrides.
+        Map<String, String> env = new HashMap<>(new StackParameters(template, cloud.accountId(), parameters)
+                .environment(List.of("ResolveFunction")));
         env.put("CONFIG_BUCKET", bucket);
-        env.put("ROLE_PATH", template.parameter("RolePath").path("Default").asText("/pod-identity-autopilot/"));
-        // A CommaDelimitedList parameter's default is one comma-separated string, as the functions receive it.
-        env.put("DENIED_POLICY_ARNS", template.parameter("DeniedPolicyArns").path("Default").asText(""));
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn());
@@ -144,7 +143,10 @@ public final class LocalApp {
         return new LocalApp(cloud, 1, 5, s -> s, Map.of());
     }
 
-    /** Deployed with these stack parameters (the others at their defaults), e.g. {@code SweepEnabled=true}. */
+    /**
+     * Deployed with some stack parameters set (name to value, as {@code sam deploy --parameter-overrides} takes
+     * them, e.g. {@code SweepEnabled=true}); the others keep template.yaml's defaults.
+     */
     public static LocalApp deploy(LocalCloud cloud, Map<String, String> parameters) {
         return new LocalApp(cloud, 1, 5, s -> s, parameters);
     }

@@ -127,6 +127,22 @@ class RoleEnsurerTest {
     }
 
     @Test
+    @DisplayName("A role keeps its boundary when none is configured any more: no DeleteRolePermissionsBoundary (IAM denies it)")
+    void ensure_whenNoBoundaryIsDesired_keepsTheRolesBoundary() {
+        roles.ensure(CLUSTER, cart("ensure-keep-boundary"));
+        cloud.calls().reset();
+        DesiredRole unbounded = new DesiredRole(DesiredRole.Mode.UPDATE_PERMISSIONS, cart("ensure-keep-boundary").arn(),
+                "ensure-keep-boundary", "/pod-identity-autopilot/", List.of(LocalAws.POLICY_S3_READ),
+                Map.of("sqs", LocalAws.SQS_POLICY), null, Map.of());
+
+        RoleEnsurer.EnsuredRole result = roles.ensure(CLUSTER, unbounded);
+
+        assertEquals(Outcome.Result.UNCHANGED, result.result());
+        assertEquals(LocalAws.BOUNDARY, iam.getRole("ensure-keep-boundary").orElseThrow().permissionsBoundaryArn());
+        assertEquals(0, cloud.calls().writes("iam"), cloud.calls().snapshot().toString());
+    }
+
+    @Test
     @DisplayName("Inline policy written with other key order and spacing counts as the same: no PutRolePolicy")
     void ensure_whenInlineDocumentOnlyFormattedDifferently_doesNotRewriteIt() {
         roles.ensure(CLUSTER, cart("ensure-format"));

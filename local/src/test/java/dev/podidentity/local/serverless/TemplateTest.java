@@ -1,7 +1,12 @@
 package dev.podidentity.local.serverless;
 
+import dev.podidentity.autopilot.config.tree.ReadLimits;
+import dev.podidentity.autopilot.guard.Guardrails;
+import dev.podidentity.autopilot.guard.NamespaceAllowList;
+import dev.podidentity.autopilot.workflow.RunSettings;
 import dev.podidentity.local.app.CfnTemplate;
 import dev.podidentity.local.app.ProjectFiles;
+import dev.podidentity.local.app.StackParameters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -102,8 +107,9 @@ class TemplateTest {
         assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1", env.path("JAVA_TOOL_OPTIONS").asText());
         assertEquals("ConfigBucket", env.path("CONFIG_BUCKET").path("Ref").asText());
         assertEquals("RolePath", env.path("ROLE_PATH").path("Ref").asText());
-        assertEquals("PermissionsBoundaryArn", env.path("PERMISSIONS_BOUNDARY_ARN").path("Ref").asText());
-        assertEquals("DeniedPolicyArns", env.path("DENIED_POLICY_ARNS").path("Fn::Join").get(1).path("Ref").asText());
+        JsonNode resolveEnv = functions.get("ResolveFunction").path("Properties").path("Environment").path("Variables");
+        assertEquals("PermissionsBoundaryArn", resolveEnv.path("PERMISSIONS_BOUNDARY_ARN").path("Ref").asText());
+        assertEquals("DeniedPolicyArns", resolveEnv.path("DENIED_POLICY_ARNS").path("Fn::Join").get(1).path("Ref").asText());
         assertEquals("PodIdentityStateMachine", functions.get("DispatcherFunction").path("Properties").path("Environment")
                 .path("Variables").path("STATE_MACHINE_ARN").path("Ref").asText());
     }
@@ -112,7 +118,7 @@ class TemplateTest {
 
     @Test
     void noStatement_grantsWildcardActions_orIamWritesOnEveryResource() {
-        allStatements().forEach((where, statement) -> {
+        allows().forEach((where, statement) -> {
             for (String action : actions(statement)) {
                 assertFalse(action.equals("*") || (action.startsWith("iam:") && action.contains("*")),
                         where + " grants " + action);
@@ -153,7 +159,7 @@ class TemplateTest {
 
     @Test
     void passRole_isOnlyToPodIdentity() {
-        allStatements().forEach((where, statement) -> {
+        allows().forEach((where, statement) -> {
             if (actions(statement).contains("iam:PassRole")) {
                 assertEquals("pods.eks.amazonaws.com",
                         statement.path("Condition").path("StringEquals").path("iam:PassedToService").asText(), where);
@@ -163,7 +169,7 @@ class TemplateTest {
 
     @Test
     void managedPolicyAttachment_refusesTheDeniedPolicies() {
-        allStatements().forEach((where, statement) -> {
+        allows().forEach((where, statement) -> {
             if (actions(statement).contains("iam:AttachRolePolicy")) {
                 JsonNode branches = statement.path("Condition").path("Fn::If");
                 for (int branch = 1; branch <= 2; branch++) {
@@ -349,6 +355,177 @@ class TemplateTest {
         }
     }
 
+    // ------------------------------------------------------------------ guardrails in IAM
+
+    static final List<String> ROLE_WRITERS = List.of("AssociationFunction", "AddonFunction");
+    static final String OWNED_TAG = "aws:ResourceTag/pod-identity-autopilot/managed-by";
+
+    @Test
+    void roleWriters_denyTheDeniedManagedPolicies_whateverElseTheyAreGranted() {
+        for (String function : ROLE_WRITERS) {
+            JsonNode deny = statements(function).get(function + "/DenyDeniedManagedPolicies");
+            assertEquals("Deny", deny.path("Effect").asText(), function);
+            assertEquals(List.of("iam:AttachRolePolicy"), actions(deny), function);
+            assertEquals("*", deny.path("Resource").asText(), function);
+            assertEquals("DeniedPolicyArns", deny.path("Condition").path("ArnLike").path("iam:PolicyARN").path("Ref").asText(),
+                    function);
+        }
+    }
+
+    @Test
+    void roleWriters_denyRemovingOrSwappingTheBoundary() {
+        for (String function : ROLE_WRITERS) {
+            JsonNode removal = statements(function).get(function + "/DenyBoundaryRemoval");
+            assertEquals("Deny", removal.path("Effect").asText(), function);
+            assertEquals(List.of("iam:DeleteRolePermissionsBoundary"), actions(removal), function);
+            assertEquals("*", removal.path("Resource").asText(), function);
+            assertTrue(removal.path("Condition").isMissingNode(), function + " denies every removal");
+
+            JsonNode swaps = statements(function).get(function + "/DenyBoundarySwaps");
+            assertEquals("Deny", swaps.path("Effect").asText(), function);
+            assertEquals(List.of("iam:PutRolePermissionsBoundary"), actions(swaps), function);
+            JsonNode other = swaps.path("Condition").path("StringNotLike").path("iam:PermissionsBoundary").path("Fn::If");
+            assertEquals("HasPermissionsBoundary", other.get(0).asText(), function);
+            assertEquals("PermissionsBoundaryArn", other.get(1).path("Ref").asText(), function);
+            assertEquals("*", other.get(2).asText(), function + ": without a configured boundary nothing is denied");
+        }
+        allows().forEach((where, statement) -> assertFalse(actions(statement).contains("iam:DeleteRolePermissionsBoundary"),
+                where + " grants removing a boundary"));
+    }
+
+    @Test
+    void writesToExistingRoles_touchOnlyOwnedRolesUnderThePath() {
+        Set<String> converging = Set.of("iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary",
+                "iam:DeleteRole");
+        List<String> seen = new ArrayList<>();
+        allows().forEach((where, statement) -> {
+            if (actions(statement).stream().noneMatch(converging::contains)) {
+                return;
+            }
+            seen.add(where);
+            assertEquals(ROLE_PATH_ARN, resources(statement).get(0).path("Fn::Sub").asText(), where);
+            JsonNode condition = statement.path("Condition");
+            List<JsonNode> branches = condition.has("Fn::If")
+                    ? List.of(condition.get("Fn::If").get(1), condition.get("Fn::If").get(2)) : List.of(condition);
+            for (JsonNode branch : branches) {
+                assertEquals("pod-identity-autopilot", branch.path("StringEquals").path(OWNED_TAG).asText(),
+                        where + " may change roles it does not own");
+            }
+        });
+        assertEquals(List.of("AssociationFunction/ConvergeOwnedRolesUnderPath", "AssociationFunction/SetBoundaryOfOwnedRoles",
+                "AddonFunction/ConvergeOwnedRolesUnderPath", "AddonFunction/SetBoundaryOfOwnedRoles",
+                "PruneFunction/DeleteOwnedRolesUnderPath"), seen);
+    }
+
+    @Test
+    void boundary_canOnlyBeSetToTheConfiguredOne() {
+        for (String function : ROLE_WRITERS) {
+            JsonNode set = statements(function).get(function + "/SetBoundaryOfOwnedRoles");
+            JsonNode branches = set.path("Condition").path("Fn::If");
+            assertEquals("HasPermissionsBoundary", branches.get(0).asText(), function);
+            assertEquals("PermissionsBoundaryArn",
+                    branches.get(1).path("StringEquals").path("iam:PermissionsBoundary").path("Ref").asText(), function);
+            JsonNode put = statements(function).get(function + "/PutInlinePolicies").path("Condition").path("Fn::If");
+            assertEquals("PermissionsBoundaryArn",
+                    put.get(1).path("StringEquals").path("iam:PermissionsBoundary").path("Ref").asText(),
+                    function + " puts inline policies only on roles that carry the boundary");
+        }
+    }
+
+    /** Both write roles through the same RoleEnsurer: what one may do to a role, the other may too, no more. */
+    @Test
+    void roleWriters_carryTheSameRoleWritingStatements() {
+        assertEquals(iamWrites("AssociationFunction"), iamWrites("AddonFunction"));
+    }
+
+    private static Map<String, JsonNode> iamWrites(String function) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        statements(function).forEach((where, statement) -> {
+            if (actions(statement).stream().anyMatch(TemplateTest::isIamWrite)) {
+                out.put(where.substring(where.indexOf('/') + 1), statement);
+            }
+        });
+        return out;
+    }
+
+    // ------------------------------------------------------------------ guardrail parameters
+
+    static final Map<String, String> GUARDRAIL_VARIABLES = Map.of(
+            "PermissionsBoundaryArn", "PERMISSIONS_BOUNDARY_ARN",
+            "DeniedPolicyArns", "DENIED_POLICY_ARNS",
+            "AllowedAccountIds", "ALLOWED_ACCOUNT_IDS",
+            "AllowedRoleArnPatterns", "ALLOWED_ROLE_ARN_PATTERNS",
+            "AllowedNamespaces", "ALLOWED_NAMESPACES",
+            "AllowWildcardInlinePolicies", "ALLOW_WILDCARD_INLINE_POLICIES",
+            "MaxAssociations", "MAX_ASSOCIATIONS",
+            "MaxConfigBytes", "MAX_CONFIG_BYTES");
+
+    @Test
+    void guardrailParameters_reachResolveOnly_eachWithADefaultAndDescription() {
+        GUARDRAIL_VARIABLES.forEach((parameter, variable) -> {
+            JsonNode p = template.parameter(parameter);
+            assertTrue(p.has("Default"), parameter);
+            assertFalse(p.path("Description").asText().isBlank(), parameter);
+            assertTrue(template.resource("ResolveFunction").at("/Properties/Environment/Variables").has(variable),
+                    variable + " reaches Resolve");
+            assertFalse(template.root().at("/Globals/Function/Environment/Variables").has(variable), variable);
+            template.resourcesOfType("AWS::Serverless::Function").forEach((id, f) -> {
+                if (!id.equals("ResolveFunction")) {
+                    assertFalse(f.at("/Properties/Environment/Variables").has(variable), id + " gets " + variable);
+                }
+            });
+        });
+        assertEquals("false", template.parameter("AllowWildcardInlinePolicies").path("Default").asText());
+        assertEquals(5000, template.parameter("MaxAssociations").path("Default").asInt());
+        assertEquals(5000, template.parameter("MaxAssociations").path("MaxValue").asInt());
+        assertEquals(ReadLimits.DEFAULT.maxBytes(), template.parameter("MaxConfigBytes").path("Default").asInt());
+        assertEquals(RunSettings.MAX_CONFIG_BYTES_CAP, template.parameter("MaxConfigBytes").path("MaxValue").asInt());
+    }
+
+    @Test
+    void guardrailParameters_atTheirDefaults_giveTheSafeGuardrails_withThisAccountOnly() {
+        Map<String, String> env = new StackParameters(template, "111122223333", Map.of())
+                .environment(List.of("ResolveFunction"));
+        Guardrails g = RunSettings.from(env::get).guardrails();
+        assertEquals("/pod-identity-autopilot/", g.rolePath());
+        assertEquals(Set.of("111122223333"), g.allowedAccounts(), "empty AllowedAccountIds means this stack's account");
+        assertFalse(g.allowWildcardInline());
+        assertFalse(g.namespaces().restricts());
+        assertTrue(g.deniedPolicies().containsAll(Set.of("AdministratorAccess", "IAMFullAccess", "PowerUserAccess")));
+        assertEquals(5_000, g.maxAssociations());
+        assertEquals(4 * 1024 * 1024, g.maxConfigBytes());
+
+        Map<String, String> set = new StackParameters(template, "111122223333", Map.of(
+                "AllowedAccountIds", "444455556666,777788889999", "AllowedNamespaces", "prod-*=payments|web;*=*"))
+                .environment(List.of("ResolveFunction"));
+        Guardrails configured = RunSettings.from(set::get).guardrails();
+        assertEquals(Set.of("444455556666", "777788889999"), configured.allowedAccounts());
+        assertEquals("prod-*=payments|web;*=*", configured.namespaces().toString());
+        assertEquals("template.yaml has no parameter AllowedNamespace", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new StackParameters(template, "111122223333",
+                        Map.of("AllowedNamespace", "x"))).getMessage(), "a misspelt override is not silently ignored");
+    }
+
+    @Test
+    void guardrailParameterPatterns_acceptWhatTheFunctionsParse_andRefuseTheRest() {
+        assertPattern("AllowedNamespaces", List.of("", "prod-*=payments|web;*=*", "prod=payments", "dev=*;", "*=team-*|kube-system"),
+                List.of("prod", "prod=", "=payments", "prod=Payments", "prod=a;;dev=b", "prod=a b"));
+        assertPattern("AllowedAccountIds", List.of("", "111122223333", "111122223333,444455556666"),
+                List.of("1111", "111122223333,", "111122223333 ,444455556666", "aws"));
+        assertPattern("AllowedRoleArnPatterns", List.of("", "arn:aws:iam::111122223333:role/workloads/*",
+                        "arn:aws:iam::*:role/app-*,arn:aws-cn:iam::111122223333:role/x"),
+                List.of("role/*", "*", "arn:aws:iam::111122223333:user/x"));
+        for (String ok : List.of("prod-*=payments|web;*=*", "prod=payments", "dev=*;")) {
+            NamespaceAllowList.parse(ok);
+        }
+    }
+
+    private static void assertPattern(String parameter, List<String> accepted, List<String> refused) {
+        Pattern pattern = Pattern.compile(template.parameter(parameter).path("AllowedPattern").asText());
+        accepted.forEach(v -> assertTrue(pattern.matcher(v).matches(), parameter + " refuses " + v));
+        refused.forEach(v -> assertFalse(pattern.matcher(v).matches(), parameter + " accepts " + v));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Runs local/bin/sam-translate; skipped only where python3 with aws-sam-translator and cfn-lint is missing. */
@@ -384,6 +561,17 @@ class TemplateTest {
         return out;
     }
 
+    /** The statements that grant (Allow); the explicit denies are checked on their own. */
+    private static Map<String, JsonNode> allows() {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        allStatements().forEach((where, statement) -> {
+            if (statement.path("Effect").asText().equals("Allow")) {
+                out.put(where, statement);
+            }
+        });
+        return out;
+    }
+
     /** Every inline statement of every function and of the state machine, keyed "Resource/Sid". */
     private static Map<String, JsonNode> allStatements() {
         Map<String, JsonNode> all = new LinkedHashMap<>();
@@ -398,7 +586,7 @@ class TemplateTest {
         for (JsonNode policy : template.resource(resource).path("Properties").path("Policies")) {
             assertTrue(policy.has("Statement"), resource + " uses a policy template or managed policy; inline statements only");
             for (JsonNode statement : policy.path("Statement")) {
-                assertEquals("Allow", statement.path("Effect").asText());
+                assertTrue(Set.of("Allow", "Deny").contains(statement.path("Effect").asText()), resource);
                 out.put(resource + "/" + statement.path("Sid").asText("#" + n++), statement);
             }
         }

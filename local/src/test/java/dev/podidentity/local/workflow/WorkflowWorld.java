@@ -57,6 +57,11 @@ final class WorkflowWorld {
         progress.clear();
     }
 
+    /** The application deployed again with some stack parameters set; the world is left as it is. */
+    void deploy(Map<String, String> parameters) {
+        app = LocalApp.deploy(cloud, parameters);
+    }
+
     // ------------------------------------------------------------------ events
 
     static ObjectNode event(String file) {
@@ -174,6 +179,20 @@ final class WorkflowWorld {
     ObjectNode stateWithoutTimestamps() {
         ObjectNode s = cloud.dumpState();
         strip(s);
+        return s;
+    }
+
+    /** The world without the reports runs write (they are the runs' output, not a change to the world). */
+    ObjectNode stateWithoutReports() {
+        ObjectNode s = stateWithoutTimestamps();
+        s.path("buckets").forEach(b -> {
+            ArrayNode keys = (ArrayNode) b.path("keys");
+            for (int i = keys.size() - 1; i >= 0; i--) {
+                if (keys.get(i).asText().startsWith("reports/")) {
+                    keys.remove(i);
+                }
+            }
+        });
         return s;
     }
 

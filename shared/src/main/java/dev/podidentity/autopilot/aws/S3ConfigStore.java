@@ -1,9 +1,11 @@
 package dev.podidentity.autopilot.aws;
 
 import dev.podidentity.autopilot.workflow.ConfigStore;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -37,6 +39,47 @@ public final class S3ConfigStore implements ConfigStore {
                 return Optional.empty();
             }
             throw AwsErrors.map(e, "reading s3://" + bucket + "/" + key);
+        }
+    }
+
+    /** A ranged GET of at most maxBytes + 1 bytes: the object's full size comes back in Content-Range. */
+    @Override
+    public Optional<byte[]> read(String key, String version, int maxBytes) {
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key)
+                .range("bytes=0-" + maxBytes);
+        if (version != null && !version.isEmpty()) {
+            request.versionId(version);
+        }
+        try {
+            ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(request.build());
+            long size = totalSize(got.response().contentRange(), got.asByteArray().length);
+            if (size > maxBytes) {
+                throw new TooLarge(size);
+            }
+            return Optional.of(got.asByteArray());
+        } catch (NoSuchKeyException missing) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (e.statusCode() == 416) {
+                return Optional.of(new byte[0]); // S3 answers a range on an empty object with InvalidRange
+            }
+            throw AwsErrors.map(e, "reading s3://" + bucket + "/" + key);
+        }
+    }
+
+    /** "bytes 0-4194304/52428800" -> 52428800; without the header (whole object returned), what was read. */
+    static long totalSize(String contentRange, long read) {
+        if (contentRange == null || contentRange.indexOf('/') < 0) {
+            return read;
+        }
+        String total = contentRange.substring(contentRange.lastIndexOf('/') + 1).trim();
+        try {
+            return Long.parseLong(total);
+        } catch (NumberFormatException unknown) {
+            return read; // "*": size unknown; what was read is at most maxBytes + 1 and is judged as such
         }
     }
 

@@ -157,14 +157,12 @@ public final class RoleEnsurer {
             }
         }
 
-        if (!Objects.equals(emptyToNull(desired.permissionsBoundaryArn()), role.permissionsBoundaryArn())) {
-            if (emptyToNull(desired.permissionsBoundaryArn()) == null) {
-                iam.deletePermissionsBoundary(name);
-                changes.add("permissions boundary removed");
-            } else {
-                iam.putPermissionsBoundary(name, desired.permissionsBoundaryArn());
-                changes.add("permissions boundary " + desired.permissionsBoundaryArn());
-            }
+        // A boundary is only ever set, never removed: the functions' IAM policy denies DeleteRolePermissionsBoundary,
+        // so a deployment that stops configuring one does not loosen the roles it made (an administrator may).
+        String boundary = emptyToNull(desired.permissionsBoundaryArn());
+        if (boundary != null && !boundary.equals(role.permissionsBoundaryArn())) {
+            iam.putPermissionsBoundary(name, boundary);
+            changes.add("permissions boundary " + boundary);
         }
 
         Map<String, String> missingTags = new LinkedHashMap<>();

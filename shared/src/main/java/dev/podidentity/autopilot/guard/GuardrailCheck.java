@@ -10,22 +10,25 @@ import dev.podidentity.autopilot.naming.ArnResult;
 import dev.podidentity.autopilot.naming.Arns;
 import dev.podidentity.autopilot.policy.PolicyDocument;
 import dev.podidentity.autopilot.policy.PolicyFormatException;
+import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.policy.Statement;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
- * Applies {@link Guardrails} to a config. Every refusal names the rule ("guardrail DeniedPolicyArns"), the entry
- * and the line, so the owner of the config knows what to change and the operator knows which parameter allows it.
- * A refused config changes nothing: Resolve stops before planning.
+ * Applies {@link Guardrails} to a config. Every refusal names the rule ("guardrail DeniedPolicyArns: ..."), by the
+ * stack parameter that configures it, and the entry and its line, so the owner of the config knows what to change
+ * and the operator knows which parameter allows it. A refused config changes nothing: Resolve stops before planning.
  */
 public final class GuardrailCheck {
     private final Guardrails guardrails;
     private final List<Problem> problems = new ArrayList<>();
+    /** Refusals of planned steps, which have no place in a config file. */
+    private final List<String> unplaced = new ArrayList<>();
     private SourceMap source;
 
     private GuardrailCheck(Guardrails guardrails) {
@@ -40,8 +43,36 @@ public final class GuardrailCheck {
         return List.copyOf(c.problems);
     }
 
+    /**
+     * What a plan would hand to workloads that no config line names: the service accounts and addons
+     * {@code migrate-to-pod-identity} found using IRSA in the cluster. Their IRSA roles must be roles the deployment
+     * may hand out, and the service accounts must be in namespaces the cluster allows.
+     *
+     * @return one line per refusal, "WHAT: guardrail RULE: why"; empty when the plan keeps every guardrail
+     */
+    public static List<String> checkMigrations(String cluster, List<Step> steps, Guardrails guardrails) {
+        GuardrailCheck c = new GuardrailCheck(guardrails);
+        for (Step step : steps) {
+            if (step instanceof Step.MigrateServiceAccount m) {
+                String what = "migration of service account " + m.namespace() + "/" + m.serviceAccount();
+                c.checkExistingRole(what + " (its IRSA role)", m.roleArn());
+                if (guardrails.namespaces().restricts()) {
+                    c.checkNamespace(what, m.namespace(), cluster);
+                }
+            } else if (step instanceof Step.MigrateAddon a) {
+                c.checkExistingRole("migration of addon " + a.name() + " (its IRSA role)", a.roleArn());
+            }
+        }
+        return List.copyOf(c.unplaced);
+    }
+
+    /** A refusal of a config entry (with its position) or, without a config, of a planned step. */
     private void refuse(String path, String rule, String message) {
-        problems.add(Problem.error(path, source.positionOf(path), message + " (refused by guardrail " + rule + ")"));
+        if (source == null) {
+            unplaced.add(path + ": guardrail " + rule + ": " + message);
+            return;
+        }
+        problems.add(Problem.error(path, source.positionOf(path), "guardrail " + rule + ": " + message));
     }
 
     private void run(ClusterConfig config) {
@@ -60,6 +91,10 @@ public final class GuardrailCheck {
             String p = "iam.serviceAccounts[" + i + "]";
             checkManaged(p + ".attachPolicyARNs", sas.get(i).attachPolicyARNs());
             checkInline(p + ".attachPolicy", sas.get(i).attachPolicy());
+            checkExistingRole(p + ".attachRoleARN", sas.get(i).attachRoleARN());
+            if (cluster != null && sas.get(i).namespace() != null && guardrails.namespaces().restricts()) {
+                checkNamespace(p + ".metadata.namespace", sas.get(i).namespace(), cluster);
+            }
         }
         List<Addon> addons = config.addonsOrEmpty();
         for (int i = 0; i < addons.size(); i++) {
@@ -82,21 +117,35 @@ public final class GuardrailCheck {
         checkInline(p + ".permissionPolicy", pia.permissionPolicy());
         checkExistingRole(p + ".roleARN", pia.roleARN());
         checkBoundary(p, pia);
-        if (pia.targetRoleARN() != null && !guardrails.allowedTargetAccounts().isEmpty()) {
-            ArnResult<Arns.RoleArn> target = Arns.role(pia.targetRoleARN());
-            if (target instanceof ArnResult.Valid<Arns.RoleArn>(Arns.RoleArn arn)
-                    && !guardrails.allowedTargetAccounts().contains(arn.accountId())) {
-                refuse(p + ".targetRoleARN", "AllowedTargetAccounts", "target role account " + arn.accountId()
-                        + " is not one of the allowed accounts " + sorted(guardrails.allowedTargetAccounts()));
-            }
+        checkAccount(p + ".targetRoleARN", pia.targetRoleARN());
+        if (standalone && cluster != null && pia.namespace() != null && guardrails.namespaces().restricts()) {
+            checkNamespace(p + ".namespace", pia.namespace(), cluster);
         }
-        if (standalone && cluster != null && pia.namespace() != null) {
-            List<String> allowed = guardrails.namespaceAllowList().get(cluster);
-            if (allowed != null && allowed.stream().noneMatch(g -> glob(g).matcher(pia.namespace()).matches())) {
-                refuse(p + ".namespace", "NamespaceAllowList", "namespace \"" + pia.namespace()
-                        + "\" is not allowed on cluster \"" + cluster + "\"; allowed: " + allowed);
-            }
+    }
+
+    private void checkNamespace(String path, String namespace, String cluster) {
+        Optional<NamespaceAllowList.Entry> entry = guardrails.namespaces().entryFor(cluster);
+        if (entry.isEmpty()) {
+            refuse(path, "AllowedNamespaces", "cluster \"" + cluster + "\" has no entry in the namespace allow-list "
+                    + guardrails.namespaces() + ", so no namespace on it may get AWS permissions");
+        } else if (entry.get().namespaceGlobs().stream().noneMatch(g -> Globs.matches(g, namespace))) {
+            refuse(path, "AllowedNamespaces", "namespace \"" + namespace + "\" is not allowed on cluster \"" + cluster
+                    + "\"; allowed: " + String.join(", ", entry.get().namespaceGlobs()) + " (entry " + entry.get() + ")");
         }
+    }
+
+    /** An existing role (or a target role) must live in one of the allowed accounts. */
+    private boolean checkAccount(String path, String roleArn) {
+        if (roleArn == null || roleArn.isEmpty() || guardrails.allowedAccounts().isEmpty()) {
+            return true;
+        }
+        if (Arns.role(roleArn) instanceof ArnResult.Valid<Arns.RoleArn>(Arns.RoleArn arn)
+                && !guardrails.allowedAccounts().contains(arn.accountId())) {
+            refuse(path, "AllowedAccountIds", "role " + roleArn + " is in account " + arn.accountId()
+                    + ", which is not one of the allowed accounts " + sorted(guardrails.allowedAccounts()));
+            return false;
+        }
+        return true;
     }
 
     /** A created role must carry the deployment's boundary; a config may not swap it for another. */
@@ -140,14 +189,14 @@ public final class GuardrailCheck {
             }
             String at = path + ".Statement[" + s + "]";
             if (st.notActions() != null && !st.notActions().isEmpty()) {
-                refuse(at, "AllowWildcardInline", "Allow with NotAction grants every other action");
+                refuse(at, "AllowWildcardInlinePolicies", "Allow with NotAction grants every other action");
                 continue;
             }
             boolean everyResource = st.resources() != null && st.resources().contains("*");
             for (String action : st.actions() == null ? List.<String>of() : st.actions()) {
                 String reason = escalation(action.toLowerCase(Locale.ROOT), everyResource);
                 if (reason != null) {
-                    refuse(at, "AllowWildcardInline", "action \"" + action + "\" " + reason);
+                    refuse(at, "AllowWildcardInlinePolicies", "action \"" + action + "\" " + reason);
                 }
             }
         }
@@ -168,25 +217,15 @@ public final class GuardrailCheck {
     }
 
     private void checkExistingRole(String path, String roleArn) {
-        if (roleArn == null || roleArn.isEmpty() || guardrails.allowedRoleArnPatterns().isEmpty()) {
+        if (roleArn == null || roleArn.isEmpty() || !checkAccount(path, roleArn)
+                || guardrails.allowedRoleArnPatterns().isEmpty()) {
             return;
         }
-        boolean allowed = guardrails.allowedRoleArnPatterns().stream().anyMatch(g -> glob(g).matcher(roleArn).matches());
+        boolean allowed = guardrails.allowedRoleArnPatterns().stream().anyMatch(g -> Globs.matches(g, roleArn));
         if (!allowed) {
             refuse(path, "AllowedRoleArnPatterns", "role " + roleArn + " is not one this deployment may hand to "
-                    + "workloads; allowed: " + guardrails.allowedRoleArnPatterns());
+                    + "workloads; allowed: " + String.join(", ", guardrails.allowedRoleArnPatterns()));
         }
-    }
-
-    private static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (String part : glob.split("\\*", -1)) {
-            if (!re.isEmpty()) {
-                re.append(".*");
-            }
-            re.append(Pattern.quote(part));
-        }
-        return Pattern.compile(re.toString());
     }
 
     private static List<String> sorted(java.util.Collection<String> values) {

@@ -124,7 +124,8 @@ final class RoleResolver {
         }
         boolean same = new HashSet<>(role.managedPolicyArns()).equals(new HashSet<>(permissions.managedPolicyArns()))
                 && new HashSet<>(role.inlinePolicyNames()).equals(permissions.inlinePolicies().keySet())
-                && Objects.equals(role.permissionsBoundaryArn(), boundary);
+                // No boundary asked for keeps the one a role has: removing a boundary is an administrator's act.
+                && (boundary == null || Objects.equals(role.permissionsBoundaryArn(), boundary));
         DesiredRole.Mode mode = same ? DesiredRole.Mode.USE_EXISTING : DesiredRole.Mode.UPDATE_PERMISSIONS;
         return new DesiredRole(mode, role.arn(), role.name(), role.path(), permissions.managedPolicyArns(),
                 permissions.inlinePolicies(), boundary, tags);

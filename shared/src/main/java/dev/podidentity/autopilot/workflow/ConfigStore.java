@@ -15,5 +15,33 @@ public interface ConfigStore {
      */
     List<String> list(String prefix, String startAfter, int max);
 
+    /**
+     * Like {@link #read(String, String)}, but an object larger than {@code maxBytes} is refused without being read
+     * into memory (whoever can write the bucket could otherwise exhaust the function with one huge object).
+     *
+     * @throws TooLarge when the object is larger than {@code maxBytes}
+     */
+    default Optional<byte[]> read(String key, String version, int maxBytes) {
+        Optional<byte[]> bytes = read(key, version);
+        if (bytes.isPresent() && bytes.get().length > maxBytes) {
+            throw new TooLarge(bytes.get().length);
+        }
+        return bytes;
+    }
+
     void write(String key, byte[] content, String contentType);
+
+    /** The object is larger than the caller allows; {@code size} is its full size in bytes. */
+    final class TooLarge extends RuntimeException {
+        private final long size;
+
+        public TooLarge(long size) {
+            super("the object is " + size + " bytes");
+            this.size = size;
+        }
+
+        public long size() {
+            return size;
+        }
+    }
 }

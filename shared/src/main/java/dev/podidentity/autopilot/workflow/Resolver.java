@@ -85,6 +85,11 @@ public final class Resolver {
             throw invalid(loaded.source(), refused.problems());
         }
         Plan plan = ((PlanResult.Planned) result).plan();
+        List<String> refused = GuardrailCheck.checkMigrations(request.cluster(), plan.steps(), settings.guardrails());
+        if (!refused.isEmpty()) {
+            throw new InvalidInputException("the plan for cluster \"" + request.cluster() + "\" is refused by the "
+                    + "guardrails; nothing was changed", refused);
+        }
         ObjectNode run = run(request, plan, context(request, observed), agentBusy(observed));
         if (migrate) {
             addRestarts(run, request.cluster(), plan, irsaAccounts);
@@ -293,7 +298,7 @@ public final class Resolver {
         boolean isDefault = false;
         if (request.configKey() != null) {
             source = request.configKey();
-            bytes = store.read(source, request.configVersion()).orElseThrow(() -> new InvalidInputException(
+            bytes = read(source, request.configVersion()).orElseThrow(() -> new InvalidInputException(
                     "config " + describe(source, request.configVersion()) + " does not exist in bucket "
                             + settings.configBucket()));
             // The default config serves every new cluster: its metadata.name is a placeholder.
@@ -307,7 +312,7 @@ public final class Resolver {
                 source = own.get().getKey();
                 bytes = own.get().getValue();
             } else {
-                Optional<byte[]> fallback = store.read(settings.defaultConfigKey(), null);
+                Optional<byte[]> fallback = read(settings.defaultConfigKey(), null);
                 source = fallback.isPresent() ? settings.defaultConfigKey() : "(no config: agent only)";
                 bytes = fallback.orElseGet(() -> RequestConfigs.empty(cluster));
                 isDefault = fallback.isPresent();
@@ -316,13 +321,14 @@ public final class Resolver {
             source = RequestConfigs.CONSOLE_SOURCE;
             bytes = RequestConfigs.fromConsole(request.action(), cluster, request.raw());
         }
-        LoadResult loaded = ConfigLoader.withDefaults().load(bytes, source);
+        LoadResult loaded = new ConfigLoader(settings.guardrails().readLimits()).load(bytes, source);
         if (loaded.config() == null) {
             throw invalid(source, loaded.problems());
         }
         ClusterConfig config = isDefault ? loaded.config().withClusterName(cluster) : loaded.config();
         List<Problem> problems = new ArrayList<>(loaded.problems());
-        problems.addAll(ConfigValidator.validate(config, request.action(), settings.guardrails().maxAssociations()));
+        // The association count is the MaxAssociations guardrail's to judge (named by rule), not the validator's.
+        problems.addAll(ConfigValidator.validate(config, request.action(), Integer.MAX_VALUE));
         problems.addAll(GuardrailCheck.check(config, settings.guardrails()));
         String declared = config.metadata() == null ? null : config.metadata().name();
         if (declared != null && !declared.equals(cluster)) {
@@ -340,12 +346,24 @@ public final class Resolver {
     private Optional<Map.Entry<String, byte[]>> clusterConfig(String cluster) {
         for (String ext : List.of("yaml", "yml", "json")) {
             String key = "clusters/" + cluster + "." + ext;
-            Optional<byte[]> bytes = store.read(key, null);
+            Optional<byte[]> bytes = read(key, null);
             if (bytes.isPresent()) {
                 return Optional.of(Map.entry(key, bytes.get()));
             }
         }
         return Optional.empty();
+    }
+
+    /** A config object, read no further than the MaxConfigBytes guardrail: a larger one is refused unread. */
+    private Optional<byte[]> read(String key, String version) {
+        int max = settings.guardrails().maxConfigBytes();
+        try {
+            return store.read(key, version, max);
+        } catch (ConfigStore.TooLarge e) {
+            throw invalid(key, List.of(Problem.error("", dev.podidentity.autopilot.config.Position.START,
+                    String.format("guardrail MaxConfigBytes: the file is %,d bytes; the limit is %,d bytes",
+                            e.size(), max))));
+        }
     }
 
     private static String describe(String key, String version) {
@@ -381,6 +399,16 @@ public final class Resolver {
             if (cluster == null || cluster.isEmpty()) {
                 problems.add("cluster: must be set");
             }
+            checkTypes(input, problems);
+            if (problems.isEmpty() && !CLUSTER_NAME.matcher(cluster).matches()) {
+                problems.add("cluster: \"" + cluster + "\" is not an EKS cluster name (1-100 letters, digits, - and _,"
+                        + " a letter or digit first)");
+            }
+            String key = text(input, "configKey");
+            if (key != null && input.get("configKey").isTextual() && !configKeyAllowed(key)) {
+                problems.add("configKey: \"" + key + "\" is not a config in the bucket: configs are clusters/<cluster>"
+                        + ".yaml (.yml, .json) or under defaults/, at most 1024 bytes, without \"..\"");
+            }
             for (Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
                 if (!INPUT_FIELDS.contains(field) && !RequestConfigs.ASSOCIATION_FIELDS.contains(field)) {
@@ -399,6 +427,35 @@ public final class Resolver {
         private static String text(JsonNode node, String field) {
             JsonNode v = node.get(field);
             return v == null || v.isNull() ? null : v.asText();
+        }
+
+        private static final java.util.regex.Pattern CLUSTER_NAME =
+                java.util.regex.Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,99}");
+
+        /** The run's own fields have one JSON type each; "dryRun": "false" is a mistake, not false. */
+        private static void checkTypes(JsonNode input, List<String> problems) {
+            for (String field : List.of("action", "cluster", "configKey", "configVersion")) {
+                JsonNode v = input.get(field);
+                if (v != null && !v.isNull() && !v.isTextual()) {
+                    problems.add(field + ": must be a string, got " + typeOf(v));
+                }
+            }
+            for (String field : List.of("dryRun", "approve", "removeOidcProviderTrustRelationship")) {
+                JsonNode v = input.get(field);
+                if (v != null && !v.isNull() && !v.isBoolean()) {
+                    problems.add(field + ": must be true or false, got " + typeOf(v) + " " + v);
+                }
+            }
+        }
+
+        private static String typeOf(JsonNode v) {
+            return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Resolve may read clusters/ and defaults/ only (its IAM policy says the same). */
+        static boolean configKeyAllowed(String key) {
+            return (key.startsWith("clusters/") || key.startsWith("defaults/")) && !key.contains("..")
+                    && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 1024;
         }
     }
 }

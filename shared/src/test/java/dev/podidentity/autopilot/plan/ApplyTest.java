@@ -179,6 +179,25 @@ class ApplyTest {
     }
 
     @Test
+    void plan_whenNoBoundaryIsConfigured_keepsTheBoundaryOurRoleHas() {
+        // Removing a boundary is an administrator's act (the functions' IAM policy denies it); setting one is ours.
+        World w = before();
+        w.role("arn:aws:iam::111122223333:role/pod-identity/my-cluster+payments+ledger",
+                OwnershipTags.forAssociation(CLUSTER, "payments", "ledger"), POD_TRUST,
+                List.of(policyArn("AmazonDynamoDBReadOnlyAccess")), List.of(), "arn:aws:iam::111122223333:policy/old");
+
+        Plan kept = plan(CONFIG, Action.APPLY, w.build(), PlanOptions.defaults().withRolePath("/pod-identity/"));
+        Plan replaced = plan(CONFIG, Action.APPLY, w.build(), PlanOptions.defaults().withRolePath("/pod-identity/")
+                .withPermissionsBoundary("arn:aws:iam::111122223333:policy/new"));
+
+        var ledger = assertInstanceOf(Step.EnsureRoleAndAssociation.class, step(kept, "associate/payments/ledger"));
+        assertEquals(DesiredRole.Mode.USE_EXISTING, ledger.role().mode());
+        var bounded = assertInstanceOf(Step.EnsureRoleAndAssociation.class, step(replaced, "associate/payments/ledger"));
+        assertEquals(DesiredRole.Mode.UPDATE_PERMISSIONS, bounded.role().mode());
+        assertEquals("arn:aws:iam::111122223333:policy/new", bounded.role().permissionsBoundaryArn());
+    }
+
+    @Test
     void plan_whenDeclaredAssociationMovesToUserRole_deletesTheRoleWeMadeForIt() {
         ClusterConfig config = yaml(header("""
                 iam:

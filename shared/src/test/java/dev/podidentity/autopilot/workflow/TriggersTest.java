@@ -101,7 +101,66 @@ class TriggersTest {
     void fromEvent_whenKeyIsNestedOrNotAConfig_ignoresIt() throws Exception {
         assertInstanceOf(Dispatch.Ignore.class, Triggers.fromEvent(objectCreated("clusters/team/x.yaml", "v1")));
         assertInstanceOf(Dispatch.Ignore.class, Triggers.fromEvent(objectCreated("clusters/x.txt", "v1")));
-        assertInstanceOf(Dispatch.Ignore.class, Triggers.fromEvent(objectCreated("reports/x.json", "v1")));
+        Dispatch.Ignore defaults = assertInstanceOf(Dispatch.Ignore.class,
+                Triggers.fromEvent(objectCreated("defaults/cluster.yaml", "v1")));
+        assertTrue(defaults.reason().contains("starts no run itself"), defaults.reason());
+    }
+
+    static String refusal(JsonNode event) {
+        return assertThrows(InvalidInputException.class, () -> Triggers.fromEvent(event)).getMessage();
+    }
+
+    @Test
+    void fromEvent_whenKeyIsOutsideClustersAndDefaults_refusesIt() throws Exception {
+        assertEquals("object \"reports/x/e.json\" is outside clusters/ and defaults/; only cluster configs start "
+                + "runs, and the rule delivers nothing else", refusal(objectCreated("reports/x/e.json", "v1")));
+        assertTrue(refusal(objectCreated("../clusters/x.yaml", "v1")).contains("outside clusters/ and defaults/"));
+    }
+
+    @Test
+    void fromEvent_whenKeyIsLongerThanS3Allows_refusesIt() throws Exception {
+        String key = "clusters/" + "a".repeat(1020) + ".yaml";
+        assertEquals("detail.object.key is 1034 bytes; S3 keys have at most 1024, so this is not an S3 event",
+                refusal(objectCreated(key, "v1")));
+    }
+
+    @Test
+    void fromEvent_whenDetailIsMissingOrNotAnObject_refusesIt() throws Exception {
+        ObjectNode noDetail = objectCreated("clusters/c.yaml", "v1");
+        noDetail.remove("detail");
+        assertEquals("the Object Created event has no detail object; nothing to do", refusal(noDetail));
+        ObjectNode stringDetail = cloudTrail("CreateCluster", "c", "ct-1");
+        stringDetail.put("detail", "CreateCluster");
+        assertEquals("the AWS API Call via CloudTrail event has no detail object; nothing to do",
+                refusal(stringDetail));
+        ObjectNode noObject = objectCreated("clusters/c.yaml", "v1");
+        ((ObjectNode) noObject.get("detail")).remove("object");
+        assertEquals("the Object Created event has no detail.object; nothing to do", refusal(noObject));
+    }
+
+    @Test
+    void fromEvent_whenFieldsHaveTheWrongType_refusesNamingTheField() throws Exception {
+        ObjectNode numericKey = objectCreated("clusters/c.yaml", "v1");
+        ((ObjectNode) numericKey.at("/detail/object")).put("key", 42);
+        assertEquals("detail.object.key must be a string, got number", refusal(numericKey));
+        ObjectNode listSource = cloudTrail("CreateCluster", "c", "ct-1");
+        listSource.putArray("source").add("aws.eks");
+        assertEquals("source must be a string, got array", refusal(listSource));
+        ObjectNode objectEventId = cloudTrail("CreateCluster", "c", "ct-1");
+        ((ObjectNode) objectEventId.get("detail")).putObject("eventID");
+        assertEquals("detail.eventID must be a string, got object", refusal(objectEventId));
+        assertEquals("the event must be a JSON object (an EventBridge event), got array",
+                refusal(JSON.readTree("[1]")));
+    }
+
+    @Test
+    void fromEvent_whenClusterNameOrTriggerIdIsNotWhatAwsSends_refusesIt() throws Exception {
+        assertTrue(refusal(cloudTrail("CreateCluster", "bad name", "ct-1"))
+                .contains("names cluster \"bad name\", which is not an EKS cluster name"));
+        assertTrue(refusal(cloudTrail("CreateCluster", "c", "x".repeat(1025)))
+                .startsWith("detail.eventID must be 1-1024 printable characters without spaces"));
+        assertTrue(refusal(objectCreated("clusters/c.yaml", "v 1"))
+                .startsWith("detail.object.version-id must be 1-1024 printable characters"));
     }
 
     @Test

@@ -11,4 +11,8 @@ package dev.podidentity.autopilot.config.tree;
  */
 public record ReadLimits(int maxBytes, int maxAliases, int maxDepth, int maxNodes) {
     public static final ReadLimits DEFAULT = new ReadLimits(4 * 1024 * 1024, 50, 64, 500_000);
+
+    public ReadLimits withMaxBytes(int bytes) {
+        return new ReadLimits(bytes, maxAliases, maxDepth, maxNodes);
+    }
 }
