@@ -1,7 +1,6 @@
-package dev.podidentity.autopilot.bench;
+package dev.podidentity.bench;
 
 import dev.podidentity.autopilot.Action;
-import dev.podidentity.autopilot.config.ClusterConfig;
 import dev.podidentity.autopilot.config.ConfigLoader;
 import dev.podidentity.autopilot.config.LoadResult;
 import dev.podidentity.autopilot.config.Problem;
@@ -26,29 +25,46 @@ import java.util.Map;
 
 /**
  * Parse + validate + plan (+ render) for generated configs of 100 / 1,000 / 5,000 associations (5,000 is the EKS
- * quota), against an empty cluster (everything to create) and a converged one (everything unchanged). Not a test:
- * it prints medians side by side and never fails. Surefire does not pick it up (no Test in its name). Run:
- * <pre>
- *   ./run-tests -pl shared -DskipTests &amp;&amp; mvn -q -o -pl shared dependency:build-classpath -Dmdep.outputFile=/tmp/cp
- *   java -cp shared/target/classes:shared/target/test-classes:$(cat /tmp/cp) \
- *       dev.podidentity.autopilot.bench.PlanBenchmark [runs]
- * </pre>
+ * quota), against an empty cluster (everything to create) and a converged one (everything unchanged): medians after
+ * a warm-up, printed side by side. Part of {@link Benchmarks}; also runs alone.
  */
-public final class PlanBenchmark {
+public final class PlanTimes {
     static final String CLUSTER = "bench-cluster";
     static final String ACCOUNT = "111122223333";
     static final String POD_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
             + "{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"]}]}";
 
+    /** One size's medians in milliseconds. */
+    public record Row(int associations, double parseMs, double validateMs, double planEmptyMs, double planConvergedMs,
+                      double textMs, double jsonMs, int jsonBytes) {
+        public double totalMs() {
+            return parseMs + validateMs + planEmptyMs;
+        }
+    }
+
+    private PlanTimes() {
+    }
+
     public static void main(String[] args) {
-        int[] sizes = {100, 1_000, 5_000};
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        print(measure(new int[] {100, 1_000, 5_000}, args.length > 0 ? Integer.parseInt(args[0]) : 7));
+    }
+
+    public static void print(List<Row> rows) {
+        System.out.printf("%-8s %10s %11s %14s %18s %10s %10s %12s %12s%n", "assocs", "parse ms", "validate ms",
+                "plan(empty) ms", "plan(converged) ms", "text ms", "json ms", "json bytes", "total ms");
+        for (Row r : rows) {
+            System.out.printf("%-8d %10.1f %11.1f %14.1f %18.1f %10.1f %10.1f %12d %12.1f%n", r.associations(),
+                    r.parseMs(), r.validateMs(), r.planEmptyMs(), r.planConvergedMs(), r.textMs(), r.jsonMs(),
+                    r.jsonBytes(), r.totalMs());
+        }
+        System.out.println("(total = parse + validate + plan against an empty cluster: Resolve's CPU work)");
+    }
+
+    public static List<Row> measure(int[] sizes, int runs) {
         Planner planner = new Planner(StandardPlanningPolicies.create());
-        System.out.printf("%-8s %10s %10s %14s %16s %10s %12s %12s%n", "assocs", "parse ms", "validate ms",
-                "plan(empty) ms", "plan(converged) ms", "text ms", "json ms", "json bytes");
+        List<Row> rows = new ArrayList<>();
         for (int n : sizes) {
             byte[] yaml = yaml(n).getBytes(StandardCharsets.UTF_8);
-            ClusterConfig config = ConfigLoader.withDefaults().load(yaml, "bench.yaml").config();
             ClusterState empty = state(n, false);
             ClusterState converged = state(n, true);
             // warm up the JIT on this size before measuring
@@ -89,23 +105,15 @@ public final class PlanBenchmark {
                 text[r] = t5 - t4;
                 json[r] = t6 - t5;
             }
-            System.out.printf("%-8d %10.1f %10.1f %14.1f %16.1f %10.1f %12.1f %12d%n", n, ms(parse), ms(validate),
-                    ms(planEmpty), ms(planConverged), ms(text), ms(json), bytes);
+            rows.add(new Row(n, ms(parse), ms(validate), ms(planEmpty), ms(planConverged), ms(text), ms(json), bytes));
         }
-        System.out.println("(median of " + runs + " runs after warm-up; " + Runtime.getRuntime().availableProcessors()
-                + " cores; java " + System.getProperty("java.version") + ")");
-        if (config == null) {
-            throw new IllegalStateException();
-        }
+        return rows;
     }
-
-    private static ClusterConfig config;
 
     private static void once(Planner planner, byte[] yaml, ClusterState state) {
         LoadResult loaded = ConfigLoader.withDefaults().load(yaml, "bench.yaml");
         ConfigValidator.validate(loaded.config(), Action.APPLY);
         PlanResult result = planner.plan(loaded.config(), Action.APPLY, state, PlanOptions.defaults());
-        config = loaded.config();
         PlanText.render(result.orThrow());
         PlanJson.write(result.orThrow());
     }

@@ -1,4 +1,4 @@
-package dev.podidentity.local.bench;
+package dev.podidentity.bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;

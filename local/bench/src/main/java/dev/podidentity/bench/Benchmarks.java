@@ -1,0 +1,55 @@
+package dev.podidentity.bench;
+
+import dev.podidentity.local.LocalCloud;
+import dev.podidentity.local.LocalWorlds;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every benchmark in one run, printed side by side (not tests: nothing here fails on a slow machine).
+ * <pre>
+ *   local/bin/bench                      # all sections
+ *   local/bin/bench plan,e2e             # some: plan, e2e, cold-start
+ *   local/bin/bench e2e -Dassociations=100 -Diam.ms=150 -Deks.ms=200 -Druns=5
+ * </pre>
+ */
+public final class Benchmarks {
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Set<String> sections = Arrays.stream((args.length > 0 ? args[0] : "plan,e2e,cold-start").split(","))
+                .map(String::trim).collect(Collectors.toSet());
+        System.out.println("pod-identity-autopilot benchmarks: " + Runtime.getRuntime().availableProcessors()
+                + " cores, java " + System.getProperty("java.version") + ", " + java.time.Instant.now());
+        if (sections.contains("plan")) {
+            heading("Resolve's CPU work: parse + validate + plan, by config size");
+            List<PlanTimes.Row> rows = PlanTimes.measure(new int[] {100, 1_000, 5_000}, Integer.getInteger("plan.runs", 7));
+            PlanTimes.print(rows);
+            System.out.printf("ratio 5,000 / 100 associations: %.1fx the time for 50x the work%n",
+                    rows.get(2).totalMs() / rows.get(0).totalMs());
+        }
+        if (sections.contains("e2e") || sections.contains("cold-start")) {
+            try (LocalCloud cloud = LocalCloud.start(LocalWorlds.defaultWorld())) {
+                int n = Integer.getInteger("associations", 100);
+                EndToEnd.Result e2e = EndToEnd.measure(cloud, n, Long.getLong("iam.ms", 150), Long.getLong("eks.ms", 200));
+                if (sections.contains("e2e")) {
+                    heading("End to end on the local cloud, application vs one-at-a-time baseline");
+                    EndToEnd.print(e2e);
+                }
+                if (sections.contains("cold-start")) {
+                    heading("Handler cold start vs a minimal SDK handler");
+                    ColdStart.print(ColdStart.measure(cloud, e2e.deployed(), e2e.firstPayloads()), e2e.firstPayloads());
+                }
+            }
+        }
+    }
+
+    private static void heading(String title) {
+        System.out.println();
+        System.out.println("== " + title + " ==");
+    }
+}

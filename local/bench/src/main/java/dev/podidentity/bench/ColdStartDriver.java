@@ -1,0 +1,62 @@
+package dev.podidentity.bench;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Runs in a fresh JVM on a function's deployment jar, as Lambda's init and first invoke would: construct the
+ * handler (init), call it once (first response), print the milliseconds since the JVM started for each.
+ * Usage: {@code ColdStartDriver HANDLER_CLASS PAYLOAD_FILE}.
+ */
+public final class ColdStartDriver {
+    private ColdStartDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Instant jvmStart = ProcessHandle.current().info().startInstant().orElseThrow();
+        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0]).getConstructor().newInstance();
+        long init = Duration.between(jvmStart, Instant.now()).toMillis();
+        byte[] payload = Files.readAllBytes(Path.of(args[1]));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String error = "";
+        try {
+            handler.handleRequest(new ByteArrayInputStream(payload), out, new OneMinute(args[0]));
+        } catch (RuntimeException e) {
+            error = e.getClass().getSimpleName();
+        }
+        long first = Duration.between(jvmStart, Instant.now()).toMillis();
+        System.out.println("COLDSTART init=" + init + " first=" + first + " error=" + error + " bytes="
+                + out.toString(StandardCharsets.UTF_8).length());
+    }
+
+    /** What Lambda hands a handler, for an invocation with a minute left. */
+    private record OneMinute(String handler) implements Context {
+        @Override public String getAwsRequestId() { return "coldstart"; }
+        @Override public String getLogGroupName() { return "/aws/lambda/coldstart"; }
+        @Override public String getLogStreamName() { return "coldstart"; }
+        @Override public String getFunctionName() { return handler; }
+        @Override public String getFunctionVersion() { return "$LATEST"; }
+        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-west-2:111122223333:function:x"; }
+        @Override public CognitoIdentity getIdentity() { return null; }
+        @Override public ClientContext getClientContext() { return null; }
+        @Override public int getRemainingTimeInMillis() { return 60_000; }
+        @Override public int getMemoryLimitInMB() { return 1024; }
+        @Override public LambdaLogger getLogger() {
+            return new LambdaLogger() {
+                @Override public void log(String message) { System.err.print(message); }
+                @Override public void log(byte[] message) { System.err.write(message, 0, message.length); }
+            };
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.podidentity.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.Action;
+import dev.podidentity.autopilot.aws.AwsAdapters;
+import dev.podidentity.autopilot.aws.AwsClients;
+import dev.podidentity.autopilot.aws.AwsSettings;
+import dev.podidentity.autopilot.config.ClusterConfig;
+import dev.podidentity.autopilot.config.ConfigLoader;
+import dev.podidentity.autopilot.config.LoadResult;
+import dev.podidentity.autopilot.execute.ExecutorSettings;
+import dev.podidentity.autopilot.execute.Outcome;
+import dev.podidentity.autopilot.execute.Preflight;
+import dev.podidentity.autopilot.execute.StepExecutors;
+import dev.podidentity.autopilot.observe.ClusterObserver;
+import dev.podidentity.autopilot.plan.Phase;
+import dev.podidentity.autopilot.plan.Plan;
+import dev.podidentity.autopilot.plan.PlanOptions;
+import dev.podidentity.autopilot.plan.Planner;
+import dev.podidentity.autopilot.plan.StandardPlanningPolicies;
+import dev.podidentity.autopilot.plan.Step;
+import dev.podidentity.local.LocalCloud;
+import dev.podidentity.local.app.CfnTemplate;
+import dev.podidentity.local.app.LocalApp;
+import dev.podidentity.local.app.ProjectFiles;
+import dev.podidentity.local.gateway.FaultRule;
+import dev.podidentity.local.gateway.LambdaFunction;
+import dev.podidentity.local.gateway.LambdaRegistry;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One apply of N new associations (each with a role the run creates) on the local cloud, with IAM and EKS latencies
+ * injected at the gateway on every call, two ways side by side:
+ * <ul>
+ *   <li>the application: the real state machine on moto's Step Functions engine, the template's handlers;</li>
+ *   <li>the baseline, the way eksctl's {@code create podidentityassociation} goes about it by hand: observe and plan,
+ *       then one association at a time, each reading first, creating its role, then its association.</li>
+ * </ul>
+ * The baseline runs first, so the application's run is the last thing in the world: the cold-start benchmark replays
+ * the payloads each function first received there, against the objects that run left in the bucket.
+ * It also reports what a run costs: API calls and state transitions per association, Lambda invocations and their
+ * billed duration (GB-seconds at the template's memory sizes), and the resulting price at list prices.
+ */
+final class EndToEnd {
+    static final String CLUSTER = "dev-cluster";
+    static final String KEY = "clusters/" + CLUSTER + ".yaml";
+    private static final Planner PLANNER = new Planner(StandardPlanningPolicies.create());
+
+    /** What one side measured. */
+    record Side(String name, String status, double seconds, long transitions, Map<String, Long> calls,
+                Map<String, LambdaRegistry.Invocations> invocations) {
+        long total(String prefix) {
+            return calls.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+
+        long writes(String prefix) {
+            return calls.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && isWrite(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+    }
+
+    /** The application's run and the baseline for {@code n} associations, and the payloads each function got first. */
+    record Result(int n, long iamMs, long eksMs, Side app, Side baseline, double gbSeconds, double cost,
+                  Map<String, String> firstPayloads, LocalApp deployed) {
+    }
+
+    private EndToEnd() {
+    }
+
+    static Result measure(LocalCloud cloud, int n, long iamMs, long eksMs) throws Exception {
+        // the baseline: one association after another, reading first
+        cloud.reseed();
+        latencies(cloud, iamMs, eksMs);
+        Side baseline;
+        try (AwsClients clients = AwsClients.create(AwsSettings.defaults(cloud.region()).withEndpoint(cloud.endpoint())
+                .withCredentials(cloud.credentials()))) {
+            ClusterObserver observer = AwsAdapters.observer(clients, PLANNER);
+            StepExecutors executors = AwsAdapters.executors(clients, ExecutorSettings.defaults());
+            ClusterConfig config = parse(config(n));
+            cloud.calls().reset();
+            long t0 = System.nanoTime();
+            Plan plan = PLANNER.plan(config, Action.CREATE, observer.observe(CLUSTER, config, Action.CREATE, List.of()),
+                    PlanOptions.defaults().withRolePath("/pod-identity-autopilot/")).orThrow();
+            Map<Outcome.Result, Integer> results = new EnumMap<>(Outcome.Result.class);
+            for (Step step : plan.stepsIn(Phase.ASSOCIATE)) {
+                results.merge(executors.execute(CLUSTER, step, Preflight.READ_FIRST).result(), 1, Integer::sum);
+            }
+            baseline = new Side("sequential", results.toString(), (System.nanoTime() - t0) / 1e9, 0,
+                    cloud.calls().snapshot(), Map.of());
+        }
+        // the application, end to end
+        cloud.reseed();
+        LocalApp app = LocalApp.deploy(cloud, 1, templateMapConcurrency(), s -> s);
+        Map<String, String> firstPayloads = capturePayloads(cloud.lambdas());
+        cloud.s3().putObject(b -> b.bucket(app.bucket()).key(KEY), RequestBody.fromString(config(n)));
+        ObjectNode input = ProjectFiles.JSON.createObjectNode();
+        input.put("action", "apply").put("cluster", CLUSTER).put("configKey", KEY);
+        input.putObject("trigger").put("type", "console").put("id", "bench-" + n + "-" + System.nanoTime());
+        latencies(cloud, iamMs, eksMs);
+        cloud.calls().reset();
+        cloud.lambdas().resetInvocations();
+        long start = System.nanoTime();
+        LocalApp.Delivery delivery = app.deliver(input, line -> { }, Duration.ofMinutes(30));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LocalApp.Run run = delivery.runs().get(0);
+        JsonNode counts = run.outputJson().path("summary").path("counts");
+        Side appSide = new Side("application", run.status() + " " + counts, seconds, run.stateTransitions(),
+                cloud.calls().snapshot(), cloud.lambdas().invocations());
+
+        cloud.faults().clear();
+
+        double gbSeconds = gbSeconds(appSide.invocations());
+        long requests = appSide.invocations().values().stream().mapToLong(LambdaRegistry.Invocations::count).sum();
+        double cost = appSide.transitions() * Pricing.PER_TRANSITION + requests * Pricing.PER_REQUEST
+                + gbSeconds * Pricing.PER_GB_SECOND_ARM + appSide.writes("s3:") * Pricing.PER_S3_WRITE
+                + (appSide.total("s3:") - appSide.writes("s3:")) * Pricing.PER_S3_READ;
+        return new Result(n, iamMs, eksMs, appSide, baseline, gbSeconds, cost, firstPayloads, app);
+    }
+
+    static void print(Result r) {
+        System.out.printf("%d new associations (a role each), IAM %d ms and EKS %d ms injected per call%n", r.n(),
+                r.iamMs(), r.eksMs());
+        System.out.printf("%-13s %9s %10s %12s %12s %12s  %s%n", "", "wall s", "vs app", "transitions",
+                "IAM calls", "EKS calls", "result");
+        for (Side s : List.of(r.app(), r.baseline())) {
+            System.out.printf("%-13s %9.1f %9.1fx %12s %12s %12s  %s%n", s.name(), s.seconds(),
+                    s.seconds() / r.app().seconds(), s.transitions() == 0 ? "-" : s.transitions(),
+                    s.total("iam:") + " (" + s.writes("iam:") + "w)", s.total("eks:") + " (" + s.writes("eks:") + "w)",
+                    s.status());
+        }
+        Side app = r.app();
+        System.out.printf("per association (application): %.2f transitions, %.2f IAM + %.2f EKS calls (%.2f writes), "
+                        + "%.2f S3 calls%n", app.transitions() / (double) r.n(), app.total("iam:") / (double) r.n(),
+                app.total("eks:") / (double) r.n(), (app.writes("iam:") + app.writes("eks:")) / (double) r.n(),
+                app.total("s3:") / (double) r.n());
+        System.out.println("Lambda invocations (billed ms, memory MB):");
+        Map<String, Integer> memory = memoryByFunction();
+        r.app().invocations().forEach((fn, inv) -> System.out.printf("  %-28s %5d calls %9d ms %6d MB%n", fn,
+                inv.count(), inv.billedMillis(), memory.getOrDefault(fn, 0)));
+        long requests = app.invocations().values().stream().mapToLong(LambdaRegistry.Invocations::count).sum();
+        System.out.printf("estimated cost of this run at list prices: $%.5f = %d transitions x $0.000025 + %d Lambda "
+                        + "requests + %.1f GB-s (arm64) + %d S3 calls; $%.7f per association%n", r.cost(),
+                app.transitions(), requests, r.gbSeconds(), app.total("s3:"), r.cost() / r.n());
+        System.out.println("(local Lambda durations include the injected latencies; not included: cold-start INIT "
+                + "(see the cold-start table), CloudWatch Logs, and free tiers)");
+        System.out.println("IAM/EKS calls by operation, application vs baseline:");
+        Map<String, long[]> ops = new TreeMap<>();
+        app.calls().forEach((k, v) -> ops.computeIfAbsent(k, x -> new long[2])[0] = v);
+        r.baseline().calls().forEach((k, v) -> ops.computeIfAbsent(k, x -> new long[2])[1] = v);
+        ops.forEach((op, v) -> {
+            if (op.startsWith("iam:") || op.startsWith("eks:") || op.startsWith("s3:")) {
+                System.out.printf("  %-44s %8d %8d%n", op, v[0], v[1]);
+            }
+        });
+    }
+
+    private static void latencies(LocalCloud cloud, long iamMs, long eksMs) {
+        cloud.faults().clear();
+        cloud.faults().add(FaultRule.latency("iam", "*", iamMs));
+        cloud.faults().add(FaultRule.latency("eks", "*", eksMs));
+    }
+
+    /** Wraps every registered function so the first payload each receives is kept (the cold-start benchmark's). */
+    private static Map<String, String> capturePayloads(LambdaRegistry registry) {
+        Map<String, String> first = new java.util.concurrent.ConcurrentHashMap<>();
+        for (String name : registry.names()) {
+            LambdaFunction real = registry.function(name);
+            registry.register(name, payload -> {
+                first.putIfAbsent(name, payload);
+                return real.apply(payload);
+            });
+        }
+        return first;
+    }
+
+    static double gbSeconds(Map<String, LambdaRegistry.Invocations> invocations) {
+        Map<String, Integer> memory = memoryByFunction();
+        double total = 0;
+        for (Map.Entry<String, LambdaRegistry.Invocations> e : invocations.entrySet()) {
+            total += e.getValue().billedMillis() / 1000.0 * memory.getOrDefault(e.getKey(), 1024) / 1024.0;
+        }
+        return total;
+    }
+
+    /** Each function's MemorySize in the template (its own, else the Globals'). */
+    static Map<String, Integer> memoryByFunction() {
+        CfnTemplate template = CfnTemplate.load();
+        int global = template.root().path("Globals").path("Function").path("MemorySize").asInt(128);
+        Map<String, Integer> out = new LinkedHashMap<>();
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, f) ->
+                out.put(id, f.path("Properties").path("MemorySize").asInt(global)));
+        return out;
+    }
+
+    private static int templateMapConcurrency() {
+        return CfnTemplate.load().parameter("MapMaxConcurrency").path("Default").asInt(5);
+    }
+
+    /** {@code n} associations in namespace bench, each with a role the run creates (one managed policy). */
+    static String config(int n) {
+        StringBuilder b = new StringBuilder("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: "
+                + CLUSTER + "\niam:\n  podIdentityAssociations:\n");
+        for (int i = 0; i < n; i++) {
+            b.append("    - namespace: bench\n      serviceAccountName: app-").append(String.format("%04d", i))
+                    .append("\n      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n");
+        }
+        return b.toString();
+    }
+
+    private static ClusterConfig parse(String yaml) {
+        LoadResult loaded = ConfigLoader.withDefaults().load(yaml, KEY);
+        if (loaded.hasErrors()) {
+            throw new IllegalStateException(loaded.problems().toString());
+        }
+        return loaded.config();
+    }
+
+    private static boolean isWrite(String op) {
+        String name = op.substring(op.indexOf(':') + 1);
+        return List.of("Create", "Update", "Delete", "Put", "Attach", "Detach", "Tag", "Untag").stream()
+                .anyMatch(name::startsWith);
+    }
+}
