@@ -68,6 +68,8 @@ public final class WorkflowTransitionsBenchmark {
                         seconds / n, resolveBytes, counts));
                 System.out.println("n=" + n + " states entered by state: " + byState);
                 System.out.println("n=" + n + " IAM/EKS calls: " + filtered(cloud.calls().snapshot()));
+                System.out.println("n=" + n + " run lock: " + lockMillis(history) + " ms in AcquireLock + LockAcquired? + "
+                        + "ReleaseLock, DynamoDB calls " + cloud.calls().total("dynamodb"));
             }
         }
         System.out.println();
@@ -91,6 +93,21 @@ public final class WorkflowTransitionsBenchmark {
                     .append("      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n");
         }
         return b.toString();
+    }
+
+    /** Time between entering and leaving the lock's states, summed (the run lock's added latency). */
+    private static long lockMillis(List<HistoryEvent> history) {
+        List<String> lockStates = List.of("AcquireLock", "LockAcquired?", "ReleaseLock");
+        Map<String, java.time.Instant> open = new TreeMap<>();
+        long total = 0;
+        for (HistoryEvent e : history) {
+            if (e.stateEnteredEventDetails() != null && lockStates.contains(e.stateEnteredEventDetails().name())) {
+                open.put(e.stateEnteredEventDetails().name(), e.timestamp());
+            } else if (e.stateExitedEventDetails() != null && open.containsKey(e.stateExitedEventDetails().name())) {
+                total += Duration.between(open.remove(e.stateExitedEventDetails().name()), e.timestamp()).toMillis();
+            }
+        }
+        return total;
     }
 
     private static Map<String, Long> filtered(Map<String, Long> calls) {
