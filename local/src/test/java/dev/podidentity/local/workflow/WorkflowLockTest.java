@@ -135,10 +135,8 @@ class WorkflowLockTest {
 
     @Test
     void queuedRun_proceedsWhenTheHolderEnds_evenIfTheHolderNeverReleases() throws Exception {
-        // the holder: a real run (onboarding new-cluster waits for it to become ACTIVE) that, as far as the table
-        // says, holds dev-cluster's lock and will never release it
-        String holder = start("lock-holder-onboard", event("console-onboard.json"));
-        putLease(LOCK_ID, "lock-holder-onboard", holder, Instant.now().plusSeconds(7200));
+        // a holder that never releases dev-cluster's lock: its own run is for another cluster
+        String holder = holdDevCluster("lock-holder-onboard", Instant.now().plusSeconds(7200));
 
         LocalApp.Run queued = follow(start("lock-queued-create", create("dev-cluster", "queued")));
         LocalApp.Run held = follow(holder);
@@ -175,8 +173,7 @@ class WorkflowLockTest {
 
     @Test
     void expiredLease_isTakenEvenWhileItsHolderStillRuns() throws Exception {
-        String holder = start("lock-expired-holder", event("console-onboard.json"));
-        putLease(LOCK_ID, "lock-expired-holder", holder, Instant.now().minusSeconds(1));
+        String holder = holdDevCluster("lock-expired-holder", Instant.now().minusSeconds(1));
 
         LocalApp.Run run = follow(start("lock-after-expiry", create("dev-cluster", "expiry")));
         LocalApp.Run held = follow(holder);
@@ -328,6 +325,16 @@ class WorkflowLockTest {
     private static JsonNode wonLock(LocalApp.Run run) throws Exception {
         return locks(run).stream().filter(l -> l.path("acquired").asBoolean()).findFirst()
                 .orElseThrow(() -> new AssertionError("the lock was never won"));
+    }
+
+    /**
+     * Starts a real run that stays RUNNING for a while (onboarding new-cluster waits for it to become ACTIVE) and
+     * writes a lease on dev-cluster in its name, as if it held that lock.
+     */
+    private static String holdDevCluster(String name, Instant expires) {
+        String holder = start(name, event("console-onboard.json"));
+        putLease(LOCK_ID, name, holder, expires);
+        return holder;
     }
 
     private static void putLease(String lockId, String owner, String ownerArn, Instant expires) {
