@@ -34,6 +34,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -88,6 +89,7 @@ public final class LocalCloud implements AutoCloseable {
     private S3Client s3;
     private StsClient sts;
     private SfnClient sfn;
+    private DynamoDbClient dynamoDb;
 
     private LocalCloud(Options options) {
         this.options = options;
@@ -216,6 +218,13 @@ public final class LocalCloud implements AutoCloseable {
             sfn = keep(client(SfnClient.builder()));
         }
         return sfn;
+    }
+
+    public synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) {
+            dynamoDb = keep(client(DynamoDbClient.builder()));
+        }
+        return dynamoDb;
     }
 
     // ------------------------------------------------------------------ parts

@@ -9,9 +9,13 @@ import dev.podidentity.autopilot.kube.KubernetesClients;
 import dev.podidentity.autopilot.naming.ExecutionNames;
 import dev.podidentity.autopilot.port.KubernetesPort;
 import dev.podidentity.autopilot.workflow.IrsaServiceAccounts;
+import dev.podidentity.autopilot.workflow.LockSettings;
 import dev.podidentity.autopilot.workflow.RunSettings;
 import dev.podidentity.autopilot.workflow.Services;
 import dev.podidentity.local.LocalCloud;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -55,6 +59,7 @@ public final class LocalApp {
     private final Services services;
     private final EventRules rules;
     private final String stateMachineArn;
+    private final String lockTable;
     private final Map<String, String> functionByRule = new HashMap<>();
 
     private static Path functionLog;
@@ -74,13 +79,18 @@ public final class LocalApp {
         env.put("CONFIG_BUCKET", bucket);
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
         RunSettings settings = tune.apply(RunSettings.from(env::get));
-        AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn());
+        this.lockTable = "pod-identity-autopilot-locks";
+        env.put("LOCK_TABLE", lockTable);
+        env.put("LOCK_LEASE_SECONDS", template.parameter("LockLeaseSeconds").path("Default").asText());
+        createLockTable();
+        AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn())
+                .withDynamoDb(cloud.dynamoDb());
         // The functions' real Kubernetes path: DescribeCluster through the gateway names the cluster's mock API
         // server, an EKS token is signed for the local credentials, fabric8 talks HTTP to it.
         KubernetesPort kubernetes = new Fabric8Kubernetes(KubernetesClients.using(
                 new AwsClusterAccess(cloud.eks(), cloud.credentials(), cloud.region(), Clock.systemUTC())));
-        this.services = Services.of(clients, settings, kubernetes, IrsaServiceAccounts.from(kubernetes),
-                stateMachineArn);
+        this.services = Services.of(clients, settings, LockSettings.from(env::get), kubernetes,
+                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
         registerFunctions();
         deployStateMachine(waitSeconds, mapConcurrency);
         grantKubernetesAccess();
@@ -88,6 +98,27 @@ public final class LocalApp {
             String target = rule.getValue().path("Properties").path("Targets").path(0).path("Arn").path("Ref").asText();
             functionByRule.put(rule.getKey(), target.replace(".Alias", ""));
         }
+    }
+
+    /** The template's lock table (key schema, billing, TTL attribute) under this app's table name. */
+    private void createLockTable() {
+        JsonNode table = template.resource("ClusterLockTable").path("Properties");
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        table.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
+                .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText())
+                .build()));
+        List<KeySchemaElement> keys = new ArrayList<>();
+        table.path("KeySchema").forEach(k -> keys.add(KeySchemaElement.builder()
+                .attributeName(k.path("AttributeName").asText()).keyType(k.path("KeyType").asText()).build()));
+        try {
+            cloud.dynamoDb().createTable(b -> b.tableName(lockTable).attributeDefinitions(attributes).keySchema(keys)
+                    .billingMode(table.path("BillingMode").asText()));
+        } catch (ResourceInUseException exists) {
+            return;
+        }
+        JsonNode ttl = table.path("TimeToLiveSpecification");
+        cloud.dynamoDb().updateTimeToLive(b -> b.tableName(lockTable).timeToLiveSpecification(t -> t
+                .attributeName(ttl.path("AttributeName").asText()).enabled(ttl.path("Enabled").asBoolean())));
     }
 
     /** The roles SAM makes for the functions that call Kubernetes (template output KubernetesPrincipalArns). */
@@ -170,6 +201,11 @@ public final class LocalApp {
 
     public String stateMachineArn() {
         return stateMachineArn;
+    }
+
+    /** The DynamoDB table of the per-cluster run locks. */
+    public String lockTable() {
+        return lockTable;
     }
 
     /**

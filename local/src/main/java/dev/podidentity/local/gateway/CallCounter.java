@@ -1,24 +1,40 @@
 package dev.podidentity.local.gateway;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Calls seen by the gateway per service and operation (e.g. {@code iam} / {@code CreateRole}), counted before
- * fault injection, so a throttled call counts too. Thread-safe.
+ * fault injection, so a throttled call counts too; and each write call with the time it arrived, so a test can
+ * tell which writes happened before which. Thread-safe.
  */
 public final class CallCounter {
     private static final List<String> WRITE_PREFIXES = List.of("Create", "Update", "Delete", "Put", "Attach", "Detach",
             "Tag", "Untag", "Associate", "Disassociate", "Add", "Remove", "Set", "Start", "Stop", "Copy");
 
     private final ConcurrentMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Call> writeLog = new ConcurrentLinkedQueue<>();
+
+    /** One write call as the gateway received it. */
+    public record Call(Instant at, String service, String operation) {
+    }
 
     void record(String service, String operation) {
         counts.computeIfAbsent(key(service, operation), k -> new AtomicLong()).incrementAndGet();
+        if (isWrite(operation)) {
+            writeLog.add(new Call(Instant.now(), service, operation));
+        }
+    }
+
+    /** Every write call (see {@link #writes}) since the last reset, in arrival order. */
+    public List<Call> writeLog() {
+        return List.copyOf(writeLog);
     }
 
     public long count(String service, String operation) {
@@ -50,6 +66,7 @@ public final class CallCounter {
 
     public void reset() {
         counts.clear();
+        writeLog.clear();
     }
 
     static boolean isWrite(String operation) {

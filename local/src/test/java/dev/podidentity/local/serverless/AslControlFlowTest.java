@@ -72,7 +72,8 @@ class AslControlFlowTest {
         }
         m.appendTail(definition);
         String fast = definition.toString().replaceAll("\"Seconds\": \\d+", "\"Seconds\": 1");
-        for (String key : List.of("Resolve", "ClusterStatus", "InstallAgent", "TrustPolicy", "Association", "Addon", "Prune", "Report")) {
+        for (String key : List.of("Resolve", "ClusterStatus", "InstallAgent", "TrustPolicy", "Association", "Addon", "Prune", "Report",
+                "Lock")) {
             String name = functionName(key + "FunctionArn");
             LOCAL.cloud().lambdas().register(name, payload -> {
                 JsonNode request = ProjectFiles.JSON.readTree(payload);
@@ -103,6 +104,7 @@ class AslControlFlowTest {
             SCRIPTS.put(phase, AslControlFlowTest::succeeded);
         }
         SCRIPTS.put("asl-install-agent", p -> outcome("agent/eks-pod-identity-agent", "created"));
+        SCRIPTS.put("asl-lock", AslControlFlowTest::freeLock);
     }
 
     // ------------------------------------------------------------------ tests
@@ -318,6 +320,120 @@ class AslControlFlowTest {
         assertEquals(ExecutionStatus.FAILED, done.status());
         assertEquals("java.lang.IllegalStateException", done.error());
         assertTrue(done.cause().contains("cannot write reports/dev-cluster/x.json"), done.cause());
+        assertEquals("asl-lock:release", allCalls().get(allCalls().size() - 1), "the lock is released all the same");
+    }
+
+    // ------------------------------------------------------------------ the per-cluster lock
+
+    @Test
+    void lock_isTakenAfterPlanningAndBeforeAnyWrite_andReleasedAfterTheReport() throws Exception {
+        ObjectNode resolved = run("apply", "dev-cluster").put("installAgent", true);
+        resolved.set("associate", items("association/default/sa1"));
+        SCRIPTS.put("asl-resolve", p -> resolved);
+        SCRIPTS.put("asl-cluster-status", p -> ProjectFiles.JSON.createObjectNode().put("status", "ACTIVE")
+                .put("done", true).put("failed", false).put("attempt", 1).put("giveUp", false));
+
+        DescribeExecutionResponse done = execute("locked", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
+        assertEquals(List.of("asl-resolve", "asl-lock:acquire", "asl-install-agent", "asl-cluster-status",
+                "asl-association", "asl-report", "asl-lock:release"), allCalls());
+        JsonNode acquire = payloads("asl-lock").get(0);
+        assertEquals("dev-cluster", acquire.path("cluster").asText());
+        assertTrue(acquire.path("executionArn").asText().startsWith("arn:aws:states:" + REGION + ":" + ACCOUNT
+                + ":execution:pod-identity-asl:locked-"), acquire.toString());
+        assertEquals(0, acquire.path("attempt").asInt());
+        assertEquals(resolved, payloads("asl-lock").get(1).path("run"), "release finds the cluster in the run");
+        JsonNode output = ProjectFiles.JSON.readTree(done.output());
+        assertEquals(List.of("reportKey", "status"), fieldNames(output), "the output is still the report, only it");
+    }
+
+    @Test
+    void lockHeld_waits_thenPlansAgainOnce_andGoesOn() throws Exception {
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").set("associate", items("association/default/sa1")));
+        SCRIPTS.put("asl-lock", p -> {
+            if (p.path("operation").asText().equals("release")) {
+                return ProjectFiles.JSON.createObjectNode().put("released", true);
+            }
+            int attempt = p.path("attempt").asInt() + 1;
+            boolean acquired = attempt >= 3;
+            return lock(acquired, attempt, acquired && !p.path("replanned").asBoolean(), p.path("replanned").asBoolean());
+        });
+
+        DescribeExecutionResponse done = execute("queued", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
+        assertEquals(List.of("asl-resolve", "asl-lock:acquire", "asl-lock:acquire", "asl-lock:acquire", "asl-resolve",
+                "asl-lock:acquire", "asl-association", "asl-report", "asl-lock:release"), allCalls());
+        assertEquals(List.of(0, 1, 2, 3), payloads("asl-lock").stream().limit(4).map(p -> p.path("attempt").asInt()).toList(),
+                "each acquire passes on the attempt count the previous one returned");
+        assertTrue(payloads("asl-lock").get(3).path("replanned").asBoolean(), "the acquire after the replan says so");
+    }
+
+    @Test
+    void lockNeverFree_givesUpWithAReportNamingTheHolder_andWritesNothing() throws Exception {
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").set("associate", items("association/default/sa1")));
+        SCRIPTS.put("asl-lock", p -> {
+            if (p.path("operation").asText().equals("release")) {
+                return ProjectFiles.JSON.createObjectNode().put("released", false);
+            }
+            int attempt = p.path("attempt").asInt() + 1;
+            return lock(false, attempt, false, false).put("giveUp", attempt >= 2).put("heldBy", "apply-dev-cluster-x")
+                    .put("heldByArn", "arn:aws:states:us-west-2:111122223333:execution:pod-identity-asl:apply-dev-cluster-x")
+                    .put("since", "2026-11-29T10:00:00Z");
+        });
+
+        DescribeExecutionResponse done = execute("gives-up", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals("PodIdentityAutopilot.RunFailed", done.error());
+        assertEquals(List.of("asl-resolve", "asl-lock:acquire", "asl-lock:acquire", "asl-report", "asl-lock:release"),
+                allCalls());
+        JsonNode error = payloads("asl-report").get(0).path("error");
+        assertEquals("PodIdentityAutopilot.ClusterLocked", error.path("Error").asText());
+        assertEquals("cluster dev-cluster is still locked by execution apply-dev-cluster-x (since 2026-11-29T10:00:00Z) "
+                + "after 2 attempts; nothing was changed", error.path("Cause").asText());
+    }
+
+    @Test
+    void failingRelease_changesNeitherTheResultNorTheOutput() throws Exception {
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster"));
+        SCRIPTS.put("asl-lock", p -> {
+            if (p.path("operation").asText().equals("release")) {
+                throw new IllegalStateException("DeleteItem: table unreachable");
+            }
+            return freeLock(p);
+        });
+
+        DescribeExecutionResponse done = execute("release-fails", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
+        assertEquals("SUCCEEDED", ProjectFiles.JSON.readTree(done.output()).path("status").asText());
+        assertTrue(ProjectFiles.JSON.readTree(done.output()).has("reportKey"));
+    }
+
+    @Test
+    void planOnlyRun_neverCallsTheLock() throws Exception {
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").put("planOnly", true));
+
+        DescribeExecutionResponse done = execute("plan-no-lock", ProjectFiles.readJson(ProjectFiles.event("console-dry-run.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+        assertEquals(List.of("asl-resolve"), allCalls());
+    }
+
+    /** The lock function's answer to acquire when nobody else holds the lock. */
+    static Object freeLock(JsonNode payload) {
+        if (payload.path("operation").asText().equals("release")) {
+            return ProjectFiles.JSON.createObjectNode().put("released", true);
+        }
+        return lock(true, payload.path("attempt").asInt() + 1, false, payload.path("replanned").asBoolean());
+    }
+
+    static ObjectNode lock(boolean acquired, int attempt, boolean replan, boolean replanned) {
+        return ProjectFiles.JSON.createObjectNode().put("acquired", acquired).put("lockId", ACCOUNT + "/" + REGION
+                + "/dev-cluster").put("attempt", attempt).put("replan", replan).put("replanned", replanned)
+                .put("giveUp", false).put("heldBy", "unknown").put("since", "unknown");
     }
 
     // ------------------------------------------------------------------ scripted tasks
@@ -404,8 +520,15 @@ class AslControlFlowTest {
         return d;
     }
 
+    /** The task functions called, in order, without the lock's (the lock tests below look at those). */
     static List<String> functions() {
-        return CALLS.stream().map(Call::function).toList();
+        return CALLS.stream().map(Call::function).filter(f -> !f.equals("asl-lock")).toList();
+    }
+
+    /** Every call in order, the lock's included: "asl-lock:acquire", "asl-resolve", ... */
+    static List<String> allCalls() {
+        return CALLS.stream().map(c -> c.function().equals("asl-lock")
+                ? c.function() + ":" + c.payload().path("operation").asText() : c.function()).toList();
     }
 
     static List<JsonNode> payloads(String function) {

@@ -312,8 +312,17 @@ class StateMachineDefinitionTest {
             JsonNode all = catcher(e.getValue(), "States.ALL");
             assertNotNull(all, e.getKey() + " has no Catch on States.ALL");
             if (e.getKey().equals("Report")) {
-                assertEquals("Fail", states.path(all.path("Next").asText()).path("Type").asText(),
-                        "a failing Report cannot report itself: it fails the run with its own error");
+                // a failing Report cannot report itself: it releases the lock, then fails the run with its own error
+                assertEquals("ReleaseLock", all.path("Next").asText());
+                JsonNode first = states.path("Succeeded?").path("Choices").get(0);
+                assertEquals(all.path("ResultPath").asText(), first.path("Variable").asText());
+                assertTrue(first.path("IsPresent").asBoolean());
+                assertEquals("Fail", states.path(first.path("Next").asText()).path("Type").asText());
+            } else if (e.getKey().equals("ReleaseLock")) {
+                // after the Report: a release that fails leaves the run's result and output as the Report made them
+                assertEquals("Succeeded?", all.path("Next").asText());
+                assertEquals("$.lockRelease", all.path("ResultPath").asText());
+                assertEquals("$.lockRelease", e.getValue().path("ResultPath").asText());
             } else {
                 assertEquals("Report", all.path("Next").asText(), e.getKey());
                 assertEquals("$.error", all.path("ResultPath").asText(), e.getKey() + " keeps the state for the report");
@@ -402,6 +411,35 @@ class StateMachineDefinitionTest {
         assertTrue(bound > 0, prefix + " loop has its own attempt bound");
         assertTrue(bound * seconds >= atLeastSeconds, prefix + " loop waits at least " + atLeastSeconds + " s");
         assertTrue(asl.path("TimeoutSeconds").asInt() > bound * seconds, "the run outlives its longest wait");
+    }
+
+    @Test
+    void lock_isTakenBetweenPlanAndFirstWrite_waitedForBoundedly_andReleasedAfterTheReport() {
+        JsonNode states = asl.path("States");
+        assertEquals("AcquireLock", states.path("PlanOnly?").path("Default").asText(), "plan-only runs never lock");
+        JsonNode acquire = states.path("AcquireLock");
+        assertEquals("acquire", acquire.path("Parameters").path("operation").asText());
+        assertEquals("$.run.cluster", acquire.path("Parameters").path("cluster.$").asText());
+        assertEquals("$$.Execution.Id", acquire.path("Parameters").path("executionArn.$").asText());
+        assertEquals("$.lock.attempt", acquire.path("Parameters").path("attempt.$").asText());
+        assertEquals("$.lock", acquire.path("ResultPath").asText());
+        assertEquals(0, states.path("Prepare").path("Parameters").path("lock").path("attempt").asInt());
+        JsonNode choice = states.path(acquire.path("Next").asText());
+        assertEquals("Replan", choice.path("Choices").get(0).path("Next").asText(), "replan is asked before going on");
+        assertEquals("Resolve", states.path("Replan").path("Next").asText());
+        assertEquals("ClusterWaitNeeded?", choice.path("Choices").get(1).path("Next").asText());
+        assertEquals("ClusterLocked", choice.path("Choices").get(2).path("Next").asText());
+        assertEquals("Report", states.path("ClusterLocked").path("Next").asText());
+        JsonNode wait = states.path(choice.path("Default").asText());
+        assertEquals("AcquireLock", wait.path("Next").asText());
+        int bound = choice.path("Choices").get(2).path("Or").get(1).path("NumericGreaterThanEquals").asInt();
+        assertTrue(bound * wait.path("Seconds").asInt() < asl.path("TimeoutSeconds").asInt(),
+                "a waiting run gives up before its own timeout, so it still reports");
+        assertEquals("ReleaseLock", states.path("Report").path("Next").asText());
+        JsonNode release = states.path("ReleaseLock");
+        assertEquals("release", release.path("Parameters").path("operation").asText());
+        assertEquals("$.run", release.path("Parameters").path("run.$").asText(), "a null run is passed, not read into");
+        assertEquals("Succeeded?", release.path("Next").asText());
     }
 
     @Test

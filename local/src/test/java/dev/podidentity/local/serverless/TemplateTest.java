@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class TemplateTest {
     /** The functions, in the order the template lists them; each has a module functions/<task>. */
     static final List<String> TASKS = List.of("dispatcher", "resolve", "cluster-status", "install-agent", "trust-policy",
-            "association", "addon", "prune", "report", "sweep");
+            "association", "addon", "prune", "report", "sweep", "lock");
     static final String ROLE_PATH_ARN = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role${RolePath}*";
 
     static CfnTemplate template;
@@ -304,6 +304,38 @@ class TemplateTest {
             }
         });
         assertEquals(substituted, invoked);
+    }
+
+    @Test
+    void lockTable_isEncryptedRecoverableWithTtl_andOnlyTheLockFunctionReachesItsItems() {
+        JsonNode table = template.resource("ClusterLockTable").path("Properties");
+        assertEquals("PAY_PER_REQUEST", table.path("BillingMode").asText());
+        assertEquals("lockId", table.path("KeySchema").get(0).path("AttributeName").asText());
+        assertTrue(table.path("SSESpecification").path("SSEEnabled").asBoolean());
+        assertEquals("expiresAt", table.path("TimeToLiveSpecification").path("AttributeName").asText());
+        assertTrue(table.path("TimeToLiveSpecification").path("Enabled").asBoolean());
+        assertTrue(table.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean());
+
+        allStatements().forEach((where, statement) -> actions(statement).forEach(action -> {
+            if (action.startsWith("dynamodb:")) {
+                assertTrue(where.startsWith("LockFunction/"), where + " " + action);
+                assertTrue(Set.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem").contains(action), action);
+                assertEquals("[\"ClusterLockTable\",\"Arn\"]", resources(statement).get(0).path("Fn::GetAtt").toString());
+            }
+        }));
+        JsonNode describe = statements("LockFunction").get("LockFunction/DescribeExecutionsOfThisStateMachine");
+        assertEquals(List.of("states:DescribeExecution"), actions(describe));
+        String machineName = template.resource("PodIdentityStateMachine").path("Properties").path("Name")
+                .path("Fn::Sub").asText();
+        assertEquals("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:" + machineName + ":*",
+                resources(describe).get(0).path("Fn::Sub").asText(), "exactly this state machine's executions");
+
+        JsonNode env = template.resource("LockFunction").path("Properties").path("Environment").path("Variables");
+        assertEquals("ClusterLockTable", env.path("LOCK_TABLE").path("Ref").asText());
+        assertEquals("LockLeaseSeconds", env.path("LOCK_LEASE_SECONDS").path("Ref").asText());
+        int timeout = ProjectFiles.readJson(ProjectFiles.stateMachine()).path("TimeoutSeconds").asInt();
+        assertEquals(timeout, template.parameter("LockLeaseSeconds").path("Default").asInt(),
+                "by default a lease lasts as long as a run may");
     }
 
     // ------------------------------------------------------------------ bucket, parameters, outputs

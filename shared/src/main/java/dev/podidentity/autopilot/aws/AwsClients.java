@@ -1,6 +1,7 @@
 package dev.podidentity.autopilot.aws;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -20,7 +22,7 @@ import software.amazon.awssdk.services.sts.StsClient;
  * them warm). Every client shares one URL-connection HTTP client with explicit timeouts and the standard retry
  * strategy with separate backoff for throttling. {@link #fromEnvironment()} is what handlers use;
  * {@link #create(AwsSettings)} lets tests point the same code path at the local cloud; {@link #of} wraps clients
- * built elsewhere.
+ * built elsewhere. The DynamoDB client (only the lock function uses it) is built on first use.
  */
 public final class AwsClients implements AutoCloseable {
     private static volatile AwsClients shared;
@@ -31,9 +33,13 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final StsClient sts;
     private final SfnClient sfn;
+    private final Supplier<DynamoDbClient> dynamoDbFactory;
+    private volatile DynamoDbClient dynamoDb;
 
-    private AwsClients(SdkHttpClient http, IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn) {
+    private AwsClients(SdkHttpClient http, IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn,
+                       Supplier<DynamoDbClient> dynamoDbFactory) {
         this.http = http;
+        this.dynamoDbFactory = dynamoDbFactory;
         this.iam = Objects.requireNonNull(iam, "iam");
         this.eks = Objects.requireNonNull(eks, "eks");
         this.s3 = s3;
@@ -74,12 +80,19 @@ public final class AwsClients implements AutoCloseable {
                 // path-style: a local endpoint has no per-bucket host names; AWS accepts both
                 build(S3Client.builder().forcePathStyle(settings.endpoint() != null), settings, http, override),
                 build(StsClient.builder(), settings, http, override),
-                build(SfnClient.builder(), settings, http, override));
+                build(SfnClient.builder(), settings, http, override),
+                () -> build(DynamoDbClient.builder(), settings, http, override));
     }
 
     /** Clients built elsewhere (tests); null for the ones not needed. Closing closes them. */
     public static AwsClients of(IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn) {
-        return new AwsClients(null, iam, eks, s3, sts, sfn);
+        return new AwsClients(null, iam, eks, s3, sts, sfn, null);
+    }
+
+    /** The same clients with a DynamoDB client built elsewhere (the local cloud's). */
+    public AwsClients withDynamoDb(DynamoDbClient client) {
+        Objects.requireNonNull(client, "client");
+        return new AwsClients(http, iam, eks, s3, sts, sfn, () -> client);
     }
 
     private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
@@ -115,6 +128,20 @@ public final class AwsClients implements AutoCloseable {
         return require(sfn, "sfn");
     }
 
+    /** Built on first call and kept; the functions that never call it never pay for it. */
+    public DynamoDbClient dynamoDb() {
+        DynamoDbClient c = dynamoDb;
+        if (c == null) {
+            synchronized (this) {
+                if (dynamoDb == null) {
+                    dynamoDb = require(dynamoDbFactory, "dynamodb").get();
+                }
+                c = dynamoDb;
+            }
+        }
+        return c;
+    }
+
     private static <T> T require(T client, String name) {
         if (client == null) {
             throw new IllegalStateException("no " + name + " client was given");
@@ -124,7 +151,7 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {iam, eks, s3, sts, sfn}) {
+        for (AutoCloseable c : new AutoCloseable[] {iam, eks, s3, sts, sfn, dynamoDb}) {
             if (c != null) {
                 try {
                     c.close();

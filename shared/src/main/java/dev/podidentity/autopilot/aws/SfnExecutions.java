@@ -3,12 +3,17 @@ package dev.podidentity.autopilot.aws;
 import dev.podidentity.autopilot.port.Executions;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 
 import java.util.Objects;
 import java.util.Optional;
 
-/** Step Functions StartExecution; a name already taken means the run was started before. */
+/**
+ * Step Functions StartExecution (a name already taken means the run was started before) and DescribeExecution (an
+ * execution that does not exist, e.g. older than the 90 days Step Functions keeps them, is not running).
+ */
 public final class SfnExecutions implements Executions {
     private final SfnClient sfn;
 
@@ -25,6 +30,17 @@ public final class SfnExecutions implements Executions {
             return Optional.empty();
         } catch (SfnException e) {
             throw AwsErrors.map(e, "StartExecution " + name);
+        }
+    }
+
+    @Override
+    public boolean isRunning(String executionArn) {
+        try {
+            return sfn.describeExecution(b -> b.executionArn(executionArn)).status() == ExecutionStatus.RUNNING;
+        } catch (ExecutionDoesNotExistException gone) {
+            return false;
+        } catch (SfnException e) {
+            throw AwsErrors.map(e, "DescribeExecution " + executionArn);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.podidentity.autopilot.aws.AwsClients;
 import dev.podidentity.autopilot.aws.AwsClusterAccess;
 import dev.podidentity.autopilot.aws.AwsSettings;
 import dev.podidentity.autopilot.aws.AwsEksApi;
+import dev.podidentity.autopilot.aws.DynamoDbLocks;
 import dev.podidentity.autopilot.aws.AwsIamRoles;
 import dev.podidentity.autopilot.aws.S3ConfigStore;
 import dev.podidentity.autopilot.aws.SfnExecutions;
@@ -18,6 +19,7 @@ import dev.podidentity.autopilot.port.EksApi;
 import dev.podidentity.autopilot.port.IamRoles;
 import dev.podidentity.autopilot.port.KubernetesPort;
 
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -33,9 +35,12 @@ public final class Services {
     private final Reporter reporter;
     private final Dispatcher dispatcher;
     private final Sweeper sweeper;
+    private final AwsClients clients;
+    private final LockSettings lockSettings;
+    private volatile ClusterLock lock;
 
-    private Services(AwsClients clients, RunSettings settings, KubernetesPort kubernetes, IrsaServiceAccounts irsa,
-                     String stateMachineArn) {
+    private Services(AwsClients clients, RunSettings settings, LockSettings lockSettings, KubernetesPort kubernetes,
+                     IrsaServiceAccounts irsa, String stateMachineArn) {
         IamRoles iam = new AwsIamRoles(clients.iam());
         EksApi eks = new AwsEksApi(clients.eks());
         Planner planner = new Planner(StandardPlanningPolicies.create());
@@ -51,6 +56,8 @@ public final class Services {
         this.dispatcher = new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn);
         this.sweeper = store == null ? null : new Sweeper(eks, store, resolver,
                 Sweeper.maxClustersFrom(System.getenv("SWEEP_MAX_CLUSTERS")), java.time.Clock.systemUTC());
+        this.clients = clients;
+        this.lockSettings = lockSettings;
     }
 
     /** The services of this Lambda container, built on first use from the environment. */
@@ -62,8 +69,8 @@ public final class Services {
                 if (s == null) {
                     AwsClients clients = AwsClients.fromEnvironment();
                     KubernetesPort kubernetes = kubernetes(clients, AwsSettings.fromEnvironment());
-                    s = new Services(clients, RunSettings.fromEnvironment(), kubernetes,
-                            IrsaServiceAccounts.from(kubernetes), System.getenv("STATE_MACHINE_ARN"));
+                    s = new Services(clients, RunSettings.fromEnvironment(), LockSettings.fromEnvironment(),
+                            kubernetes, IrsaServiceAccounts.from(kubernetes), System.getenv("STATE_MACHINE_ARN"));
                     fromEnvironment = s;
                 }
             }
@@ -81,7 +88,12 @@ public final class Services {
 
     public static Services of(AwsClients clients, RunSettings settings, KubernetesPort kubernetes,
                               IrsaServiceAccounts irsa, String stateMachineArn) {
-        return new Services(clients, settings, kubernetes, irsa, stateMachineArn);
+        return of(clients, settings, LockSettings.fromEnvironment(), kubernetes, irsa, stateMachineArn);
+    }
+
+    public static Services of(AwsClients clients, RunSettings settings, LockSettings lockSettings,
+                              KubernetesPort kubernetes, IrsaServiceAccounts irsa, String stateMachineArn) {
+        return new Services(clients, settings, lockSettings, kubernetes, irsa, stateMachineArn);
     }
 
     public Resolver resolver() {
@@ -106,5 +118,23 @@ public final class Services {
 
     public Sweeper sweeper() {
         return sweeper;
+    }
+
+    /** The per-cluster run lock; built (with its DynamoDB client) on first use, so only the lock function pays. */
+    public ClusterLock lock() {
+        ClusterLock l = lock;
+        if (l == null) {
+            synchronized (this) {
+                if (lock == null) {
+                    if (lockSettings.table() == null || lockSettings.table().isBlank()) {
+                        throw new IllegalStateException("LOCK_TABLE is not set: the lock function needs its table");
+                    }
+                    lock = new ClusterLock(new DynamoDbLocks(clients::dynamoDb, lockSettings.table()),
+                            new SfnExecutions(clients.sfn()), lockSettings, Clock.systemUTC());
+                }
+                l = lock;
+            }
+        }
+        return l;
     }
 }

@@ -1,0 +1,16 @@
+package dev.podidentity.functions.lock;
+
+import dev.podidentity.autopilot.workflow.Services;
+import dev.podidentity.autopilot.workflow.TaskHandler;
+
+/** The per-cluster run lock: acquire before the first write, release after the report. */
+public final class LockHandler extends TaskHandler {
+    public LockHandler() {
+        this(Services.fromEnvironment());
+    }
+
+    public LockHandler(Services services) {
+        // services.lock() here, not per call: the DynamoDB client is built during init, where SnapStart keeps it.
+        super(services.lock()::handle);
+    }
+}
