@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -970,7 +969,8 @@ public final class EksEmulator {
         }
         // asked outside the lock: the directory calls IAM
         Optional<Instant> created = roleDirectory.roleCreated(roleArn);
-        boolean young = created.isPresent() && !created.get().isBefore(since.truncatedTo(ChronoUnit.SECONDS))
+        // IAM's CreateDate has sub-second precision, so roles created before the switch are told apart exactly
+        boolean young = created.isPresent() && created.get().isAfter(since)
                 && clock.instant().isBefore(created.get().plus(delay));
         if (young) {
             synchronized (lock) {
