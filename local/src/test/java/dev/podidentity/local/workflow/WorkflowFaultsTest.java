@@ -82,8 +82,8 @@ class WorkflowFaultsTest {
                 .createdRole("backend", "orders-api", S3_READ);
     }
 
-    /** Five roles to create, so a storm has calls to hit. */
-    static final String FIVE_ROLES = """
+    /** The agent and sa1 on its role of ours: what every config below starts with. */
+    static final String AGENT_AND_SA1 = """
             apiVersion: eksctl.io/v1alpha5
             kind: ClusterConfig
             metadata:
@@ -95,6 +95,10 @@ class WorkflowFaultsTest {
                 - namespace: default
                   serviceAccountName: sa1
                   roleARN: arn:aws:iam::111122223333:role/pod-identity-autopilot/autopilot-dev-cluster-default-sa1
+            """;
+
+    /** Five roles to create, so a storm has calls to hit. */
+    static final String FIVE_ROLES = AGENT_AND_SA1 + """
                 - namespace: backend
                   serviceAccountName: orders-api
                   permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
@@ -307,18 +311,8 @@ class WorkflowFaultsTest {
         }
     }
 
-    static final String REPLACEMENT = """
-            apiVersion: eksctl.io/v1alpha5
-            kind: ClusterConfig
-            metadata:
-              name: dev-cluster
-            addons:
-              - name: eks-pod-identity-agent
-            iam:
-              podIdentityAssociations:
-                - namespace: default
-                  serviceAccountName: sa1
-                  roleARN: arn:aws:iam::111122223333:role/pod-identity-autopilot/autopilot-dev-cluster-default-sa1
+    /** The default config with orders-api replaced by payments. */
+    static final String REPLACEMENT = AGENT_AND_SA1 + """
                 - namespace: backend
                   serviceAccountName: payments
                   permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess]
@@ -358,6 +352,46 @@ class WorkflowFaultsTest {
             assertTrue(association(state, CLUSTER, "backend", "orders-api").isEmpty(), "the first version's association is pruned");
             assertTrue(WorkflowWorld.role(state, "dev-cluster+backend+orders-api").isEmpty(), "and its role, ours, deleted");
             convergedAndQuiet(invariants, REPLACEMENT, firstRun, secondRun);
+        } finally {
+            background.shutdownNow();
+        }
+    }
+
+    @Test
+    void apply_whenRunsForTwoVersionsOverlap_eachReadsItsOwnVersionAndARerunConverges() throws Exception {
+        WorldInvariants.Declared replaced = new WorldInvariants.Declared(CLUSTER).addon(AGENT)
+                .ownedRole("default", "sa1", SA1_ROLE)
+                .createdRole("backend", "payments", SQS_READ);
+        WorldInvariants invariants = WorldInvariants.before(world.state(), replaced);
+        String firstVersion = world.cloud().s3().headObject(b -> b.bucket(world.app().bucket()).key(KEY)).versionId();
+        world.cloud().faults().add(new FaultRule("s3", "GetObject", FaultRule.Kind.LATENCY, 2000, 0, 1, null, 0));
+        ExecutorService background = Executors.newFixedThreadPool(2);
+        try {
+            Future<LocalApp.Delivery> first = background.submit(() -> world.app().deliver(event("config-uploaded.json"),
+                    Collections.synchronizedList(new ArrayList<String>())::add, WorkflowWorld.TIMEOUT));
+            waitFor(() -> executionCount() == 1, "the first run to start");
+            world.upload(KEY, REPLACEMENT);
+            // the second upload's event arrives while the first run is still in flight
+            Future<LocalApp.Delivery> second = background.submit(() -> world.app().deliver(event("config-uploaded.json"),
+                    Collections.synchronizedList(new ArrayList<String>())::add, WorkflowWorld.TIMEOUT));
+            LocalApp.Run firstRun = first.get(2, TimeUnit.MINUTES).runs().get(0);
+            List<LocalApp.Run> secondRuns = second.get(2, TimeUnit.MINUTES).runs();
+
+            assertEquals(2, executionCount(), "two uploads, two executions");
+            assertEquals(firstVersion, world.report(firstRun, CLUSTER).path("input").path("configVersion").asText());
+            assertFalse(secondRuns.isEmpty(), "the second upload started its own run");
+            // Whatever the interleaving, nothing we do not own was touched, and no association lost its role.
+            JsonNode overlapped = world.state();
+            invariants.assertNothingElseTouched(overlapped);
+            WorldInvariants.assertConsistent(overlapped, CLUSTER, Set.of("dev-cluster+backend+orders-api"));
+            print("after the overlapping runs: associations " + WorkflowWorld.associationKeys(overlapped, CLUSTER)
+                    + " (no lock serialises runs of one cluster on this branch; the rerun converges either way)");
+
+            world.upload(KEY, REPLACEMENT);
+            LocalApp.Run rerun = world.run(event("config-uploaded.json"));
+
+            assertSucceeded(rerun);
+            convergedAndQuiet(invariants, REPLACEMENT, firstRun, secondRuns.get(0), rerun);
         } finally {
             background.shutdownNow();
         }
