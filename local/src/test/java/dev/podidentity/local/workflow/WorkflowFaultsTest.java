@@ -380,12 +380,12 @@ class WorkflowFaultsTest {
             assertEquals(2, executionCount(), "two uploads, two executions");
             assertEquals(firstVersion, world.report(firstRun, CLUSTER).path("input").path("configVersion").asText());
             assertFalse(secondRuns.isEmpty(), "the second upload started its own run");
-            // Whatever the interleaving, nothing we do not own was touched, and no association lost its role.
+            // Whatever the interleaving, nothing we do not own was touched. (Without a per-cluster lock one run can
+            // plan from what the other is about to change: a stale association, or one whose role the other run
+            // pruned, until the next run; so consistency is only asserted after the rerun.)
             JsonNode overlapped = world.state();
             invariants.assertNothingElseTouched(overlapped);
-            WorldInvariants.assertConsistent(overlapped, CLUSTER, Set.of("dev-cluster+backend+orders-api"));
-            print("after the overlapping runs: associations " + WorkflowWorld.associationKeys(overlapped, CLUSTER)
-                    + " (no lock serialises runs of one cluster on this branch; the rerun converges either way)");
+            print("after the overlapping runs: associations " + WorkflowWorld.associationKeys(overlapped, CLUSTER));
 
             world.upload(KEY, REPLACEMENT);
             LocalApp.Run rerun = world.run(event("config-uploaded.json"));
