@@ -7,6 +7,7 @@ import dev.podidentity.local.eks.EksEmulator;
 import dev.podidentity.local.eks.MotoDirectory;
 import dev.podidentity.local.gateway.CallCounter;
 import dev.podidentity.local.gateway.FaultInjector;
+import dev.podidentity.local.gateway.FunctionInvocations;
 import dev.podidentity.local.gateway.Gateway;
 import dev.podidentity.local.gateway.LambdaInvoker;
 import dev.podidentity.local.gateway.LambdaRegistry;
@@ -179,9 +180,14 @@ public final class LocalCloud implements AutoCloseable {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
-    /** Points any SDK sync client builder at the gateway (endpoint, region, credentials, URL-connection HTTP client). */
+    /**
+     * Points any SDK sync client builder at the gateway (endpoint, region, credentials, URL-connection HTTP client);
+     * calls made inside an in-process function invocation say which one, so a crash fault can end it.
+     */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
         return builder.endpointOverride(endpoint()).region(Region.of(region())).credentialsProvider(credentials())
+                .overrideConfiguration(builder.overrideConfiguration().toBuilder()
+                        .addExecutionInterceptor(FunctionInvocations.interceptor()).build())
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 

@@ -46,12 +46,15 @@ import java.util.regex.Pattern;
  * The application deployed on the local cloud as SAM would deploy it: the handlers named by template.yaml
  * answer Lambda Invoke in-process, the state machine is the real ASL with the template's substitutions, and
  * events go through the template's EventBridge patterns to the dispatcher. Wait states are shortened to
- * {@code waitSeconds} so a cluster that takes minutes to create in AWS takes seconds here.
+ * {@code waitSeconds} so a cluster that takes minutes to create in AWS takes seconds here; so are Retry intervals
+ * ({@code IntervalSeconds} = {@code waitSeconds}, {@code MaxDelaySeconds} at most 4 × that), with the same attempts.
  */
 public final class LocalApp {
     private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{(\\w+)}");
     private static final Pattern WAIT_SECONDS = Pattern.compile("\"Seconds\"\\s*:\\s*\\d+");
     private static final String DISPATCHER = "DispatcherFunction";
+    private static final Pattern RETRY_INTERVAL = Pattern.compile("\"IntervalSeconds\"\\s*:\\s*\\d+");
+    private static final Pattern RETRY_MAX_DELAY = Pattern.compile("\"MaxDelaySeconds\"\\s*:\\s*(\\d+)");
 
     private final LocalCloud cloud;
     private final CfnTemplate template;
@@ -390,7 +393,11 @@ public final class LocalApp {
             m.appendReplacement(definition, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(definition);
-        String body = WAIT_SECONDS.matcher(definition).replaceAll("\"Seconds\": " + waitSeconds);
+        String waits = WAIT_SECONDS.matcher(definition).replaceAll("\"Seconds\": " + waitSeconds);
+        // Retries keep their attempts, backoff rate and jitter, on the same shortened clock as the Wait states.
+        String intervals = RETRY_INTERVAL.matcher(waits).replaceAll("\"IntervalSeconds\": " + waitSeconds);
+        String body = RETRY_MAX_DELAY.matcher(intervals).replaceAll(d -> "\"MaxDelaySeconds\": "
+                + Math.min(Integer.parseInt(d.group(1)), 4 * waitSeconds));
         cloud.sfn().createStateMachine(b -> b.name("pod-identity-autopilot").definition(body)
                 .roleArn("arn:aws:iam::" + cloud.accountId() + ":role/pod-identity-autopilot-state-machine"));
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +51,9 @@ public final class EksEmulator {
     private int rolePropagationChecks;
     private int deletePropagationCreates;
     private final Map<String, Integer> roleChecksSeen = new HashMap<>();
+    private Duration rolePropagationDelay = Duration.ZERO;
+    private Instant rolePropagationSince = Instant.MAX;
+    private int rolePropagationRefusals;
 
     public EksEmulator(String accountId, ClusterDirectory clusterDirectory, RoleDirectory roleDirectory,
                        AddonCatalog catalog, Clock clock) {
@@ -84,6 +88,26 @@ public final class EksEmulator {
         synchronized (lock) {
             rolePropagationChecks = Math.max(0, checks);
             roleChecksSeen.clear();
+        }
+    }
+
+    /**
+     * IAM eventual consistency in time, as AWS shows it: a role created (IAM CreateDate) from now on is refused with
+     * "Role provided in the request does not exist" until {@code delay} after its creation. Roles that existed before
+     * this call (the seeded world) are not affected. Zero = off.
+     */
+    public void setRolePropagationDelay(Duration delay) {
+        synchronized (lock) {
+            rolePropagationDelay = delay == null || delay.isNegative() ? Duration.ZERO : delay;
+            rolePropagationSince = rolePropagationDelay.isZero() ? Instant.MAX : clock.instant();
+            rolePropagationRefusals = 0;
+        }
+    }
+
+    /** How many association requests were refused because their role had not propagated yet (either knob). */
+    public int rolePropagationRefusals() {
+        synchronized (lock) {
+            return rolePropagationRefusals;
         }
     }
 
@@ -165,6 +189,11 @@ public final class EksEmulator {
             }
             if (overlay.endpoint != null) {
                 cluster.put("endpoint", overlay.endpoint);
+                // moto's CA is 1400 random characters; decoded, some draws look like a malformed certificate and
+                // fabric8 refuses to build the client. The local API server speaks plain HTTP: it has no CA.
+                if (overlay.endpoint.startsWith("http://")) {
+                    cluster.remove("certificateAuthority");
+                }
             }
             if (overlay.autoMode) {
                 ObjectNode compute = cluster.putObject("computeConfig");
@@ -213,6 +242,9 @@ public final class EksEmulator {
             rolePropagationChecks = 0;
             deletePropagationCreates = 0;
             roleChecksSeen.clear();
+            rolePropagationDelay = Duration.ZERO;
+            rolePropagationSince = Instant.MAX;
+            rolePropagationRefusals = 0;
         }
     }
 
@@ -927,13 +959,30 @@ public final class EksEmulator {
     }
 
     private boolean stillPropagating(String roleArn) {
+        Duration delay;
+        Instant since;
         synchronized (lock) {
-            if (rolePropagationChecks == 0) {
-                return false;
+            if (rolePropagationChecks > 0 && roleChecksSeen.merge(roleArn, 1, Integer::sum) <= rolePropagationChecks) {
+                rolePropagationRefusals++;
+                return true;
             }
-            int seen = roleChecksSeen.merge(roleArn, 1, Integer::sum);
-            return seen <= rolePropagationChecks;
+            delay = rolePropagationDelay;
+            since = rolePropagationSince;
         }
+        if (delay.isZero()) {
+            return false;
+        }
+        // asked outside the lock: the directory calls IAM
+        Optional<Instant> created = roleDirectory.roleCreated(roleArn);
+        // IAM's CreateDate has sub-second precision, so roles created before the switch are told apart exactly
+        boolean young = created.isPresent() && created.get().isAfter(since)
+                && clock.instant().isBefore(created.get().plus(delay));
+        if (young) {
+            synchronized (lock) {
+                rolePropagationRefusals++;
+            }
+        }
+        return young;
     }
 
     private static void checkSessionPolicy(String policy, Boolean disableSessionTags) {

@@ -11,6 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -24,6 +29,7 @@ import java.util.regex.Pattern;
 public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::(\\d{12}):role/(.+)$");
     private static final Pattern XML_ARN = Pattern.compile("<Arn>([^<]+)</Arn>");
+    private static final Pattern XML_CREATE_DATE = Pattern.compile("<CreateDate>([^<]+)</CreateDate>");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<URI> moto;
@@ -59,9 +65,22 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
 
     @Override
     public boolean roleExists(String roleArn) {
+        return getRole(roleArn).isPresent();
+    }
+
+    @Override
+    public Optional<Instant> roleCreated(String roleArn) {
+        return getRole(roleArn).flatMap(body -> {
+            Matcher created = XML_CREATE_DATE.matcher(body);
+            return created.find() ? Optional.of(instant(created.group(1))) : Optional.empty();
+        });
+    }
+
+    /** moto's GetRole answer for exactly this ARN (name and path), or empty. */
+    private Optional<String> getRole(String roleArn) {
         Matcher arn = ROLE_ARN.matcher(roleArn);
         if (!arn.matches()) {
-            return false;
+            return Optional.empty();
         }
         String pathAndName = arn.group(2);
         String name = pathAndName.substring(pathAndName.lastIndexOf('/') + 1);
@@ -73,10 +92,19 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         HttpResponse<String> response = send(request);
         if (response.statusCode() != 200) {
-            return false;
+            return Optional.empty();
         }
         Matcher found = XML_ARN.matcher(response.body());
-        return found.find() && found.group(1).equals(roleArn);
+        return found.find() && found.group(1).equals(roleArn) ? Optional.of(response.body()) : Optional.empty();
+    }
+
+    /** IAM's ISO 8601 timestamps, with or without an offset (moto writes them either way across versions). */
+    static Instant instant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException noOffset) {
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+        }
     }
 
     private HttpResponse<String> send(HttpRequest request) {

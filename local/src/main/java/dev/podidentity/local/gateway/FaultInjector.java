@@ -7,9 +7,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The active fault rules and how many calls each has matched. Thread-safe. */
 public final class FaultInjector {
-    /** What to do to one call: wait, then maybe answer with an error instead of serving it. */
-    record Decision(long latencyMs, FaultRule error) {
-        static final Decision NONE = new Decision(0, null);
+    /**
+     * What to do to one call: wait, then maybe answer with an error instead of serving it, or serve it and crash
+     * the function invocation that made it.
+     */
+    record Decision(long latencyMs, FaultRule error, boolean crash) {
+        static final Decision NONE = new Decision(0, null, false);
     }
 
     private final List<ActiveRule> rules = new CopyOnWriteArrayList<>();
@@ -35,21 +38,38 @@ public final class FaultInjector {
         return rules.stream().filter(r -> r.rule.equals(rule)).mapToInt(r -> r.fired).sum();
     }
 
+    /** Faults fired so far by every rule together. */
+    public int firedTotal() {
+        return rules.stream().mapToInt(r -> r.fired).sum();
+    }
+
     Decision decide(String service, String operation) {
+        return decide(service, operation, false);
+    }
+
+    /**
+     * @param fromFunction whether the call was made inside an in-process function invocation (only those can be
+     *                     crashed; CRASH rules ignore other calls)
+     */
+    Decision decide(String service, String operation, boolean fromFunction) {
         long latency = 0;
         FaultRule error = null;
+        boolean crash = false;
         List<ActiveRule> snapshot = new ArrayList<>(rules);
         for (ActiveRule active : snapshot) {
-            if (!active.rule.matches(service, operation) || !active.fires()) {
+            boolean crashRule = active.rule.kind() == FaultRule.Kind.CRASH;
+            if (!active.rule.matches(service, operation) || (crashRule && !fromFunction) || !active.fires()) {
                 continue;
             }
             if (active.rule.kind() == FaultRule.Kind.LATENCY) {
                 latency += active.rule.latencyMs();
+            } else if (crashRule) {
+                crash = true;
             } else if (error == null) {
                 error = active.rule;
             }
         }
-        return latency == 0 && error == null ? Decision.NONE : new Decision(latency, error);
+        return latency == 0 && error == null && !crash ? Decision.NONE : new Decision(latency, error, crash);
     }
 
     private static final class ActiveRule {
@@ -66,7 +86,9 @@ public final class FaultInjector {
         synchronized boolean fires() {
             matched++;
             boolean fire;
-            if (rule.firstN() != null) {
+            if (rule.window() != null && matched > rule.window()) {
+                fire = false;
+            } else if (rule.firstN() != null) {
                 fire = matched <= rule.firstN();
             } else if (rule.fraction() != null) {
                 fire = random.nextDouble() < rule.fraction();

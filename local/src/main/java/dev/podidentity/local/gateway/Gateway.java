@@ -117,7 +117,8 @@ public final class Gateway implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("Content-Type"), body, defaultRegion);
             calls.record(call.service(), call.operation());
 
-            FaultInjector.Decision decision = faults.decide(call.service(), call.operation());
+            boolean fromFunction = exchange.getRequestHeaders().getFirst(FunctionInvocations.INVOCATION_HEADER) != null;
+            FaultInjector.Decision decision = faults.decide(call.service(), call.operation(), fromFunction);
             if (decision.latencyMs() > 0) {
                 Thread.sleep(decision.latencyMs());
             }
@@ -127,6 +128,10 @@ public final class Gateway implements AutoCloseable {
                         : ErrorShapes.serverError(call.service(), decision.error().status());
                 sendShape(exchange, shape);
                 return;
+            }
+            if (decision.crash()) {
+                // served as usual; the calling function's runtime dies as the answer reaches it
+                exchange.getResponseHeaders().set(FunctionInvocations.CRASH_HEADER, FunctionInvocations.EXIT_ERROR);
             }
 
             Matcher invoke = RequestClassifier.INVOKE.matcher(rawPath);
@@ -169,8 +174,10 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         String result;
+        String invocation = FunctionInvocations.newId();
         try {
-            result = lambdas.invoke(name, new String(body, StandardCharsets.UTF_8));
+            result = FunctionInvocations.within(invocation,
+                    () -> lambdas.invoke(name, new String(body, StandardCharsets.UTF_8)));
         } catch (LambdaInvoker.FunctionNotFoundException e) {
             String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
             sendJson(exchange, 404, "ResourceNotFoundException",
@@ -180,7 +187,8 @@ public final class Gateway implements AutoCloseable {
             // Lambda reports a function's exception as a successful Invoke with X-Amz-Function-Error.
             exchange.getResponseHeaders().add("X-Amz-Function-Error", "Unhandled");
             exchange.getResponseHeaders().add("X-Amz-Executed-Version", "$LATEST");
-            sendJson(exchange, 200, null, JSON.writeValueAsBytes(errorPayload(failure)));
+            ObjectNode payload = FunctionInvocations.isCrash(failure) ? runtimeExit(invocation) : errorPayload(failure);
+            sendJson(exchange, 200, null, JSON.writeValueAsBytes(payload));
             return;
         }
         exchange.getResponseHeaders().add("X-Amz-Executed-Version", "$LATEST");
@@ -204,6 +212,13 @@ public final class Gateway implements AutoCloseable {
             out.set("cause", errorPayload(failure.getCause()));
         }
         return out;
+    }
+
+    /** What Lambda answers when the function's process exits before it returns: no stack trace, the runtime's words. */
+    static ObjectNode runtimeExit(String requestId) {
+        return JSON.createObjectNode()
+                .put("errorMessage", "RequestId: " + requestId + " Error: Runtime exited with error: exit status 1")
+                .put("errorType", FunctionInvocations.EXIT_ERROR);
     }
 
     /** A function name, a partial ARN (account:function:name) or a full ARN, with or without a qualifier. */

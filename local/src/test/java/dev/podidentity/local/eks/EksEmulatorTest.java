@@ -225,6 +225,31 @@ class EksEmulatorTest {
     }
 
     @Test
+    @DisplayName("Propagation in time (opt-in): a role IAM created less than the delay ago is InvalidParameterException 'Role provided in the request does not exist'; older roles are not")
+    void rolePropagationDelay_whenRoleIsYoungerThanTheDelay_refusesItUntilTheDelayHasPassed() throws Exception {
+        cloud.eksEmulator().setRolePropagationDelay(java.time.Duration.ofSeconds(2));
+        assertNotNull(create("pd", "old", role("app-role")), "a role created before the delay was switched on is visible");
+        cloud.iam().createRole(r -> r.roleName("young-role").assumeRolePolicyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},"
+                        + "\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"]}]}"));
+        try {
+            InvalidParameterException refused = assertThrows(InvalidParameterException.class,
+                    () -> create("pd", "young", role("young-role")));
+            assertEquals("Role provided in the request does not exist", refused.awsErrorDetails().errorMessage());
+            PodIdentityAssociation old = eks.listPodIdentityAssociations(r -> r.clusterName(CLUSTER).namespace("pd"))
+                    .associations().stream().findFirst().map(a -> eks.describePodIdentityAssociation(r -> r
+                            .clusterName(CLUSTER).associationId(a.associationId())).association()).orElseThrow();
+            assertThrows(InvalidParameterException.class, () -> eks.updatePodIdentityAssociation(r -> r.clusterName(CLUSTER)
+                    .associationId(old.associationId()).roleArn(role("young-role"))));
+            assertEquals(2, cloud.eksEmulator().rolePropagationRefusals());
+            Thread.sleep(2_100);
+            assertNotNull(create("pd", "young", role("young-role")), "visible once the delay has passed");
+        } finally {
+            cloud.iam().deleteRole(r -> r.roleName("young-role"));
+        }
+    }
+
+    @Test
     @DisplayName("Per-cluster association quota → ResourceLimitExceededException")
     void createPodIdentityAssociation_whenQuotaReached_throwsResourceLimitExceeded() {
         cloud.eksEmulator().setAssociationQuota(2);

@@ -229,6 +229,59 @@ class GatewayTest {
     }
 
     @Test
+    void faults_whenStormHasAWindow_firesOnlyWithinItsFirstCalls() {
+        FaultInjector injector = new FaultInjector();
+        FaultRule storm = FaultRule.throttleStorm("iam", FaultRule.WRITES, 1.0, 3, 1);
+        injector.add(storm);
+        assertEquals(FaultInjector.Decision.NONE, injector.decide("iam", "GetRole"), "a read is not a write");
+        List<Boolean> fired = new ArrayList<>();
+        for (String op : List.of("CreateRole", "AttachRolePolicy", "TagRole", "CreateRole", "PutRolePolicy")) {
+            fired.add(injector.decide("iam", op).error() != null);
+        }
+        assertEquals(List.of(true, true, true, false, false), fired, "the storm ends after its window of 3 write calls");
+        assertEquals(3, injector.fired(storm));
+        FaultInjector prefix = new FaultInjector();
+        prefix.add(FaultRule.throttleFirst("eks", "Create*", 5));
+        assertTrue(prefix.decide("eks", "CreatePodIdentityAssociation").error() != null);
+        assertEquals(FaultInjector.Decision.NONE, prefix.decide("eks", "DescribeAddon"));
+    }
+
+    @Test
+    void crash_whenFunctionsCallMatches_callIsServedThenInvocationEndsAsRuntimeExit() throws Exception {
+        cloud.lambdas().register("makes-role", payload -> {
+            cloud.iam().createRole(r -> r.roleName("crash-role").assumeRolePolicyDocument(TRUST));
+            cloud.iam().tagRole(r -> r.roleName("crash-role").tags(t -> t.key("after").value("crash")));
+            return "{\"done\": true}";
+        });
+        FaultRule crash = FaultRule.crashAfter("iam", "CreateRole", 1);
+        cloud.faults().add(crash);
+        // the test's own call is not made by a function: served, no crash, not counted by the rule
+        cloud.iam().createRole(r -> r.roleName("crash-bystander").assumeRolePolicyDocument(TRUST));
+        assertEquals(0, cloud.faults().fired(crash));
+
+        HttpResponse<String> crashed = invoke("makes-role", "{}");
+
+        assertEquals(200, crashed.statusCode());
+        assertEquals("Unhandled", crashed.headers().firstValue("X-Amz-Function-Error").orElseThrow());
+        JsonNode error = JSON.readTree(crashed.body());
+        assertEquals("Runtime.ExitError", error.path("errorType").asText(), crashed.body());
+        assertTrue(error.path("errorMessage").asText().contains("Runtime exited with error: exit status 1"), crashed.body());
+        assertFalse(error.has("stackTrace"), "a dead runtime sends no stack trace");
+        assertEquals(1, cloud.faults().fired(crash));
+        // CreateRole was served, and nothing after it ran
+        assertEquals("crash-role", cloud.iam().getRole(r -> r.roleName("crash-role")).role().roleName());
+        assertEquals(0, cloud.calls().count("iam", "TagRole"));
+
+        cloud.iam().deleteRole(r -> r.roleName("crash-role"));
+        HttpResponse<String> second = invoke("makes-role", "{}");
+        assertEquals(200, second.statusCode());
+        assertEquals("{\"done\": true}", second.body(), "the rule crashed the first invocation only");
+        cloud.iam().untagRole(r -> r.roleName("crash-role").tagKeys("after"));
+        cloud.iam().deleteRole(r -> r.roleName("crash-role"));
+        cloud.iam().deleteRole(r -> r.roleName("crash-bystander"));
+    }
+
+    @Test
     void callCounter_whenReset_startsFromZero() {
         cloud.sts().getCallerIdentity();
         assertEquals(1, cloud.calls().total("sts"));

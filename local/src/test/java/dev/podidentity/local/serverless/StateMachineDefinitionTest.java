@@ -38,6 +38,11 @@ class StateMachineDefinitionTest {
     static final Set<String> LAMBDA_SERVICE_ERRORS = Set.of("Lambda.ClientExecutionTimeoutException",
             "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
             "Lambda.TooManyRequestsException");
+    /**
+     * A function whose runtime died mid-invocation: Lambda answers errorType Runtime.ExitError; Step Functions names
+     * unhandled runtime failures (out of memory, timeout) Lambda.Unknown. Every step is idempotent, so both are retried.
+     */
+    static final Set<String> RUNTIME_CRASH_ERRORS = Set.of("Runtime.ExitError", "Lambda.Unknown");
     static final Set<String> STATES_ERRORS = Set.of("States.ALL", "States.HeartbeatTimeout", "States.Timeout",
             "States.TaskFailed", "States.Permissions", "States.ResultPathMatchFailure", "States.ParameterPathFailure",
             "States.BranchFailed", "States.NoChoiceMatched", "States.IntrinsicFailure", "States.ExceedToleratedFailureThreshold",
@@ -344,6 +349,8 @@ class StateMachineDefinitionTest {
                 assertTrue(STATES_ERRORS.contains(name), "unknown Step Functions error " + name);
             } else if (name.startsWith("Lambda.")) {
                 assertTrue(LAMBDA_SERVICE_ERRORS.contains(name) || name.equals("Lambda.Unknown"), "unknown Lambda error " + name);
+            } else if (name.startsWith("Runtime.")) {
+                assertTrue(RUNTIME_CRASH_ERRORS.contains(name), "unknown Lambda runtime error " + name);
             } else {
                 assertTrue(name.startsWith(ERROR_PACKAGE), name + " is outside " + ERROR_PACKAGE);
                 Class<?> type;
@@ -477,6 +484,11 @@ class StateMachineDefinitionTest {
         Set<String> retried = new TreeSet<>();
         task.path("Retry").forEach(r -> r.path("ErrorEquals").forEach(n -> retried.add(n.asText())));
         assertTrue(retried.containsAll(LAMBDA_SERVICE_ERRORS), where + " retries " + retried);
+        assertTrue(retried.containsAll(RUNTIME_CRASH_ERRORS), where + " does not retry a crashed runtime: " + retried);
+        JsonNode crash = retrier(task, "Runtime.ExitError");
+        assertEquals("FULL", crash.path("JitterStrategy").asText(), where);
+        assertTrue(crash.path("MaxAttempts").asInt() >= 1 && crash.path("MaxAttempts").asInt() <= 3,
+                where + " retries a crash a few times, not forever: a function that always dies is a bug to see");
         JsonNode retryable = retrier(task, RetryableException.class.getName());
         assertNotNull(retryable, where + " does not retry RetryableException");
         assertEquals("FULL", retryable.path("JitterStrategy").asText(), where);

@@ -177,7 +177,12 @@ final class WorkflowWorld {
 
     /** The state dump without what changes by itself (timestamps): equal dumps mean nothing was changed. */
     ObjectNode stateWithoutTimestamps() {
-        ObjectNode s = cloud.dumpState();
+        return withoutTimestamps(cloud.dumpState());
+    }
+
+    /** A copy of a state dump without what changes by itself (timestamps). */
+    static ObjectNode withoutTimestamps(JsonNode state) {
+        ObjectNode s = (ObjectNode) state.deepCopy();
         strip(s);
         return s;
     }
