@@ -8,6 +8,7 @@ import dev.podidentity.autopilot.kube.Fabric8Kubernetes;
 import dev.podidentity.autopilot.kube.KubernetesClients;
 import dev.podidentity.autopilot.naming.ExecutionNames;
 import dev.podidentity.autopilot.port.KubernetesPort;
+import dev.podidentity.autopilot.workflow.BatchSettings;
 import dev.podidentity.autopilot.workflow.IrsaServiceAccounts;
 import dev.podidentity.autopilot.workflow.RunSettings;
 import dev.podidentity.autopilot.workflow.Services;
@@ -72,14 +73,16 @@ public final class LocalApp {
         // A CommaDelimitedList parameter's default is one comma-separated string, as the functions receive it.
         env.put("DENIED_POLICY_ARNS", template.parameter("DeniedPolicyArns").path("Default").asText(""));
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
+        env.put("BATCH_SIZE", template.parameter("BatchSize").path("Default").asText());
+        env.put("STEP_PARALLELISM", template.parameter("StepParallelism").path("Default").asText());
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn());
         // The functions' real Kubernetes path: DescribeCluster through the gateway names the cluster's mock API
         // server, an EKS token is signed for the local credentials, fabric8 talks HTTP to it.
         KubernetesPort kubernetes = new Fabric8Kubernetes(KubernetesClients.using(
                 new AwsClusterAccess(cloud.eks(), cloud.credentials(), cloud.region(), Clock.systemUTC())));
-        this.services = Services.of(clients, settings, kubernetes, IrsaServiceAccounts.from(kubernetes),
-                stateMachineArn);
+        this.services = Services.of(clients, settings, BatchSettings.from(env::get), kubernetes,
+                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
         registerFunctions();
         deployStateMachine(waitSeconds, mapConcurrency);
         grantKubernetesAccess();

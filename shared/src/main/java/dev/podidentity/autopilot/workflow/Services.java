@@ -33,8 +33,10 @@ public final class Services {
     private final Reporter reporter;
     private final Dispatcher dispatcher;
 
-    private Services(AwsClients clients, RunSettings settings, KubernetesPort kubernetes, IrsaServiceAccounts irsa,
-                     String stateMachineArn) {
+    private final RunArtifacts runs;
+
+    private Services(AwsClients clients, RunSettings settings, BatchSettings batches, KubernetesPort kubernetes,
+                     IrsaServiceAccounts irsa, String stateMachineArn) {
         IamRoles iam = new AwsIamRoles(clients.iam());
         EksApi eks = new AwsEksApi(clients.eks());
         Planner planner = new Planner(StandardPlanningPolicies.create());
@@ -42,11 +44,12 @@ public final class Services {
         ExecutorSettings executorSettings = ExecutorSettings.defaults().withAddonWait(Duration.ZERO, Duration.ofSeconds(5));
         StepExecutors executors = new StepExecutors(iam, eks, kubernetes, executorSettings);
         ConfigStore store = settings.configBucket() == null ? null : new S3ConfigStore(clients.s3(), settings.configBucket());
+        this.runs = new RunArtifacts(store);
         this.resolver = new Resolver(store, new ClusterObserver(eks, iam, planner), iam, planner, irsa, settings,
-                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()));
-        this.steps = new StepRunner(executors);
+                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()), runs, batches.batchSize());
+        this.steps = new StepRunner(executors, runs, batches.parallelism());
         this.status = new StatusChecker(eks, executors, settings);
-        this.reporter = new Reporter(store);
+        this.reporter = new Reporter(store, runs);
         this.dispatcher = new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn);
     }
 
@@ -59,7 +62,7 @@ public final class Services {
                 if (s == null) {
                     AwsClients clients = AwsClients.fromEnvironment();
                     KubernetesPort kubernetes = kubernetes(clients, AwsSettings.fromEnvironment());
-                    s = new Services(clients, RunSettings.fromEnvironment(), kubernetes,
+                    s = new Services(clients, RunSettings.fromEnvironment(), BatchSettings.fromEnvironment(), kubernetes,
                             IrsaServiceAccounts.from(kubernetes), System.getenv("STATE_MACHINE_ARN"));
                     fromEnvironment = s;
                 }
@@ -78,7 +81,17 @@ public final class Services {
 
     public static Services of(AwsClients clients, RunSettings settings, KubernetesPort kubernetes,
                               IrsaServiceAccounts irsa, String stateMachineArn) {
-        return new Services(clients, settings, kubernetes, irsa, stateMachineArn);
+        return of(clients, settings, BatchSettings.defaults(), kubernetes, irsa, stateMachineArn);
+    }
+
+    public static Services of(AwsClients clients, RunSettings settings, BatchSettings batches,
+                              KubernetesPort kubernetes, IrsaServiceAccounts irsa, String stateMachineArn) {
+        return new Services(clients, settings, batches, kubernetes, irsa, stateMachineArn);
+    }
+
+    /** The plans and batch outcomes runs keep in the config bucket. */
+    public RunArtifacts runs() {
+        return runs;
     }
 
     public Resolver resolver() {
