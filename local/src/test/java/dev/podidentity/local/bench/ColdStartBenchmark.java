@@ -106,12 +106,15 @@ public final class ColdStartBenchmark {
     private static Map<String, JsonNode> payloads(LocalApp app) throws IOException {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         JsonNode apply = ProjectFiles.readJson(ProjectFiles.event("console-dry-run.json"));
-        out.put("resolve", apply);
-        JsonNode run = app.services().resolver().resolve(apply);
+        ObjectNode resolve = JSON.createObjectNode();
+        resolve.set("input", apply);
+        resolve.put("execution", "bench");
+        out.put("resolve", resolve);
+        JsonNode run = app.services().resolver().resolve(apply, "bench");
         out.put("trust-policy", item(run, "trust"));
         out.put("association", item(run, "associate"));
         JsonNode migrate = app.services().resolver().resolve(
-                ProjectFiles.readJson(ProjectFiles.event("console-migrate-approve.json")));
+                ProjectFiles.readJson(ProjectFiles.event("console-migrate-approve.json")), "bench-migrate");
         out.put("addon", item(migrate, "addons"));
         out.put("prune", item(migrate, "prune"));
         out.put("cluster-status", JSON.readTree("{\"kind\":\"cluster\",\"cluster\":\"dev-cluster\",\"attempt\":0}"));
@@ -126,8 +129,11 @@ public final class ColdStartBenchmark {
         return out;
     }
 
+    /** The phase's first batch, as its Map state hands it over. */
     private static JsonNode item(JsonNode run, String phase) {
-        ObjectNode item = run.path(phase).path(0).deepCopy();
+        ObjectNode item = JSON.createObjectNode();
+        item.set("batch", run.path(phase).path(0));
+        item.put("planKey", run.path("planKey").asText());
         item.put("execution", "bench");
         return item;
     }

@@ -194,10 +194,15 @@ class TemplateTest {
     }
 
     @Test
-    void readOnlyFunctions_haveNoWriteActions() {
+    void readOnlyFunctions_haveNoWriteActions_butResolveStoresItsPlan() {
         for (String function : List.of("ResolveFunction", "ClusterStatusFunction")) {
             statements(function).forEach((where, statement) -> actions(statement).forEach(action -> {
                 String verb = action.substring(action.indexOf(':') + 1);
+                if (function.equals("ResolveFunction") && action.equals("s3:PutObject")) {
+                    assertEquals(List.of("${ConfigBucket.Arn}/runs/*/plan.json"), resources(statement).stream()
+                            .map(r -> r.path("Fn::Sub").asText()).toList(), where);
+                    return;
+                }
                 assertTrue(verb.startsWith("Get") || verb.startsWith("List") || verb.startsWith("Describe"), where + " " + action);
             }));
         }
@@ -213,21 +218,41 @@ class TemplateTest {
     }
 
     @Test
-    void bucketAccess_readsConfigsAndDefaults_writesOnlyReports() {
+    void bucketAccess_readsConfigsAndRunArtifacts_writesOnlyPlansOutcomesAndReports() {
+        Set<String> batchFunctions = Set.of("TrustPolicyFunction", "AssociationFunction", "AddonFunction", "PruneFunction");
+        Map<String, Set<String>> writes = new java.util.TreeMap<>();
         allStatements().forEach((where, statement) -> actions(statement).forEach(action -> {
             if (!action.startsWith("s3:") || action.equals("s3:ListBucket")) {
                 return;
             }
+            String function = where.substring(0, where.indexOf('/') > 0 ? where.indexOf('/') : where.length());
             for (JsonNode resource : resources(statement)) {
                 String key = resource.path("Fn::Sub").asText();
                 if (action.startsWith("s3:Get")) {
-                    assertTrue(Set.of("${ConfigBucket.Arn}/clusters/*", "${ConfigBucket.Arn}/defaults/*").contains(key), where + " " + key);
+                    assertTrue(Set.of("${ConfigBucket.Arn}/clusters/*", "${ConfigBucket.Arn}/defaults/*",
+                            "${ConfigBucket.Arn}/runs/*").contains(key), where + " " + key);
                 } else {
                     assertEquals("s3:PutObject", action, where);
-                    assertEquals("${ConfigBucket.Arn}/reports/*", key, where);
+                    writes.computeIfAbsent(key, k -> new TreeSet<>()).add(function);
                 }
             }
         }));
+        assertEquals(Set.of("ResolveFunction"), writes.get("${ConfigBucket.Arn}/runs/*/plan.json"), writes.toString());
+        assertEquals(batchFunctions, writes.get("${ConfigBucket.Arn}/runs/*/outcomes/*"), writes.toString());
+        assertEquals(Set.of("ReportFunction"), writes.get("${ConfigBucket.Arn}/reports/*"), writes.toString());
+        assertEquals(3, writes.size(), writes.toString());
+    }
+
+    @Test
+    void listBucket_isLimitedToThePrefixesEachFunctionReads() {
+        allStatements().forEach((where, statement) -> {
+            if (actions(statement).contains("s3:ListBucket")) {
+                JsonNode prefixes = statement.path("Condition").path("StringLike").path("s3:prefix");
+                assertTrue(prefixes.isArray() && !prefixes.isEmpty(), where + " lists the whole bucket");
+                prefixes.forEach(p -> assertTrue(Set.of("clusters/*", "defaults/*", "runs/*").contains(p.asText()),
+                        where + " " + p));
+            }
+        });
     }
 
     @Test
