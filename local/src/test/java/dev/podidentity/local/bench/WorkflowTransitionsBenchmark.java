@@ -75,8 +75,11 @@ public final class WorkflowTransitionsBenchmark {
         rows.forEach(System.out::println);
     }
 
-    /** A config declaring {@code n} associations, each with a role the run creates (one managed policy each). */
-    static String config(int n) {
+    /**
+     * A config declaring {@code n} associations in namespace bench (service accounts app-000, app-001, ...), each
+     * with a role the run creates (one managed policy each).
+     */
+    public static String config(int n) {
         StringBuilder b = new StringBuilder("""
                 apiVersion: eksctl.io/v1alpha5
                 kind: ClusterConfig

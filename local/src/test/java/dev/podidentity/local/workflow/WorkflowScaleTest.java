@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
+import dev.podidentity.local.bench.WorkflowTransitionsBenchmark;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ class WorkflowScaleTest {
 
     @Test
     void apply_theEksQuotaOfAssociations_staysWithinStepFunctionsPayloadLimit() throws Exception {
-        world.upload(KEY, config(ASSOCIATIONS));
+        world.upload(KEY, WorkflowTransitionsBenchmark.config(ASSOCIATIONS));
         ObjectNode input = ProjectFiles.JSON.createObjectNode().put("action", "apply").put("cluster", "dev-cluster")
                 .put("configKey", KEY);
         input.putObject("trigger").put("type", "console").put("id", "scale-" + System.nanoTime());
@@ -63,7 +64,7 @@ class WorkflowScaleTest {
                 .forEach(r -> ours.put(r.arn(), r));
         Map<String, String> associations = new TreeMap<>();
         for (JsonNode a : world.cloud().eksEmulator().snapshot(REGION, "dev-cluster").withArray("podIdentityAssociations")) {
-            if (a.path("namespace").asText().equals("scale")) {
+            if (a.path("namespace").asText().equals("bench")) {
                 associations.put(a.path("serviceAccount").asText(), a.path("roleArn").asText());
             }
         }
@@ -115,25 +116,9 @@ class WorkflowScaleTest {
         System.out.println("WorkflowScaleTest: AWS calls made at least " + ASSOCIATIONS / 10 + " times: " + calls);
     }
 
+    /** The service accounts of {@link WorkflowTransitionsBenchmark#config}. */
     static String serviceAccount(int i) {
-        return String.format("app-%04d", i);
-    }
-
-    /** {@code n} associations in namespace scale, each with a role the run creates (one managed policy). */
-    static String config(int n) {
-        StringBuilder b = new StringBuilder("""
-                apiVersion: eksctl.io/v1alpha5
-                kind: ClusterConfig
-                metadata:
-                  name: dev-cluster
-                iam:
-                  podIdentityAssociations:
-                """);
-        for (int i = 0; i < n; i++) {
-            b.append("    - namespace: scale\n      serviceAccountName: ").append(serviceAccount(i))
-                    .append("\n      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n");
-        }
-        return b.toString();
+        return String.format("app-%03d", i);
     }
 
     /** The largest input, output or parameters document among an execution's history events, and where. */

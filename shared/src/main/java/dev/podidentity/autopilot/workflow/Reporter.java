@@ -93,11 +93,7 @@ public final class Reporter {
         }
         fullSummary.setAll(summary.deepCopy().retain("plan", "restartWorkloads", "restartNote"));
         if (failed.size() > MAX_FAILED_LISTED) {
-            ArrayNode first = JsonNodeFactory.instance.arrayNode();
-            for (int i = 0; i < MAX_FAILED_LISTED; i++) {
-                first.add(failed.get(i));
-            }
-            summary.set("failed", first);
+            summary.set("failed", RunOutput.first(failed, MAX_FAILED_LISTED));
             summary.put("failedNotListed", failed.size() - MAX_FAILED_LISTED);
             summary.put("failedNote", "and " + (failed.size() - MAX_FAILED_LISTED) + " more failed steps: see the "
                     + "report");

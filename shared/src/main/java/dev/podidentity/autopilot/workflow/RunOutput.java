@@ -123,11 +123,7 @@ final class RunOutput {
         ObjectNode out = summary.deepCopy();
         JsonNode warnings = out.path("warnings");
         if (warnings.size() > MAX_WARNINGS) {
-            ArrayNode kept = JsonNodeFactory.instance.arrayNode();
-            for (int i = 0; i < MAX_WARNINGS; i++) {
-                kept.add(warnings.get(i));
-            }
-            out.set("warnings", kept);
+            out.set("warnings", first(warnings, MAX_WARNINGS));
             out.put("warningsOmitted", warnings.size() - MAX_WARNINGS);
         }
         JsonNode associations = out.path("associations");
@@ -136,6 +132,15 @@ final class RunOutput {
             out.remove("associations");
             out.put("associationCount", associations.size());
             out.put("associationsIn", planKey + " (summary.associations)");
+        }
+        return out;
+    }
+
+    /** The first {@code n} elements of a list, for a state that names a few and counts the rest. */
+    static ArrayNode first(JsonNode list, int n) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < n && i < list.size(); i++) {
+            out.add(list.get(i));
         }
         return out;
     }
