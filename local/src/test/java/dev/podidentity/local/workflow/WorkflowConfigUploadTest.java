@@ -254,16 +254,7 @@ class WorkflowConfigUploadTest {
 
     /** The world without the reports the runs write (they are the runs' output, not a change to the world). */
     static ObjectNode worldWithoutReports() {
-        ObjectNode s = world.stateWithoutTimestamps();
-        s.path("buckets").forEach(b -> {
-            var keys = ((com.fasterxml.jackson.databind.node.ArrayNode) b.path("keys"));
-            for (int i = keys.size() - 1; i >= 0; i--) {
-                if (keys.get(i).asText().startsWith("reports/")) {
-                    keys.remove(i);
-                }
-            }
-        });
-        return s;
+        return WorkflowWorld.withoutKeys(world.stateWithoutTimestamps(), "reports/");
     }
 
     static void assertAssociation(JsonNode a, String namespace, String sa, String roleArn, Map<String, String> tags) {

@@ -170,11 +170,28 @@ final class WorkflowWorld {
         return cloud.dumpState();
     }
 
-    /** The state dump without what changes by itself (timestamps): equal dumps mean nothing was changed. */
+    /**
+     * The state dump without what changes by itself (timestamps) and without the runs' working data (the plans and
+     * batch outcomes under runs/ in the config bucket, which every run writes, plan-only ones included): equal dumps
+     * mean nothing was changed.
+     */
     ObjectNode stateWithoutTimestamps() {
         ObjectNode s = cloud.dumpState();
         strip(s);
-        return s;
+        return withoutKeys(s, "runs/");
+    }
+
+    /** The state dump without the bucket keys under {@code prefix}. */
+    static ObjectNode withoutKeys(ObjectNode state, String prefix) {
+        state.path("buckets").forEach(b -> {
+            ArrayNode keys = (ArrayNode) b.path("keys");
+            for (int i = keys.size() - 1; i >= 0; i--) {
+                if (keys.get(i).asText().startsWith(prefix)) {
+                    keys.remove(i);
+                }
+            }
+        });
+        return state;
     }
 
     private static void strip(JsonNode node) {
