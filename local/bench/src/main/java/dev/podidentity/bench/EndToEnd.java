@@ -27,6 +27,7 @@ import dev.podidentity.local.app.ProjectFiles;
 import dev.podidentity.local.gateway.FaultRule;
 import dev.podidentity.local.gateway.LambdaFunction;
 import dev.podidentity.local.gateway.LambdaRegistry;
+import dev.podidentity.local.world.GeneratedConfigs;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 import java.time.Duration;
@@ -205,15 +206,8 @@ final class EndToEnd {
         return CfnTemplate.load().parameter("MapMaxConcurrency").path("Default").asInt(5);
     }
 
-    /** {@code n} associations in namespace bench, each with a role the run creates (one managed policy). */
     static String config(int n) {
-        StringBuilder b = new StringBuilder("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: "
-                + CLUSTER + "\niam:\n  podIdentityAssociations:\n");
-        for (int i = 0; i < n; i++) {
-            b.append("    - namespace: bench\n      serviceAccountName: app-").append(String.format("%04d", i))
-                    .append("\n      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n");
-        }
-        return b.toString();
+        return GeneratedConfigs.associations(CLUSTER, n);
     }
 
     private static ClusterConfig parse(String yaml) {

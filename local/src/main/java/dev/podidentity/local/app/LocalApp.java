@@ -8,6 +8,7 @@ import dev.podidentity.autopilot.kube.Fabric8Kubernetes;
 import dev.podidentity.autopilot.kube.KubernetesClients;
 import dev.podidentity.autopilot.naming.ExecutionNames;
 import dev.podidentity.autopilot.port.KubernetesPort;
+import dev.podidentity.autopilot.workflow.BatchSettings;
 import dev.podidentity.autopilot.workflow.IrsaServiceAccounts;
 import dev.podidentity.autopilot.workflow.LockSettings;
 import dev.podidentity.autopilot.workflow.RunSettings;
@@ -81,6 +82,8 @@ public final class LocalApp {
                 .environment(List.of("ResolveFunction")));
         env.put("CONFIG_BUCKET", bucket);
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
+        env.put("BATCH_SIZE", template.parameter("BatchSize").path("Default").asText());
+        env.put("STEP_PARALLELISM", template.parameter("StepParallelism").path("Default").asText());
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         this.lockTable = "pod-identity-autopilot-locks";
         env.put("LOCK_TABLE", lockTable);
@@ -92,8 +95,8 @@ public final class LocalApp {
         // server, an EKS token is signed for the local credentials, fabric8 talks HTTP to it.
         KubernetesPort kubernetes = new Fabric8Kubernetes(KubernetesClients.using(
                 new AwsClusterAccess(cloud.eks(), cloud.credentials(), cloud.region(), Clock.systemUTC())));
-        this.services = Services.of(clients, settings, LockSettings.from(env::get), kubernetes,
-                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
+        this.services = Services.of(clients, settings, LockSettings.from(env::get), BatchSettings.from(env::get),
+                kubernetes,                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
         registerFunctions();
         deployStateMachine(waitSeconds, mapConcurrency);
         grantKubernetesAccess();

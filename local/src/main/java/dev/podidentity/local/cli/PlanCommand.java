@@ -75,7 +75,7 @@ final class PlanCommand {
                     .put("action", planned.wireName()).put("cluster", cluster).put("configKey", key).put("dryRun", true);
             JsonNode run;
             try {
-                run = app.services().resolver().resolve(input);
+                run = app.services().resolver().resolve(input, "plan-" + cluster);
             } catch (InvalidInputException e) {
                 e.problems().forEach(p -> out.println(p.replace(key + ":", file + ":")));
                 return 1;
@@ -83,7 +83,8 @@ final class PlanCommand {
                 out.println("plan: " + e.getMessage());
                 return 1;
             }
-            out.println(run.path("planText").asText());
+            // The run carries a bounded plan text; the stored plan has all of it.
+            out.println(app.services().runs().plan(run.path("planKey").asText()).path("planText").asText());
             return 0;
         }
     }

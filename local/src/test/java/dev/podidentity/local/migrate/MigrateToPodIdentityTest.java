@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.port.KubernetesPort;
 import dev.podidentity.local.LocalCloud;
@@ -203,11 +204,24 @@ class MigrateToPodIdentityTest {
         return delivery.runs().get(0);
     }
 
-    /** The Resolve task alone: what the state machine would fan out, without running it. */
+    /**
+     * The Resolve task alone: what the state machine would fan out, without running it. The run names its plan by
+     * key; the stored plan's steps are put back per phase as {@code {context, step}} items, as one step runs them.
+     */
     private JsonNode resolve(boolean approve, boolean removeOidc) {
         ObjectNode input = (ObjectNode) ProjectFiles.readJson(ProjectFiles.event("console-migrate-approve.json"));
         input.put("approve", approve).put("removeOidcProviderTrustRelationship", removeOidc);
-        return app.services().resolver().resolve(input);
+        ObjectNode run = app.services().resolver().resolve(input, "migrate-resolve-" + (++runs));
+        JsonNode plan = app.services().runs().plan(run.path("planKey").asText());
+        for (String phase : List.of("trust", "associate", "addons", "prune")) {
+            ArrayNode items = run.putArray(phase);
+            plan.path("phases").path(phase).forEach(step -> {
+                ObjectNode item = items.addObject();
+                item.set("context", plan.path("context"));
+                item.set("step", step);
+            });
+        }
+        return run;
     }
 
     /** One fanned-out step executed by the same executors the functions use. */

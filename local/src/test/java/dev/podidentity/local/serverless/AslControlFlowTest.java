@@ -113,26 +113,31 @@ class AslControlFlowTest {
     void planOnly_endsWithThePlanText_andRunsNothingElse() throws Exception {
         JsonNode input = ProjectFiles.readJson(ProjectFiles.event("console-dry-run.json"));
         SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").put("planOnly", true)
-                .put("planText", "(plan) would create pod identity association default/sa1"));
+                .put("planText", "(plan) would create pod identity association default/sa1\n... 3 more lines: the "
+                        + "full plan is in s3://b/runs/dev-cluster/x/plan.json"));
 
         DescribeExecutionResponse done = execute("plan-only", input);
 
         assertEquals(ExecutionStatus.SUCCEEDED, done.status());
         JsonNode output = ProjectFiles.JSON.readTree(done.output());
         assertTrue(output.path("planOnly").asBoolean());
-        assertEquals("(plan) would create pod identity association default/sa1", output.path("planText").asText());
+        assertTrue(output.path("planText").asText().startsWith("(plan) would create pod identity association default/sa1"));
         assertEquals("dev-cluster", output.path("cluster").asText());
+        assertEquals("runs/dev-cluster/x/plan.json", output.path("planKey").asText(), "where the whole plan is");
         assertEquals(List.of("asl-resolve"), functions());
-        assertEquals(input, CALLS.peek().payload(), "Resolve receives the execution input unchanged");
+        JsonNode resolve = CALLS.peek().payload();
+        assertEquals(List.of("execution", "input"), fieldNames(resolve));
+        assertEquals(input, resolve.path("input"), "Resolve receives the execution input unchanged");
+        assertTrue(resolve.path("execution").asText().startsWith("plan-only-"), "and the name that keys its plan");
     }
 
     @Test
     void onboarding_waitsForTheCluster_installsTheAgent_waitsForIt_thenRunsEveryPhaseAndReports() throws Exception {
         ObjectNode resolved = run("onboard", "new-cluster").put("waitForCluster", true).put("installAgent", true);
-        resolved.set("trust", items("trust/arn:aws:iam::111122223333:role/AmazonEKSVPCCNIRole"));
-        resolved.set("associate", items("association/default/sa1", "association/backend/orders-api"));
-        resolved.set("addons", items("addon/vpc-cni"));
-        resolved.set("prune", items("association/default/old"));
+        resolved.set("trust", batches("trust", 1));
+        resolved.set("associate", batches("associate", 2));
+        resolved.set("addons", batches("addons", 1));
+        resolved.set("prune", batches("prune", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
         SCRIPTS.put("asl-cluster-status", p -> {
             int attempt = p.path("attempt").asInt();
@@ -158,9 +163,14 @@ class AslControlFlowTest {
         assertEquals("new-cluster", agent.path("cluster").asText());
         assertTrue(agent.path("execution").asText().startsWith("onboard-"));
 
-        JsonNode association = payloads("asl-association").get(0);
-        assertEquals(List.of("context", "execution", "step"), fieldNames(association), "an item and the execution name, nothing more");
-        assertEquals("new-cluster", association.path("context").path("cluster").asText());
+        List<JsonNode> associations = payloads("asl-association");
+        assertEquals(2, associations.size(), "one invocation per batch");
+        JsonNode association = associations.stream().filter(a -> a.path("batch").path("batch").asInt() == 1)
+                .findFirst().orElseThrow();
+        assertEquals(List.of("batch", "execution", "planKey"), fieldNames(association),
+                "a batch descriptor, the plan's key and the execution name, nothing more");
+        assertEquals(resolved.path("associate").get(1), association.path("batch"));
+        assertEquals(PLAN_KEY, association.path("planKey").asText());
 
         JsonNode report = payloads("asl-report").get(0);
         assertEquals(ProjectFiles.readJson(ProjectFiles.event("console-onboard.json")), report.path("input"));
@@ -168,10 +178,10 @@ class AslControlFlowTest {
         assertTrue(report.path("error").isNull());
         assertEquals("created", report.path("outcomes").path("agent").path("result").asText());
         assertEquals(1, report.path("outcomes").path("trust").size());
-        assertEquals(2, report.path("outcomes").path("associate").size());
+        assertEquals(2, report.path("outcomes").path("associate").size(), "one small result per batch");
         assertEquals(1, report.path("outcomes").path("addons").size());
         assertEquals(1, report.path("outcomes").path("prune").size());
-        assertEquals("association/backend/orders-api", report.path("outcomes").path("associate").get(1).path("stepId").asText());
+        assertEquals(1, report.path("outcomes").path("associate").get(1).path("batch").asInt(), "in batch order");
         assertTrue(report.path("execution").path("name").asText().startsWith("onboard-"));
         assertEquals("SUCCEEDED", ProjectFiles.JSON.readTree(done.output()).path("status").asText(), "the output is the report");
     }
@@ -179,7 +189,7 @@ class AslControlFlowTest {
     @Test
     void agentPresentButNotActive_isWaitedFor_withoutInstallingIt() throws Exception {
         ObjectNode resolved = run("apply", "dev-cluster").put("waitForAgent", true);
-        resolved.set("associate", items("association/default/sa1"));
+        resolved.set("associate", batches("associate", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
         SCRIPTS.put("asl-cluster-status", p -> {
             int attempt = p.path("attempt").asInt() + 1;
@@ -198,7 +208,7 @@ class AslControlFlowTest {
     @Test
     void agentThatFails_endsTheRunBeforeAnyAssociation() throws Exception {
         ObjectNode resolved = run("onboard", "new-cluster").put("installAgent", true);
-        resolved.set("associate", items("association/default/sa1"));
+        resolved.set("associate", batches("associate", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
         SCRIPTS.put("asl-cluster-status", p -> ProjectFiles.JSON.createObjectNode().put("status", "CREATE_FAILED")
                 .put("done", false).put("failed", true).put("attempt", p.path("attempt").asInt() + 1).put("giveUp", false));
@@ -215,14 +225,14 @@ class AslControlFlowTest {
     }
 
     @Test
-    void oneFailingItem_doesNotStopTheOthers_andTheRunFailsWithEveryOutcomeReported() throws Exception {
+    void oneFailingBatch_doesNotStopTheOthers_andTheRunFailsWithEveryResultReported() throws Exception {
         ObjectNode resolved = run("apply", "dev-cluster");
-        resolved.set("associate", items("association/default/sa1", "association/default/sa2", "association/backend/orders-api"));
-        resolved.set("prune", items("association/default/old"));
+        resolved.set("associate", batches("associate", 3));
+        resolved.set("prune", batches("prune", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
         SCRIPTS.put("asl-association", p -> {
-            if (p.path("step").path("id").asText().equals("association/default/sa2")) {
-                throw new ConflictException("default/sa2 already has an association with role Unowned-Role1");
+            if (p.path("batch").path("batch").asInt() == 1) {
+                throw new ConflictException("cannot read runs/dev-cluster/x/plan.json");
             }
             return succeeded(p);
         });
@@ -231,31 +241,31 @@ class AslControlFlowTest {
 
         assertEquals(ExecutionStatus.FAILED, done.status());
         assertEquals("PodIdentityAutopilot.StepsFailed", done.error());
-        assertEquals("1 of 4 steps failed: association/default/sa2", done.cause());
-        assertEquals(3, payloads("asl-association").size(), "the other items ran");
+        assertEquals("1 of 4 batches failed: associate-1", done.cause());
+        assertEquals(3, payloads("asl-association").size(), "the other batches ran");
         assertEquals(1, payloads("asl-prune").size(), "later phases still ran");
-        JsonNode outcomes = payloads("asl-report").get(0).path("outcomes").path("associate");
-        assertEquals(3, outcomes.size());
-        JsonNode failed = outcomes.get(1);
-        assertEquals("association/default/sa2", failed.path("stepId").asText());
-        assertEquals("FAILED", failed.path("result").asText());
-        assertEquals(ConflictException.class.getName(), failed.path("error").asText());
-        assertTrue(failed.path("cause").asText().contains("already has an association with role Unowned-Role1"), failed.toString());
-        assertEquals("created", outcomes.get(0).path("result").asText());
-        assertEquals("created", outcomes.get(2).path("result").asText());
+        JsonNode results = payloads("asl-report").get(0).path("outcomes").path("associate");
+        assertEquals(3, results.size());
+        JsonNode failed = results.get(1);
+        assertEquals(ProjectFiles.JSON.createObjectNode().put("phase", "associate").put("batch", 1)
+                .put("result", "FAILED").put("error", ConflictException.class.getName()), ((ObjectNode) failed.deepCopy()).without("cause"),
+                "the batch, named for the Report, which marks its steps without an outcome FAILED");
+        assertTrue(failed.path("cause").asText().contains("cannot read runs/dev-cluster/x/plan.json"), failed.toString());
+        assertEquals(0, results.get(0).path("failed").asInt());
+        assertEquals(2, results.get(2).path("batch").asInt());
     }
 
     @Test
     void retryableException_isRetried_andTheRunSucceeds() throws Exception {
         ObjectNode resolved = run("migrate-to-pod-identity", "dev-cluster");
-        resolved.set("trust", items("trust/arn:aws:iam::111122223333:role/AmazonEKS_EBS_CSI_DriverRole"));
+        resolved.set("trust", batches("trust", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
         AtomicInteger attempts = new AtomicInteger();
         SCRIPTS.put("asl-trust-policy", p -> {
             if (attempts.incrementAndGet() == 1) {
                 throw new RetryableException("Throttling: Rate exceeded (UpdateAssumeRolePolicy)");
             }
-            return outcome(p.path("step").path("id").asText(), "updated");
+            return summary(p, "UPDATED");
         });
 
         DescribeExecutionResponse done = execute("retry", ProjectFiles.readJson(ProjectFiles.event("console-migrate-approve.json")));
@@ -264,7 +274,9 @@ class AslControlFlowTest {
         assertEquals(2, attempts.get());
         JsonNode trust = payloads("asl-report").get(0).path("outcomes").path("trust");
         assertEquals(1, trust.size());
-        assertEquals("updated", trust.get(0).path("result").asText());
+        assertEquals(50, trust.get(0).path("counts").path("UPDATED").asInt());
+        assertEquals(2, payloads("asl-trust-policy").size(), "the same batch, invoked again");
+        assertEquals(payloads("asl-trust-policy").get(0), payloads("asl-trust-policy").get(1));
     }
 
     @Test
@@ -328,7 +340,7 @@ class AslControlFlowTest {
     @Test
     void lock_isTakenAfterPlanningAndBeforeAnyWrite_andReleasedAfterTheReport() throws Exception {
         ObjectNode resolved = run("apply", "dev-cluster").put("installAgent", true);
-        resolved.set("associate", items("association/default/sa1"));
+        resolved.set("associate", batches("associate", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
         SCRIPTS.put("asl-cluster-status", p -> ProjectFiles.JSON.createObjectNode().put("status", "ACTIVE")
                 .put("done", true).put("failed", false).put("attempt", 1).put("giveUp", false));
@@ -350,7 +362,7 @@ class AslControlFlowTest {
 
     @Test
     void lockHeld_waits_thenPlansAgainOnce_andGoesOn() throws Exception {
-        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").set("associate", items("association/default/sa1")));
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").set("associate", batches("associate", 1)));
         SCRIPTS.put("asl-lock", p -> {
             if (p.path("operation").asText().equals("release")) {
                 return ProjectFiles.JSON.createObjectNode().put("released", true);
@@ -372,7 +384,7 @@ class AslControlFlowTest {
 
     @Test
     void lockNeverFree_givesUpWithAReportNamingTheHolder_andWritesNothing() throws Exception {
-        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").set("associate", items("association/default/sa1")));
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").set("associate", batches("associate", 1)));
         SCRIPTS.put("asl-lock", p -> {
             if (p.path("operation").asText().equals("release")) {
                 return ProjectFiles.JSON.createObjectNode().put("released", false);
@@ -438,10 +450,13 @@ class AslControlFlowTest {
 
     // ------------------------------------------------------------------ scripted tasks
 
+    static final String PLAN_KEY = "runs/dev-cluster/x/plan.json";
+
     /** What Resolve returns: nothing to do unless a test adds it. */
     static ObjectNode run(String action, String cluster) {
         ObjectNode run = ProjectFiles.JSON.createObjectNode().put("action", action).put("cluster", cluster)
-                .put("planOnly", false).put("waitForCluster", false).put("installAgent", false).put("waitForAgent", false);
+                .put("planOnly", false).put("waitForCluster", false).put("installAgent", false).put("waitForAgent", false)
+                .put("planKey", PLAN_KEY);
         for (String phase : List.of("trust", "associate", "addons", "prune")) {
             run.putArray(phase);
         }
@@ -450,33 +465,40 @@ class AslControlFlowTest {
         return run;
     }
 
-    static ArrayNode items(String... stepIds) {
-        ArrayNode items = ProjectFiles.JSON.createArrayNode();
-        for (String id : stepIds) {
-            ObjectNode item = items.addObject();
-            item.putObject("context").put("cluster", "new-cluster").put("rolePath", "/pod-identity-autopilot/");
-            item.putObject("step").put("id", id).put("type", "Scripted");
+    /** Resolve's batch descriptors for a phase: {@code n} batches of 50 steps. */
+    static ArrayNode batches(String phase, int n) {
+        ArrayNode batches = ProjectFiles.JSON.createArrayNode();
+        for (int i = 0; i < n; i++) {
+            batches.addObject().put("phase", phase).put("batch", i).put("from", i * 50).put("to", i * 50 + 50);
         }
-        return items;
+        return batches;
     }
 
     static Object succeeded(JsonNode payload) {
-        return outcome(payload.path("step").path("id").asText(), "created");
+        return summary(payload, "CREATED");
+    }
+
+    /** What a batch returns: its counts (its outcomes are in the bucket). */
+    static ObjectNode summary(JsonNode payload, String result) {
+        ObjectNode summary = ProjectFiles.JSON.createObjectNode().put("phase", payload.path("batch").path("phase").asText())
+                .put("batch", payload.path("batch").path("batch").asInt());
+        summary.putObject("counts").put(result, 50);
+        return summary.put("failed", 0);
     }
 
     static ObjectNode outcome(String stepId, String result) {
         return ProjectFiles.JSON.createObjectNode().put("stepId", stepId).put("result", result);
     }
 
-    /** A report that counts failures the way the real one must: a caught error or any FAILED outcome fails the run. */
+    /** A report that counts failures the way the real one must: a caught error or any failed batch fails the run. */
     static Object report(JsonNode payload) {
         List<String> failed = new ArrayList<>();
-        int steps = 0;
+        int batches = 0;
         for (String phase : List.of("trust", "associate", "addons", "prune")) {
-            for (JsonNode outcome : payload.path("outcomes").path(phase)) {
-                steps++;
-                if (outcome.path("result").asText().equals("FAILED")) {
-                    failed.add(outcome.path("stepId").asText());
+            for (JsonNode result : payload.path("outcomes").path(phase)) {
+                batches++;
+                if (result.path("result").asText().equals("FAILED") || result.path("failed").asInt() > 0) {
+                    failed.add(result.path("phase").asText() + "-" + result.path("batch").asInt());
                 }
             }
         }
@@ -487,7 +509,7 @@ class AslControlFlowTest {
             report.put("status", "FAILED").put("cause", payload.path("error").path("Error").asText() + ": "
                     + message(payload.path("error").path("Cause").asText()));
         } else if (!failed.isEmpty()) {
-            report.put("status", "FAILED").put("cause", failed.size() + " of " + steps + " steps failed: " + String.join(", ", failed));
+            report.put("status", "FAILED").put("cause", failed.size() + " of " + batches + " batches failed: " + String.join(", ", failed));
         } else {
             report.put("status", "SUCCEEDED");
         }

@@ -275,24 +275,35 @@ class StateMachineDefinitionTest {
                 JsonNode outcome = s.path("States").path(all.path("Next").asText());
                 assertEquals("Pass", outcome.path("Type").asText(), where);
                 assertTrue(outcome.path("End").asBoolean(), where + " outcome ends the iteration");
-                assertEquals(ProjectFiles.JSON.createObjectNode().put("stepId.$", "$.step.id").put("result", "FAILED")
-                        .put("error.$", "$.error.Error").put("cause.$", "$.error.Cause"), outcome.path("Parameters"), where);
+                assertEquals(ProjectFiles.JSON.createObjectNode().put("phase.$", "$.batch.phase")
+                        .put("batch.$", "$.batch.batch").put("result", "FAILED").put("error.$", "$.error.Error")
+                        .put("cause.$", "$.error.Cause"), outcome.path("Parameters"), where);
             }
             assertEquals(1, tasks, scope + " runs one task per item");
         });
     }
 
     @Test
-    void mapItems_areTheResolvedItemsPassedOnUnchanged() {
+    void mapItems_areTheResolvedBatches_withThePlanKeyAndTheExecutionName() {
         Map<String, String> expected = Map.of("Trust", "trust", "Associate", "associate", "Addons", "addons", "Prune", "prune");
         expected.forEach((state, items) -> {
             JsonNode map = asl.path("States").path(state);
             assertEquals("$.run." + items, map.path("ItemsPath").asText(), state);
             assertEquals("$.outcomes." + items, map.path("ResultPath").asText(), state);
-            JsonNode selector = map.path("ItemSelector");
-            assertEquals("$$.Map.Item.Value.context", selector.path("context.$").asText(), state);
-            assertEquals("$$.Map.Item.Value.step", selector.path("step.$").asText(), state);
+            ObjectNode selector = ProjectFiles.JSON.createObjectNode().put("batch.$", "$$.Map.Item.Value")
+                    .put("planKey.$", "$.run.planKey").put("execution.$", "$$.Execution.Name");
+            assertEquals(selector, map.path("ItemSelector"), state);
         });
+    }
+
+    @Test
+    void resolve_getsTheInputAndTheExecutionName_whichKeysThePlanItStores() {
+        JsonNode resolve = asl.path("States").path("Resolve");
+        assertFalse(resolve.has("InputPath"));
+        assertEquals(ProjectFiles.JSON.createObjectNode().put("input.$", "$.input")
+                .put("execution.$", "$$.Execution.Name"), resolve.path("Parameters"));
+        assertEquals("$.run.planKey", asl.path("States").path("PlanOnly").path("Parameters").path("planKey.$").asText(),
+                "a plan-only run says where its full plan is");
     }
 
     // ------------------------------------------------------------------ errors

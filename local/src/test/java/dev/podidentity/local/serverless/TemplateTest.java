@@ -200,10 +200,15 @@ class TemplateTest {
     }
 
     @Test
-    void readOnlyFunctions_haveNoWriteActions() {
+    void readOnlyFunctions_haveNoWriteActions_butResolveStoresItsPlan() {
         for (String function : List.of("ResolveFunction", "ClusterStatusFunction")) {
             statements(function).forEach((where, statement) -> actions(statement).forEach(action -> {
                 String verb = action.substring(action.indexOf(':') + 1);
+                if (function.equals("ResolveFunction") && action.equals("s3:PutObject")) {
+                    assertEquals(List.of("${ConfigBucket.Arn}/runs/*/plan.json"), resources(statement).stream()
+                            .map(r -> r.path("Fn::Sub").asText()).toList(), where);
+                    return;
+                }
                 assertTrue(verb.startsWith("Get") || verb.startsWith("List") || verb.startsWith("Describe"), where + " " + action);
             }));
         }
@@ -263,24 +268,47 @@ class TemplateTest {
     }
 
     @Test
-    void bucketAccess_readsConfigsAndDefaults_writesOnlyReports() {
+    void bucketAccess_readsConfigsAndRunArtifacts_writesOnlyPlansOutcomesAndReports() {
+        Set<String> batchFunctions = Set.of("TrustPolicyFunction", "AssociationFunction", "AddonFunction", "PruneFunction");
+        Map<String, Set<String>> writes = new java.util.TreeMap<>();
         allStatements().forEach((where, statement) -> actions(statement).forEach(action -> {
             if (!action.startsWith("s3:") || action.equals("s3:ListBucket")) {
                 return;
             }
-            // The sweep reads and writes its own reports (sweeps/*); no other function touches them.
-            String reports = where.startsWith("SweepFunction/") ? "${ConfigBucket.Arn}/sweeps/*" : "${ConfigBucket.Arn}/reports/*";
+            String function = where.substring(0, where.indexOf('/') > 0 ? where.indexOf('/') : where.length());
             for (JsonNode resource : resources(statement)) {
                 String key = resource.path("Fn::Sub").asText();
                 if (action.startsWith("s3:Get")) {
-                    assertTrue(Set.of("${ConfigBucket.Arn}/clusters/*", "${ConfigBucket.Arn}/defaults/*").contains(key)
-                            || key.equals(reports) && where.startsWith("SweepFunction/"), where + " " + key);
+                    // only the sweep reads its own earlier reports (sweeps/*), to resume where the last one stopped
+                    assertTrue(Set.of("${ConfigBucket.Arn}/clusters/*", "${ConfigBucket.Arn}/defaults/*",
+                            "${ConfigBucket.Arn}/runs/*").contains(key)
+                            || key.equals("${ConfigBucket.Arn}/sweeps/*") && function.equals("SweepFunction"),
+                            where + " " + key);
                 } else {
                     assertEquals("s3:PutObject", action, where);
-                    assertEquals(reports, key, where);
+                    writes.computeIfAbsent(key, k -> new TreeSet<>()).add(function);
                 }
             }
         }));
+        assertEquals(Set.of("ResolveFunction"), writes.get("${ConfigBucket.Arn}/runs/*/plan.json"), writes.toString());
+        assertEquals(batchFunctions, writes.get("${ConfigBucket.Arn}/runs/*/outcomes/*"), writes.toString());
+        assertEquals(Set.of("ReportFunction"), writes.get("${ConfigBucket.Arn}/reports/*"), writes.toString());
+        assertEquals(Set.of("SweepFunction"), writes.get("${ConfigBucket.Arn}/sweeps/*"), writes.toString());
+        assertEquals(4, writes.size(), writes.toString());
+    }
+
+    @Test
+    void listBucket_isLimitedToThePrefixesEachFunctionReads() {
+        allStatements().forEach((where, statement) -> {
+            if (actions(statement).contains("s3:ListBucket")) {
+                JsonNode prefixes = statement.path("Condition").path("StringLike").path("s3:prefix");
+                assertTrue(prefixes.isArray() && !prefixes.isEmpty(), where + " lists the whole bucket");
+                Set<String> allowed = where.startsWith("SweepFunction/")
+                        ? Set.of("clusters/*", "defaults/*", "reports/*", "sweeps/*")
+                        : Set.of("clusters/*", "defaults/*", "runs/*");
+                prefixes.forEach(p -> assertTrue(allowed.contains(p.asText()), where + " " + p));
+            }
+        });
     }
 
     @Test

@@ -175,7 +175,11 @@ final class WorkflowWorld {
         return cloud.dumpState();
     }
 
-    /** The state dump without what changes by itself (timestamps): equal dumps mean nothing was changed. */
+    /**
+     * The state dump without what changes by itself (timestamps) and without the runs' working data (the plans and
+     * batch outcomes under runs/ in the config bucket, which every run writes, plan-only ones included): equal dumps
+     * mean nothing was changed.
+     */
     ObjectNode stateWithoutTimestamps() {
         return withoutTimestamps(cloud.dumpState());
     }
@@ -184,21 +188,25 @@ final class WorkflowWorld {
     static ObjectNode withoutTimestamps(JsonNode state) {
         ObjectNode s = (ObjectNode) state.deepCopy();
         strip(s);
-        return s;
+        return withoutKeys(s, "runs/");
     }
 
-    /** The world without the reports runs write (they are the runs' output, not a change to the world). */
-    ObjectNode stateWithoutReports() {
-        ObjectNode s = stateWithoutTimestamps();
-        s.path("buckets").forEach(b -> {
+    /** The state dump without the bucket keys under {@code prefix}. */
+    static ObjectNode withoutKeys(ObjectNode state, String prefix) {
+        state.path("buckets").forEach(b -> {
             ArrayNode keys = (ArrayNode) b.path("keys");
             for (int i = keys.size() - 1; i >= 0; i--) {
-                if (keys.get(i).asText().startsWith("reports/")) {
+                if (keys.get(i).asText().startsWith(prefix)) {
                     keys.remove(i);
                 }
             }
         });
-        return s;
+        return state;
+    }
+
+    /** The world without the reports runs write (they are the runs' output, not a change to the world). */
+    ObjectNode stateWithoutReports() {
+        return withoutKeys(stateWithoutTimestamps(), "reports/");
     }
 
     private static void strip(JsonNode node) {

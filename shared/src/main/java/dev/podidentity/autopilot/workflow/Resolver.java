@@ -44,8 +44,6 @@ public final class Resolver {
             "addonsConfig");
 
     private static final ObjectMapper STEPS = PlanJson.mapper();
-    /** What the Resolve output may weigh: Step Functions' 256 KB minus room for the outcomes of every step. */
-    static final int MAX_RUN_BYTES = 160 * 1024;
 
     private final ConfigStore store;
     private final ClusterObserver observer;
@@ -54,10 +52,15 @@ public final class Resolver {
     private final IrsaServiceAccounts irsa;
     private final RunSettings settings;
     private final KubernetesAccessCheck access;
+    private final RunArtifacts artifacts;
+    private final int batchSize;
 
     public Resolver(ConfigStore store, ClusterObserver observer, IamRoles iam, Planner planner,
-                    IrsaServiceAccounts irsa, RunSettings settings, KubernetesAccessCheck access) {
+                    IrsaServiceAccounts irsa, RunSettings settings, KubernetesAccessCheck access,
+                    RunArtifacts artifacts, int batchSize) {
         this.access = access;
+        this.artifacts = artifacts;
+        this.batchSize = batchSize;
         this.store = store;
         this.observer = observer;
         this.iam = iam;
@@ -66,11 +69,38 @@ public final class Resolver {
         this.settings = settings;
     }
 
-    public ObjectNode resolve(JsonNode input) {
-        RunRequest request = RunRequest.from(input);
-        if (request.action() == Action.OFFBOARD) {
-            return offboard(request);
+    /**
+     * The Resolve task: {@code {"input": <the execution input>, "execution": <the execution name>}}. The name keys
+     * the plan artifact, so a retried Resolve overwrites its own.
+     */
+    public ObjectNode resolveTask(JsonNode task) {
+        if (task == null || !task.path("input").isObject() || !task.path("execution").isTextual()) {
+            throw new InvalidInputException("Resolve takes {\"input\": <the execution input>, \"execution\": "
+                    + "<the execution name>} (statemachine/README.md)");
         }
+        return resolve(task.get("input"), task.get("execution").asText());
+    }
+
+    /** Plans the request, writes the plan to the config bucket, and returns the run the state machine carries. */
+    public ObjectNode resolve(JsonNode input, String execution) {
+        RunRequest request = RunRequest.from(input);
+        if (execution == null || execution.isBlank()) {
+            throw new InvalidInputException("execution: the execution name must be set");
+        }
+        ObjectNode full = request.action() == Action.OFFBOARD ? offboard(request) : plan(request);
+        return RunOutput.publish(full, execution, artifacts, settings.configBucket(), batchSize);
+    }
+
+    /**
+     * The same plan as {@link #resolve}, whole and unpublished: nothing is written, not even the plan artifact
+     * (the sweep's drift check, which may only write its own report).
+     */
+    public ObjectNode preview(JsonNode input) {
+        RunRequest request = RunRequest.from(input);
+        return request.action() == Action.OFFBOARD ? offboard(request) : plan(request);
+    }
+
+    private ObjectNode plan(RunRequest request) {
         Loaded loaded = loadConfig(request);
         ClusterConfig config = loaded.config();
         boolean migrate = request.action() == Action.MIGRATE_TO_POD_IDENTITY;
@@ -102,22 +132,6 @@ public final class Resolver {
             lines.add("kubernetes access:");
             accessWarnings.forEach(w -> lines.add("  " + w));
             insertBeforeCounts(run, lines);
-        }
-        return fitsStepFunctions(run);
-    }
-
-    /**
-     * Step Functions refuses state larger than 256 KB, and the run's state carries the steps and then their
-     * outcomes. A plan that would not fit is refused here with the reason, before anything is changed, instead of
-     * failing half way with States.DataLimitExceeded.
-     */
-    static ObjectNode fitsStepFunctions(ObjectNode run) {
-        int bytes = run.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        if (bytes > MAX_RUN_BYTES) {
-            throw new InvalidInputException(String.format("the plan for cluster \"%s\" is %,d bytes; one run carries "
-                    + "at most %,d (Step Functions' 256 KB state limit, with room for the outcomes): apply the config "
-                    + "in parts, or with fewer inline policies per association", run.path("cluster").asText(), bytes,
-                    MAX_RUN_BYTES));
         }
         return run;
     }
@@ -223,7 +237,10 @@ public final class Resolver {
         return observed.agent() != null && !"ACTIVE".equals(observed.agent().status());
     }
 
-    /** The Resolve output the state machine reads (statemachine/README.md), for any plan. */
+    /**
+     * The whole run for any plan: the Resolve fields (statemachine/README.md) plus {@code context} and every step
+     * per phase in {@code phases}, which {@link RunOutput#publish} moves to the plan artifact.
+     */
     private static ObjectNode run(RunRequest request, Plan plan, ObjectNode context, boolean agentBusy) {
         ObjectNode run = JsonNodeFactory.instance.objectNode();
         run.put("action", request.action().wireName());
@@ -236,10 +253,12 @@ public final class Resolver {
         run.put("installAgent", installAgent);
         boolean needsAgent = !plan.stepsIn(Phase.ASSOCIATE).isEmpty() || !plan.stepsIn(Phase.ADDONS).isEmpty();
         run.put("waitForAgent", !installAgent && agentBusy && needsAgent);
-        run.set("trust", items(plan.stepsIn(Phase.TRUST), context));
-        run.set("associate", items(plan.stepsIn(Phase.ASSOCIATE), context));
-        run.set("addons", items(plan.stepsIn(Phase.ADDONS), context));
-        run.set("prune", items(plan.stepsIn(Phase.PRUNE), context));
+        run.set("context", context);
+        ObjectNode phases = run.putObject("phases");
+        phases.set("trust", steps(plan.stepsIn(Phase.TRUST)));
+        phases.set("associate", steps(plan.stepsIn(Phase.ASSOCIATE)));
+        phases.set("addons", steps(plan.stepsIn(Phase.ADDONS)));
+        phases.set("prune", steps(plan.stepsIn(Phase.PRUNE)));
         run.put("planText", PlanText.render(plan));
         ObjectNode summary = run.putObject("summary");
         summary.put("changes", plan.changeCount());
@@ -254,14 +273,12 @@ public final class Resolver {
         return run;
     }
 
-    private static ArrayNode items(List<Step> steps, ObjectNode context) {
-        ArrayNode items = JsonNodeFactory.instance.arrayNode();
+    private static ArrayNode steps(List<Step> steps) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (Step step : steps) {
-            ObjectNode item = items.addObject();
-            item.set("context", context);
-            item.set("step", STEPS.valueToTree(step));
+            out.add(STEPS.<JsonNode>valueToTree(step));
         }
-        return items;
+        return out;
     }
 
     /**
@@ -283,8 +300,7 @@ public final class Resolver {
                     "cluster \"" + request.cluster() + "\" was deleted; its associations went with it"));
         }
         Plan plan = new Plan(request.cluster(), Action.OFFBOARD, request.dryRun(), steps, List.of(), List.of());
-        return fitsStepFunctions(run(request, plan, JsonNodeFactory.instance.objectNode().put("cluster",
-                request.cluster()), false));
+        return run(request, plan, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()), false);
     }
 
     record Loaded(ClusterConfig config, String source) {

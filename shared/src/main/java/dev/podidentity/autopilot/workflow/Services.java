@@ -39,7 +39,10 @@ public final class Services {
     private final LockSettings lockSettings;
     private volatile ClusterLock lock;
 
-    private Services(AwsClients clients, RunSettings settings, LockSettings lockSettings, KubernetesPort kubernetes,
+    private final RunArtifacts runs;
+
+    private Services(AwsClients clients, RunSettings settings, LockSettings lockSettings, BatchSettings batches,
+                     KubernetesPort kubernetes,
                      IrsaServiceAccounts irsa, String stateMachineArn) {
         IamRoles iam = new AwsIamRoles(clients.iam());
         EksApi eks = new AwsEksApi(clients.eks());
@@ -48,11 +51,12 @@ public final class Services {
         ExecutorSettings executorSettings = ExecutorSettings.defaults().withAddonWait(Duration.ZERO, Duration.ofSeconds(5));
         StepExecutors executors = new StepExecutors(iam, eks, kubernetes, executorSettings);
         ConfigStore store = settings.configBucket() == null ? null : new S3ConfigStore(clients.s3(), settings.configBucket());
+        this.runs = new RunArtifacts(store);
         this.resolver = new Resolver(store, new ClusterObserver(eks, iam, planner), iam, planner, irsa, settings,
-                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()));
-        this.steps = new StepRunner(executors);
+                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()), runs, batches.batchSize());
+        this.steps = new StepRunner(executors, runs, batches.parallelism());
         this.status = new StatusChecker(eks, executors, settings);
-        this.reporter = new Reporter(store);
+        this.reporter = new Reporter(store, runs);
         this.dispatcher = new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn);
         this.sweeper = store == null ? null : new Sweeper(eks, store, resolver,
                 Sweeper.maxClustersFrom(System.getenv("SWEEP_MAX_CLUSTERS")), java.time.Clock.systemUTC());
@@ -70,7 +74,8 @@ public final class Services {
                     AwsClients clients = AwsClients.fromEnvironment();
                     KubernetesPort kubernetes = kubernetes(clients, AwsSettings.fromEnvironment());
                     s = new Services(clients, RunSettings.fromEnvironment(), LockSettings.fromEnvironment(),
-                            kubernetes, IrsaServiceAccounts.from(kubernetes), System.getenv("STATE_MACHINE_ARN"));
+                            BatchSettings.fromEnvironment(), kubernetes, IrsaServiceAccounts.from(kubernetes),
+                            System.getenv("STATE_MACHINE_ARN"));
                     fromEnvironment = s;
                 }
             }
@@ -88,12 +93,19 @@ public final class Services {
 
     public static Services of(AwsClients clients, RunSettings settings, KubernetesPort kubernetes,
                               IrsaServiceAccounts irsa, String stateMachineArn) {
-        return of(clients, settings, LockSettings.fromEnvironment(), kubernetes, irsa, stateMachineArn);
+        return of(clients, settings, LockSettings.fromEnvironment(), BatchSettings.defaults(), kubernetes, irsa,
+                stateMachineArn);
     }
 
     public static Services of(AwsClients clients, RunSettings settings, LockSettings lockSettings,
-                              KubernetesPort kubernetes, IrsaServiceAccounts irsa, String stateMachineArn) {
-        return new Services(clients, settings, lockSettings, kubernetes, irsa, stateMachineArn);
+                              BatchSettings batches, KubernetesPort kubernetes, IrsaServiceAccounts irsa,
+                              String stateMachineArn) {
+        return new Services(clients, settings, lockSettings, batches, kubernetes, irsa, stateMachineArn);
+    }
+
+    /** The plans and batch outcomes runs keep in the config bucket. */
+    public RunArtifacts runs() {
+        return runs;
     }
 
     public Resolver resolver() {

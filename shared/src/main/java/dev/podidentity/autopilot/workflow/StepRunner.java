@@ -2,43 +2,219 @@ package dev.podidentity.autopilot.workflow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.error.RetryableException;
 import dev.podidentity.autopilot.execute.Outcome;
 import dev.podidentity.autopilot.execute.Preflight;
 import dev.podidentity.autopilot.execute.StepExecutors;
+import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.lambda.Log;
 import dev.podidentity.autopilot.plan.PlanJson;
 import dev.podidentity.autopilot.plan.Step;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
+
 /**
- * Runs one plan step handed over by a Map state ({@code {context, step, execution}}) and returns its outcome.
- * Errors escape typed: the state machine retries {@code RetryableException} and records the rest as FAILED.
+ * Runs plan steps for the Map states. A Map item is a batch ({@code {batch: {phase, batch, from, to}, planKey,
+ * execution}}): the steps [from, to) of that phase in the stored plan, run a few at a time, their outcomes written
+ * to the batch's outcomes object, a small summary returned.
+ *
+ * <p>A step that fails for good becomes a FAILED outcome, as a failed Map item did before batching. A step that may
+ * succeed later ({@link RetryableException}: throttling, IAM propagation), and the steps not started because the
+ * Lambda is about to time out, make the batch throw {@code RetryableException} after the finished outcomes are
+ * written: the state machine's Retry runs the batch again, and the rerun skips every step that already has an
+ * outcome, so nothing is redone or relabelled.
  */
 public final class StepRunner {
-    private final StepExecutors executors;
+    /** No step is started with less Lambda time left than this: a step with its own retries takes seconds. */
+    static final long MIN_REMAINING_MILLIS = 20_000;
 
-    public StepRunner(StepExecutors executors) {
-        this.executors = executors;
+    /** One step's execution; {@link StepExecutors#execute(String, Step, Preflight)} in the functions. */
+    @FunctionalInterface
+    interface Execution {
+        Outcome execute(String cluster, Step step, Preflight preflight);
     }
 
+    private final StepExecutors executors;
+    private final Execution execution;
+    private final RunArtifacts artifacts;
+    private final int parallelism;
+
+    public StepRunner(StepExecutors executors, RunArtifacts artifacts, int parallelism) {
+        this(executors, executors::execute, artifacts, parallelism);
+    }
+
+    StepRunner(StepExecutors executors, Execution execution, RunArtifacts artifacts, int parallelism) {
+        this.executors = executors;
+        this.execution = execution;
+        this.artifacts = artifacts;
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * One step, {@code {context, step, execution}}: what a batch runs for each of its steps, also usable alone
+     * (tests, tools). Errors escape typed.
+     */
     public Outcome run(JsonNode item) {
         String cluster = item.path("context").path("cluster").asText(null);
         if (cluster == null || !item.hasNonNull("step")) {
             throw new InvalidInputException("a step item needs context.cluster and step");
         }
+        return run(cluster, item.path("execution").asText(null), item.get("step"), Preflight.TRUST_PLAN);
+    }
+
+    private Outcome run(String cluster, String executionName, JsonNode stepJson, Preflight preflight) {
         Step step;
         try {
-            step = PlanJson.mapper().treeToValue(item.get("step"), Step.class);
+            step = PlanJson.mapper().treeToValue(stepJson, Step.class);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("not a plan step: " + e.getOriginalMessage());
         }
-        Log log = Log.forRun(item.path("execution").asText(null), cluster).with("step", step.id());
+        Log log = Log.forRun(executionName, cluster).with("step", step.id());
         log.info("executing " + step.getClass().getSimpleName());
-        // Resolve has just read what this step acts on and planned from it: the executor may write first and
-        // read only if AWS answers "already exists" (a retry of a step that got half way, or a race).
-        Outcome outcome = executors.execute(cluster, step, Preflight.TRUST_PLAN);
+        Outcome outcome = execution.execute(cluster, step, preflight);
         log.info(outcome.reason(), "result", outcome.result().name(), "resource", outcome.resource());
         return outcome;
+    }
+
+    /**
+     * One Map item: a batch of steps. {@code remainingMillis} is the Lambda's time left (no limit outside Lambda).
+     * Returns {@code {phase, batch, counts, failed}}.
+     */
+    public ObjectNode runBatch(JsonNode input, LongSupplier remainingMillis) {
+        JsonNode batch = input.path("batch");
+        String phase = batch.path("phase").asText(null);
+        String planKey = input.path("planKey").asText(null);
+        if (phase == null || !batch.path("batch").canConvertToInt() || !batch.path("from").canConvertToInt()
+                || !batch.path("to").canConvertToInt() || planKey == null) {
+            throw new InvalidInputException("a batch item is {\"batch\": {\"phase\", \"batch\", \"from\", \"to\"}, "
+                    + "\"planKey\", \"execution\"}, not " + input);
+        }
+        int number = batch.path("batch").asInt();
+        int from = batch.path("from").asInt();
+        int to = batch.path("to").asInt();
+        ObjectNode plan = artifacts.plan(planKey);
+        JsonNode steps = plan.path("phases").path(phase);
+        if (from < 0 || to > steps.size() || from > to) {
+            throw new InvalidInputException("batch " + phase + "-" + number + " [" + from + ", " + to + ") is outside "
+                    + "the plan's " + steps.size() + " " + phase + " steps (" + planKey + ")");
+        }
+        String cluster = plan.path("context").path("cluster").asText(plan.path("cluster").asText());
+        String executionName = input.path("execution").asText(plan.path("execution").asText(null));
+        String outcomesKey = RunArtifacts.outcomesKey(planKey, phase, number);
+
+        // A rerun of this batch: the outcomes already written are final, and what is left is read before written.
+        var previous = artifacts.outcomes(outcomesKey);
+        Map<String, JsonNode> finished = new HashMap<>();
+        previous.ifPresent(list -> list.forEach(o -> finished.put(o.path("stepId").asText(), o)));
+        Preflight preflight = previous.isPresent() ? Preflight.READ_FIRST : Preflight.TRUST_PLAN;
+
+        int n = to - from;
+        JsonNode[] results = new JsonNode[n];
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            JsonNode done = finished.get(steps.get(from + i).path("id").asText());
+            if (done != null) {
+                results[i] = done;
+            } else {
+                pending.add(i);
+            }
+        }
+        RuntimeException[] retry = new RuntimeException[n];
+        int workers = Math.max(1, Math.min(parallelism, pending.size()));
+        try (ExecutorService pool = Executors.newFixedThreadPool(workers)) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i : pending) {
+                JsonNode stepJson = steps.get(from + i);
+                running.add(pool.submit(() -> {
+                    if (remainingMillis.getAsLong() < MIN_REMAINING_MILLIS) {
+                        return; // not started: the rerun does it
+                    }
+                    try {
+                        results[i] = JsonHandler.MAPPER.valueToTree(run(cluster, executionName, stepJson, preflight));
+                    } catch (RetryableException e) {
+                        retry[i] = e;
+                    } catch (RuntimeException e) {
+                        results[i] = failed(stepJson.path("id").asText(), e);
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException("batch " + phase + "-" + number + " was interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("batch " + phase + "-" + number + " lost a step", e.getCause());
+        }
+
+        ArrayNode outcomes = JsonNodeFactory.instance.arrayNode();
+        int unfinished = 0;
+        RuntimeException firstRetry = null;
+        for (int i = 0; i < n; i++) {
+            if (results[i] != null) {
+                outcomes.add(results[i]);
+            } else {
+                unfinished++;
+                firstRetry = firstRetry == null ? retry[i] : firstRetry;
+            }
+        }
+        if (previous.isEmpty() || outcomes.size() > finished.size()) {
+            artifacts.writeOutcomes(outcomesKey, phase, number, outcomes);
+        }
+        Log log = Log.forRun(executionName, cluster).with("batch", phase + "-" + number);
+        if (unfinished > 0) {
+            String why = firstRetry != null ? "first: " + firstRetry.getMessage()
+                    : "the Lambda was about to time out";
+            log.info("batch unfinished, to be retried", "finished", outcomes.size(), "unfinished", unfinished);
+            throw new RetryableException("batch " + phase + "-" + number + ": " + unfinished + " of " + n
+                    + " steps to retry (" + why + "); " + outcomes.size() + " outcomes kept in " + outcomesKey);
+        }
+        return summary(phase, number, outcomes, log);
+    }
+
+    private static ObjectNode summary(String phase, int number, ArrayNode outcomes, Log log) {
+        Map<String, Integer> counts = new TreeMap<>();
+        int failed = 0;
+        for (JsonNode o : outcomes) {
+            String result = o.path("result").asText("UNKNOWN");
+            counts.merge(result, 1, Integer::sum);
+            failed += "FAILED".equals(result) ? 1 : 0;
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("phase", phase);
+        out.put("batch", number);
+        ObjectNode c = out.putObject("counts");
+        counts.forEach(c::put);
+        out.put("failed", failed);
+        log.info("batch done", "counts", counts);
+        return out;
+    }
+
+    /** A step that failed for good, in the shape the Map's failure state gave a failed item before batching. */
+    static ObjectNode failed(String stepId, RuntimeException e) {
+        ObjectNode cause = JsonNodeFactory.instance.objectNode();
+        cause.put("errorMessage", String.valueOf(e.getMessage()));
+        cause.put("errorType", e.getClass().getName());
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("stepId", stepId);
+        o.put("result", "FAILED");
+        o.put("error", e.getClass().getName());
+        o.put("cause", cause.toString());
+        return o;
     }
 
     /** The InstallAgent task: {@code {cluster, execution}}. */

@@ -175,7 +175,7 @@ public final class Sweeper {
         input.putObject("trigger").put("type", "sweep").put("id", sweepId);
         JsonNode run;
         try {
-            run = resolver.resolve(input);
+            run = resolver.preview(input);
         } catch (InvalidInputException invalid) {
             return Preview.invalid(invalid.problems());
         }

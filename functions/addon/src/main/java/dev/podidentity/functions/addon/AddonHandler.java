@@ -10,6 +10,6 @@ public final class AddonHandler extends TaskHandler {
     }
 
     public AddonHandler(Services services) {
-        super(services.steps()::run);
+        super(services.steps()::runBatch);
     }
 }

@@ -10,6 +10,6 @@ public final class AssociationHandler extends TaskHandler {
     }
 
     public AssociationHandler(Services services) {
-        super(services.steps()::run);
+        super(services.steps()::runBatch);
     }
 }

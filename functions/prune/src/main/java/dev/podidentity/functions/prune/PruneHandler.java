@@ -10,6 +10,6 @@ public final class PruneHandler extends TaskHandler {
     }
 
     public PruneHandler(Services services) {
-        super(services.steps()::run);
+        super(services.steps()::runBatch);
     }
 }

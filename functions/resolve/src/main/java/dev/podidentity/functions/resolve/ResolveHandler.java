@@ -3,13 +3,13 @@ package dev.podidentity.functions.resolve;
 import dev.podidentity.autopilot.workflow.Services;
 import dev.podidentity.autopilot.workflow.TaskHandler;
 
-/** The Resolve task: load, validate and guard the config, observe the cluster, plan. Writes nothing. */
+/** The Resolve task: load, validate and guard the config, observe the cluster, plan; changes nothing, stores the plan. */
 public final class ResolveHandler extends TaskHandler {
     public ResolveHandler() {
         this(Services.fromEnvironment());
     }
 
     public ResolveHandler(Services services) {
-        super(services.resolver()::resolve);
+        super(services.resolver()::resolveTask);
     }
 }

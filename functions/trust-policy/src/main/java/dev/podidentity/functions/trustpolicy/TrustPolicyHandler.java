@@ -10,6 +10,6 @@ public final class TrustPolicyHandler extends TaskHandler {
     }
 
     public TrustPolicyHandler(Services services) {
-        super(services.steps()::run);
+        super(services.steps()::runBatch);
     }
 }

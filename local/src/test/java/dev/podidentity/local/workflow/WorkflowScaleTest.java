@@ -1,0 +1,161 @@
+package dev.podidentity.local.workflow;
+
+import static dev.podidentity.local.workflow.WorkflowWorld.OURS;
+import static dev.podidentity.local.workflow.WorkflowWorld.REGION;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.local.app.LocalApp;
+import dev.podidentity.local.app.ProjectFiles;
+import dev.podidentity.local.world.GeneratedConfigs;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * A config with as many pod identity associations as EKS allows on one cluster (5,000), applied end to end: the
+ * run's state carries batches and counts, never steps or outcomes, so no state or history event comes near Step
+ * Functions' 256 KB; every association is made with a role of ours; the report in the bucket has every outcome.
+ */
+class WorkflowScaleTest {
+    static final int ASSOCIATIONS = 5_000;
+    static final String KEY = "clusters/dev-cluster.yaml";
+    static final int STEP_FUNCTIONS_LIMIT = 256 * 1024;
+
+    @RegisterExtension
+    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
+
+    static WorkflowWorld world;
+
+    @BeforeAll
+    static void world() {
+        world = WORLD.world();
+    }
+
+    @Test
+    void apply_theEksQuotaOfAssociations_staysWithinStepFunctionsPayloadLimit() throws Exception {
+        world.upload(KEY, GeneratedConfigs.associations("dev-cluster", ASSOCIATIONS));
+        ObjectNode input = ProjectFiles.JSON.createObjectNode().put("action", "apply").put("cluster", "dev-cluster")
+                .put("configKey", KEY);
+        input.putObject("trigger").put("type", "console").put("id", "scale-" + System.nanoTime());
+
+        long start = System.nanoTime();
+        LocalApp.Delivery delivery = world.app().deliver(input, world.progress::add, Duration.ofMinutes(8));
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertEquals(1, delivery.runs().size(), String.valueOf(delivery.note()));
+        LocalApp.Run run = delivery.runs().get(0);
+        assertTrue(run.succeeded(), run.status() + " " + run.error() + ": " + run.cause());
+
+        // Every association exists, each with a role of ours that exists.
+        Map<String, Role> ours = new HashMap<>();
+        world.cloud().iam().listRolesPaginator(b -> b.pathPrefix("/pod-identity-autopilot/")).roles()
+                .forEach(r -> ours.put(r.arn(), r));
+        Map<String, String> associations = new TreeMap<>();
+        for (JsonNode a : world.cloud().eksEmulator().snapshot(REGION, "dev-cluster").withArray("podIdentityAssociations")) {
+            if (a.path("namespace").asText().equals("bench")) {
+                associations.put(a.path("serviceAccount").asText(), a.path("roleArn").asText());
+            }
+        }
+        assertEquals(ASSOCIATIONS, associations.size());
+        List<String> notOurs = new ArrayList<>();
+        associations.forEach((sa, role) -> {
+            if (!ours.containsKey(role)) {
+                notOurs.add(sa + " -> " + role);
+            }
+        });
+        assertEquals(List.of(), notOurs.subList(0, Math.min(5, notOurs.size())), notOurs.size() + " not ours");
+        // Ownership tags, on a spread of them (5,000 ListRoleTags calls would say the same, slowly).
+        for (int i = 0; i < ASSOCIATIONS; i += 250) {
+            String arn = associations.get(GeneratedConfigs.serviceAccount(i));
+            String name = arn.substring(arn.lastIndexOf('/') + 1);
+            assertTrue(world.cloud().iam().listRoleTags(b -> b.roleName(name)).tags().stream()
+                    .anyMatch(t -> t.key().equals(OURS)), arn + " carries our ownership tag");
+        }
+
+        // No state, task input or result near the limit.
+        Sizes sizes = Sizes.of(world.history(run));
+        assertTrue(sizes.largest < STEP_FUNCTIONS_LIMIT / 2, sizes.toString());
+
+        // The report in the bucket has every outcome; the execution's output only counts them.
+        JsonNode report = world.report(run, "dev-cluster");
+        long associate = 0;
+        for (JsonNode o : report.path("outcomes")) {
+            associate += o.path("phase").asText().equals("associate") ? 1 : 0;
+        }
+        assertEquals(ASSOCIATIONS, associate);
+        long created = 0;
+        for (JsonNode o : report.path("outcomes")) {
+            created += o.path("result").asText().equals("CREATED") ? 1 : 0;
+        }
+        assertTrue(created >= ASSOCIATIONS, created + " created");
+        assertEquals(created, run.outputJson().path("summary").path("counts").path("CREATED").asLong(),
+                "the execution's output counts what the report lists: " + run.output());
+        assertTrue(run.output().length() < 16 * 1024, run.output().length() + " bytes of output");
+
+        System.out.printf("WorkflowScaleTest: %,d associations: %s in %.1f s, %d state transitions; largest "
+                        + "payload %,d bytes (%s); execution output %,d bytes%n", ASSOCIATIONS, run.status(), seconds,
+                run.stateTransitions(), sizes.largest, sizes.where, run.output().length());
+        Map<String, Long> calls = new TreeMap<>();
+        world.cloud().calls().snapshot().forEach((call, n) -> {
+            if (n >= ASSOCIATIONS / 10) {
+                calls.put(call, n);
+            }
+        });
+        System.out.println("WorkflowScaleTest: AWS calls made at least " + ASSOCIATIONS / 10 + " times: " + calls);
+    }
+
+    /** The largest input, output or parameters document among an execution's history events, and where. */
+    record Sizes(int largest, String where) {
+        static Sizes of(List<HistoryEvent> history) {
+            int largest = 0;
+            String where = "";
+            for (HistoryEvent e : history) {
+                Map<String, String> docs = new HashMap<>();
+                if (e.executionStartedEventDetails() != null) {
+                    docs.put("execution input", e.executionStartedEventDetails().input());
+                }
+                if (e.executionSucceededEventDetails() != null) {
+                    docs.put("execution output", e.executionSucceededEventDetails().output());
+                }
+                if (e.stateEnteredEventDetails() != null) {
+                    docs.put(e.stateEnteredEventDetails().name() + " input", e.stateEnteredEventDetails().input());
+                }
+                if (e.stateExitedEventDetails() != null) {
+                    docs.put(e.stateExitedEventDetails().name() + " output", e.stateExitedEventDetails().output());
+                }
+                if (e.taskScheduledEventDetails() != null) {
+                    docs.put("task parameters", e.taskScheduledEventDetails().parameters());
+                }
+                if (e.taskSucceededEventDetails() != null) {
+                    docs.put("task result", e.taskSucceededEventDetails().output());
+                }
+                if (e.lambdaFunctionScheduledEventDetails() != null) {
+                    docs.put("lambda input", e.lambdaFunctionScheduledEventDetails().input());
+                }
+                if (e.lambdaFunctionSucceededEventDetails() != null) {
+                    docs.put("lambda result", e.lambdaFunctionSucceededEventDetails().output());
+                }
+                for (Map.Entry<String, String> d : docs.entrySet()) {
+                    int bytes = d.getValue() == null ? 0 : d.getValue().getBytes(StandardCharsets.UTF_8).length;
+                    if (bytes > largest) {
+                        largest = bytes;
+                        where = d.getKey() + " (event " + e.id() + ", " + e.typeAsString() + ")";
+                    }
+                }
+            }
+            return new Sizes(largest, where);
+        }
+    }
+}
