@@ -434,6 +434,41 @@ class AslControlFlowTest {
         assertEquals(List.of("asl-resolve"), allCalls());
     }
 
+    @Test
+    void supersededRun_goesStraightToTheReport_withoutTakingTheLock() throws Exception {
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").put("superseded", true)
+                .set("associate", batches("associate", 1)));
+
+        DescribeExecutionResponse done = execute("superseded", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
+        assertEquals(List.of("asl-resolve", "asl-report", "asl-lock:release"), allCalls(),
+                "no lock taken, no batch run; the release is the usual no-op for a run that holds nothing");
+        assertTrue(payloads("asl-report").get(0).path("run").path("superseded").asBoolean(), "the Report is told why");
+    }
+
+    @Test
+    void runSupersededWhileWaitingForTheLock_reportsAndGivesTheLockBack() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger resolves = new java.util.concurrent.atomic.AtomicInteger();
+        SCRIPTS.put("asl-resolve", p -> run("apply", "dev-cluster").put("superseded", resolves.incrementAndGet() > 1)
+                .set("associate", batches("associate", 1)));
+        SCRIPTS.put("asl-lock", p -> {
+            if (p.path("operation").asText().equals("release")) {
+                return ProjectFiles.JSON.createObjectNode().put("released", true);
+            }
+            int attempt = p.path("attempt").asInt() + 1;
+            boolean acquired = attempt >= 2;
+            return lock(acquired, attempt, acquired && !p.path("replanned").asBoolean(), p.path("replanned").asBoolean());
+        });
+
+        DescribeExecutionResponse done = execute("superseded-queued",
+                ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
+        assertEquals(List.of("asl-resolve", "asl-lock:acquire", "asl-lock:acquire", "asl-resolve", "asl-report",
+                "asl-lock:release"), allCalls(), "the re-plan finds a newer upload: nothing runs, the lock goes back");
+    }
+
     /** The lock function's answer to acquire when nobody else holds the lock. */
     static Object freeLock(JsonNode payload) {
         if (payload.path("operation").asText().equals("release")) {

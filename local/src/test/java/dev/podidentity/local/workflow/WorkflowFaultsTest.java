@@ -235,8 +235,12 @@ class WorkflowFaultsTest {
         assertContains(crashes.get(0), "Runtime exited with error");
         assertEquals(2, world.cloud().calls().count("iam", "CreateRole"),
                 "the retried invocation creates the role again and finds it there");
-        assertEquals(2, world.cloud().calls().count("eks", "CreatePodIdentityAssociation"),
-                "two associations, each created once: " + world.cloud().calls().snapshot());
+        // The crash took the whole batch with it before it wrote its outcomes, so the retried batch replays every
+        // step of it trusting the plan: an association that was already created answers "already exists" and is
+        // read, not created twice (the invariants count one association per role).
+        long creates = world.cloud().calls().count("eks", "CreatePodIdentityAssociation");
+        assertTrue(creates >= 2 && creates <= 3, "two associations, the replayed one refused as existing: "
+                + world.cloud().calls().snapshot());
         convergedAndQuiet(invariants, DEFAULT_CONFIG, run);
     }
 
@@ -252,9 +256,15 @@ class WorkflowFaultsTest {
         assertEquals("PodIdentityAutopilot.StepsFailed", failed.error());
         assertEquals(4, world.cloud().faults().fired(crash), "the first attempt and three retries all crashed");
         JsonNode report = world.report(failed, CLUSTER);
+        // A crashed batch wrote no outcomes: every step of it is reported FAILED with the crash (a step that did
+        // finish before the crash says so on the rerun, as UNCHANGED)
         JsonNode failedSteps = report.path("summary").path("failed");
-        assertEquals(1, failedSteps.size(), failedSteps::toPrettyString);
-        assertEquals("Runtime.ExitError", failedSteps.get(0).path("error").asText(), failedSteps::toPrettyString);
+        List<String> failedIds = new ArrayList<>();
+        failedSteps.forEach(f -> {
+            failedIds.add(f.path("stepId").asText());
+            assertEquals("Runtime.ExitError", f.path("error").asText(), failedSteps::toPrettyString);
+        });
+        assertTrue(failedIds.contains("associate/backend/orders-api"), failedSteps::toPrettyString);
         // the fault left what the issue is about: a role of ours and no association for it yet
         JsonNode half = world.state();
         requireRole(half, "dev-cluster+backend+orders-api");
@@ -319,14 +329,15 @@ class WorkflowFaultsTest {
             """;
 
     @Test
-    void apply_whenConfigIsReplacedWhileItsRunIsInFlight_firstRunUsesItsVersionAndSecondConverges() throws Exception {
+    void apply_whenConfigIsReplacedWhileItsRunIsInFlight_theStaleRunStandsDownAndTheNewOneConverges() throws Exception {
         WorldInvariants.Declared replaced = new WorldInvariants.Declared(CLUSTER).addon(AGENT)
                 .ownedRole("default", "sa1", SA1_ROLE)
                 .createdRole("backend", "payments", SQS_READ);
         WorldInvariants invariants = WorldInvariants.before(world.state(), replaced);
         String firstVersion = world.cloud().s3().headObject(b -> b.bucket(world.app().bucket()).key(KEY)).versionId();
-        // hold the first run's config read for 3 s, so the object is replaced before that run reads it
+        // hold the first run's config read for 3 s, so the object is replaced while that run plans
         world.cloud().faults().add(new FaultRule("s3", "GetObject", FaultRule.Kind.LATENCY, 3000, 0, 1, null, 0));
+        world.cloud().calls().reset();
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
             List<String> progress = Collections.synchronizedList(new ArrayList<>());
@@ -337,11 +348,14 @@ class WorkflowFaultsTest {
             String secondVersion = world.cloud().s3().headObject(b -> b.bucket(world.app().bucket()).key(KEY)).versionId();
             LocalApp.Run firstRun = first.get(2, TimeUnit.MINUTES).runs().get(0);
 
+            // the first run read its own version, then found it replaced: it applied nothing of a stale config
             assertSucceeded(firstRun);
             JsonNode firstReport = world.report(firstRun, CLUSTER);
             assertEquals(firstVersion, firstReport.path("input").path("configVersion").asText(), firstReport::toPrettyString);
-            assertContains(firstReport.path("planText").asText(), "backend/orders-api");
-            requireAssociation(world.state(), CLUSTER, "backend", "orders-api");
+            JsonNode superseded = firstReport.path("summary").path("plan").path("superseded");
+            assertEquals(secondVersion, superseded.path("currentVersion").asText(), firstReport::toPrettyString);
+            assertEquals(0, world.cloud().calls().writes("iam") + world.cloud().calls().writes("eks"),
+                    () -> "a superseded run wrote: " + world.cloud().calls().snapshot());
 
             LocalApp.Run secondRun = world.run(event("config-uploaded.json"));
 
@@ -358,7 +372,23 @@ class WorkflowFaultsTest {
     }
 
     @Test
-    void apply_whenRunsForTwoVersionsOverlap_eachReadsItsOwnVersionAndARerunConverges() throws Exception {
+    void consoleApply_ofAnOlderVersion_isARollbackAndIsNeverSuperseded() throws Exception {
+        String firstVersion = world.cloud().s3().headObject(b -> b.bucket(world.app().bucket()).key(KEY)).versionId();
+        world.upload(KEY, REPLACEMENT);
+        com.fasterxml.jackson.databind.node.ObjectNode rollback = ProjectFiles.JSON.createObjectNode();
+        rollback.put("action", "apply").put("cluster", CLUSTER).put("configKey", KEY).put("configVersion", firstVersion);
+        rollback.putObject("trigger").put("type", "console").put("id", "rollback-" + System.nanoTime());
+
+        LocalApp.Run run = world.run(rollback);
+
+        assertSucceeded(run);
+        JsonNode report = world.report(run, CLUSTER);
+        assertTrue(report.path("summary").path("plan").path("superseded").isMissingNode(), report::toPrettyString);
+        requireAssociation(world.state(), CLUSTER, "backend", "orders-api");
+    }
+
+    @Test
+    void apply_whenRunsForTwoVersionsOverlap_theNewerVersionWinsWithoutARerun() throws Exception {
         WorldInvariants.Declared replaced = new WorldInvariants.Declared(CLUSTER).addon(AGENT)
                 .ownedRole("default", "sa1", SA1_ROLE)
                 .createdRole("backend", "payments", SQS_READ);
@@ -380,18 +410,15 @@ class WorkflowFaultsTest {
             assertEquals(2, executionCount(), "two uploads, two executions");
             assertEquals(firstVersion, world.report(firstRun, CLUSTER).path("input").path("configVersion").asText());
             assertFalse(secondRuns.isEmpty(), "the second upload started its own run");
-            // Whatever the interleaving, nothing we do not own was touched. (Without a per-cluster lock one run can
-            // plan from what the other is about to change: a stale association, or one whose role the other run
-            // pruned, until the next run; so consistency is only asserted after the rerun.)
+            // The lock keeps the two runs' writes apart, and the run of the replaced version stands down (it finds a
+            // newer version current after reading its own, or when it re-plans after waiting for the lock): the
+            // world is the newer config's as soon as both have ended, with no rerun.
+            assertSucceeded(firstRun);
+            assertSucceeded(secondRuns.get(0));
             JsonNode overlapped = world.state();
-            invariants.assertNothingElseTouched(overlapped);
             print("after the overlapping runs: associations " + WorkflowWorld.associationKeys(overlapped, CLUSTER));
-
-            world.upload(KEY, REPLACEMENT);
-            LocalApp.Run rerun = world.run(event("config-uploaded.json"));
-
-            assertSucceeded(rerun);
-            convergedAndQuiet(invariants, REPLACEMENT, firstRun, secondRuns.get(0), rerun);
+            invariants.assertConverged(overlapped);
+            convergedAndQuiet(invariants, REPLACEMENT, firstRun, secondRuns.get(0));
         } finally {
             background.shutdownNow();
         }

@@ -104,6 +104,22 @@ public final class S3ConfigStore implements ConfigStore {
     }
 
     @Override
+    public Optional<String> currentVersion(String key) {
+        try {
+            String version = s3.headObject(b -> b.bucket(bucket).key(key)).versionId();
+            return version == null || version.isEmpty() || version.equals("null") ? Optional.empty()
+                    : Optional.of(version);
+        } catch (NoSuchKeyException missing) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw AwsErrors.map(e, "reading the current version of s3://" + bucket + "/" + key);
+        }
+    }
+
+    @Override
     public void write(String key, byte[] content, String contentType) {
         try {
             s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));

@@ -31,6 +31,14 @@ public interface ConfigStore {
 
     void write(String key, byte[] content, String contentType);
 
+    /**
+     * The version id of the object now current; empty when the bucket keeps no versions, the object does not exist,
+     * or the store cannot tell (then no run is judged superseded).
+     */
+    default Optional<String> currentVersion(String key) {
+        return Optional.empty();
+    }
+
     /** The object is larger than the caller allows; {@code size} is its full size in bytes. */
     final class TooLarge extends RuntimeException {
         private final long size;

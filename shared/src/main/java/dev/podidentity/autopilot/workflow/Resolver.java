@@ -102,6 +102,10 @@ public final class Resolver {
 
     private ObjectNode plan(RunRequest request) {
         Loaded loaded = loadConfig(request);
+        Optional<String> newer = newerUpload(request);
+        if (newer.isPresent()) {
+            return superseded(request, newer.get());
+        }
         ClusterConfig config = loaded.config();
         boolean migrate = request.action() == Action.MIGRATE_TO_POD_IDENTITY;
         List<ClusterState.IrsaServiceAccount> irsaAccounts = migrate ? irsaAccounts(request.cluster(), config)
@@ -235,6 +239,36 @@ public final class Resolver {
 
     private static boolean agentBusy(ClusterState observed) {
         return observed.agent() != null && !"ACTIVE".equals(observed.agent().status());
+    }
+
+    /**
+     * The version of the config object now current, when this run was started by the upload of another version. Runs
+     * for uploads may start, or win the cluster's lock, in any order: checked after the config is read and again on
+     * every re-plan after waiting for the lock, this keeps an older upload's run from undoing a newer one's. Console
+     * runs name a version on purpose (a rollback) and are never superseded.
+     */
+    private Optional<String> newerUpload(RunRequest request) {
+        if (!"s3".equals(request.raw().path("trigger").path("type").asText()) || request.configKey() == null
+                || request.configVersion() == null || store == null) {
+            return Optional.empty();
+        }
+        return store.currentVersion(request.configKey()).filter(current -> !current.equals(request.configVersion()));
+    }
+
+    /** A run that stands down for a newer upload's: no steps; the report says why (statemachine/README.md). */
+    private static ObjectNode superseded(RunRequest request, String current) {
+        Plan nothing = new Plan(request.cluster(), request.action(), false, List.of(), List.of(), List.of());
+        ObjectNode run = run(request, nothing, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()),
+                false);
+        String why = request.configKey() + " was replaced after this run's upload (version " + request.configVersion()
+                + "; now " + current + "): the newer upload's run applies it; this run changed nothing";
+        run.put("superseded", true);
+        run.put("planText", "superseded: " + why + "\n0 changes, 0 unchanged\n");
+        ObjectNode summary = (ObjectNode) run.get("summary");
+        summary.putObject("superseded").put("configKey", request.configKey())
+                .put("version", request.configVersion()).put("currentVersion", current);
+        summary.withArray("warnings").add("superseded: " + why);
+        return run;
     }
 
     /**

@@ -92,6 +92,7 @@ final class RunOutput {
                 "waitForAgent")) {
             run.set(field, full.get(field));
         }
+        run.put("superseded", full.path("superseded").asBoolean(false));
         run.put("planKey", planKey);
         Map<String, Integer> sizes = new LinkedHashMap<>();
         PHASES.forEach(p -> sizes.put(p, full.path("phases").path(p).size()));
