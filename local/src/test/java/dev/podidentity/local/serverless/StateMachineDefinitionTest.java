@@ -389,8 +389,13 @@ class StateMachineDefinitionTest {
         JsonNode choice = asl.path("States").path("PlanOnly?");
         assertEquals("Resolve", firstStateAfterPrepare());
         assertEquals("PlanOnly?", asl.path("States").path("Resolve").path("Next").asText());
-        assertEquals("$.run.planOnly", choice.path("Choices").get(0).path("Variable").asText());
-        JsonNode planOnly = asl.path("States").path(choice.path("Choices").get(0).path("Next").asText());
+        // a superseded run (its upload replaced by a newer one) goes to the Report first, without the lock
+        JsonNode superseded = choice.path("Choices").get(0);
+        assertEquals("$.run.superseded", superseded.path("And").get(1).path("Variable").asText());
+        assertTrue(superseded.path("And").get(0).path("IsPresent").asBoolean(), "guarded: scripted runs may omit it");
+        assertEquals("Report", superseded.path("Next").asText());
+        assertEquals("$.run.planOnly", choice.path("Choices").get(1).path("Variable").asText());
+        JsonNode planOnly = asl.path("States").path(choice.path("Choices").get(1).path("Next").asText());
         assertEquals("Pass", planOnly.path("Type").asText());
         assertTrue(planOnly.path("End").asBoolean());
         assertEquals("$.run.planText", planOnly.path("Parameters").path("planText.$").asText());
