@@ -4,6 +4,7 @@ import dev.podidentity.local.LocalCloud;
 import dev.podidentity.local.app.CfnTemplate;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
+import dev.podidentity.local.app.StackParameters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -35,25 +36,27 @@ final class ColdStart {
         Path root = ProjectFiles.root();
         Path classes = Path.of(ColdStartDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path dir = Files.createTempDirectory("coldstart");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_REGION", cloud.region());
-        env.put("AWS_ACCESS_KEY_ID", LocalCloud.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalCloud.SECRET_KEY);
-        env.put("AUTOPILOT_ENDPOINT_URL", cloud.endpoint().toString());
-        env.put("CONFIG_BUCKET", app.bucket());
-        env.put("ROLE_PATH", "/pod-identity-autopilot/");
-        env.put("STATE_MACHINE_ARN", app.stateMachineArn());
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("AWS_REGION", cloud.region());
+        common.put("AWS_ACCESS_KEY_ID", LocalCloud.ACCESS_KEY);
+        common.put("AWS_SECRET_ACCESS_KEY", LocalCloud.SECRET_KEY);
+        common.put("AUTOPILOT_ENDPOINT_URL", cloud.endpoint().toString());
+        // what the template's references to resources stand for on the local cloud
+        common.put("CONFIG_BUCKET", app.bucket());
+        common.put("STATE_MACHINE_ARN", app.stateMachineArn());
+        common.put("LOCK_TABLE", app.lockTable());
         // Lambda's own JVM flags for Java functions
-        env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        common.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
         List<Row> rows = new ArrayList<>();
         Path anyJar = root.resolve("functions/resolve/target/resolve.jar");
         Path empty = dir.resolve("minimal.json");
         Files.writeString(empty, "{}");
-        long[] base = run(anyJar, classes, MinimalSdkHandler.class.getName(), empty, env);
+        long[] base = run(anyJar, classes, MinimalSdkHandler.class.getName(), empty, common);
+        CfnTemplate template = CfnTemplate.load();
+        StackParameters stack = new StackParameters(template, cloud.accountId(), Map.of());
         rows.add(new Row("minimal-sdk", 0, base[0], base[1], base[2]));
-        for (Map.Entry<String, JsonNode> f : CfnTemplate.load().resourcesOfType("AWS::Serverless::Function")
-                .entrySet()) {
+        for (Map.Entry<String, JsonNode> f : template.resourcesOfType("AWS::Serverless::Function").entrySet()) {
             JsonNode props = f.getValue().path("Properties");
             Path jar = root.resolve(props.path("CodeUri").asText());
             String handler = props.path("Handler").asText().split("::")[0];
@@ -63,8 +66,16 @@ final class ColdStart {
                 first = Files.readString(ProjectFiles.event("cluster-created.json"));
             }
             Files.writeString(payload, first == null ? "{}" : first);
-            long[] m = run(jar, classes, handler, payload, env);
-            rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, m[0], m[1], m[2]));
+            // the function's environment as the template gives it, then what its resource references are here
+            Map<String, String> own = new LinkedHashMap<>(stack.environment(List.of(f.getKey())));
+            own.putAll(common);
+            try {
+                long[] m = run(jar, classes, handler, payload, own);
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, m[0], m[1], m[2]));
+            } catch (IllegalStateException noReport) {
+                System.err.println(noReport.getMessage());
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, -1, -1, RUNS));
+            }
         }
         return rows;
     }
@@ -77,6 +88,7 @@ final class ColdStart {
             String note = r.function().equals("minimal-sdk") ? "one EksClient, one DescribeCluster"
                     : r.function().equals("DispatcherFunction") ? "events/cluster-created.json"
                     : !firstPayloads.containsKey(r.function()) ? "not invoked in the run: called with {}"
+                    : r.initMs() < 0 ? "did not start (stderr says why)"
                     : r.errors() > 0 ? "first call threw" : "";
             System.out.printf("%-28s %8s %8d %9d %7.2fx  %s%n", r.function(),
                     r.jarMiB() == 0 ? "-" : String.format("%.1f", r.jarMiB()), r.initMs(), r.firstMs(),
