@@ -24,6 +24,7 @@ import dev.podidentity.local.LocalCloud;
 import dev.podidentity.local.app.CfnTemplate;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
+import dev.podidentity.local.gateway.CallCounter;
 import dev.podidentity.local.gateway.FaultRule;
 import dev.podidentity.local.gateway.LambdaFunction;
 import dev.podidentity.local.gateway.LambdaRegistry;
@@ -64,13 +65,15 @@ final class EndToEnd {
         }
 
         long writes(String prefix) {
-            return calls.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && isWrite(e.getKey()))
+            return calls.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)
+                            && CallCounter.isWrite(e.getKey().substring(prefix.length())))
                     .mapToLong(Map.Entry::getValue).sum();
         }
     }
 
     /** The application's run and the baseline for {@code n} associations, and the payloads each function got first. */
-    record Result(int n, long iamMs, long eksMs, Side app, Side baseline, double gbSeconds, double cost,
+    record Result(int n, long iamMs, long eksMs, Side app, Side baseline, Map<String, Integer> memory,
+                  double gbSeconds, double cost,
                   Map<String, String> firstPayloads, LocalApp deployed) {
     }
 
@@ -78,6 +81,7 @@ final class EndToEnd {
     }
 
     static Result measure(LocalCloud cloud, int n, long iamMs, long eksMs) throws Exception {
+        CfnTemplate template = CfnTemplate.load();
         // the baseline: one association after another, reading first
         cloud.reseed();
         latencies(cloud, iamMs, eksMs);
@@ -100,7 +104,7 @@ final class EndToEnd {
         }
         // the application, end to end
         cloud.reseed();
-        LocalApp app = LocalApp.deploy(cloud, 1, templateMapConcurrency(), s -> s);
+        LocalApp app = LocalApp.deploy(cloud, 1, template.parameter("MapMaxConcurrency").path("Default").asInt(5), s -> s);
         Map<String, String> firstPayloads = capturePayloads(cloud.lambdas());
         cloud.s3().putObject(b -> b.bucket(app.bucket()).key(KEY), RequestBody.fromString(config(n)));
         ObjectNode input = ProjectFiles.JSON.createObjectNode();
@@ -119,12 +123,13 @@ final class EndToEnd {
 
         cloud.faults().clear();
 
-        double gbSeconds = gbSeconds(appSide.invocations());
+        Map<String, Integer> memory = memoryByFunction(template);
+        double gbSeconds = gbSeconds(appSide.invocations(), memory);
         long requests = appSide.invocations().values().stream().mapToLong(LambdaRegistry.Invocations::count).sum();
         double cost = appSide.transitions() * Pricing.PER_TRANSITION + requests * Pricing.PER_REQUEST
                 + gbSeconds * Pricing.PER_GB_SECOND_ARM + appSide.writes("s3:") * Pricing.PER_S3_WRITE
                 + (appSide.total("s3:") - appSide.writes("s3:")) * Pricing.PER_S3_READ;
-        return new Result(n, iamMs, eksMs, appSide, baseline, gbSeconds, cost, firstPayloads, app);
+        return new Result(n, iamMs, eksMs, appSide, baseline, memory, gbSeconds, cost, firstPayloads, app);
     }
 
     static void print(Result r) {
@@ -144,7 +149,7 @@ final class EndToEnd {
                 app.total("eks:") / (double) r.n(), (app.writes("iam:") + app.writes("eks:")) / (double) r.n(),
                 app.total("s3:") / (double) r.n());
         System.out.println("Lambda invocations (billed ms, memory MB):");
-        Map<String, Integer> memory = memoryByFunction();
+        Map<String, Integer> memory = r.memory();
         r.app().invocations().forEach((fn, inv) -> System.out.printf("  %-28s %5d calls %9d ms %6d MB%n", fn,
                 inv.count(), inv.billedMillis(), memory.getOrDefault(fn, 0)));
         long requests = app.invocations().values().stream().mapToLong(LambdaRegistry.Invocations::count).sum();
@@ -183,8 +188,7 @@ final class EndToEnd {
         return first;
     }
 
-    static double gbSeconds(Map<String, LambdaRegistry.Invocations> invocations) {
-        Map<String, Integer> memory = memoryByFunction();
+    static double gbSeconds(Map<String, LambdaRegistry.Invocations> invocations, Map<String, Integer> memory) {
         double total = 0;
         for (Map.Entry<String, LambdaRegistry.Invocations> e : invocations.entrySet()) {
             total += e.getValue().billedMillis() / 1000.0 * memory.getOrDefault(e.getKey(), 1024) / 1024.0;
@@ -193,17 +197,12 @@ final class EndToEnd {
     }
 
     /** Each function's MemorySize in the template (its own, else the Globals'). */
-    static Map<String, Integer> memoryByFunction() {
-        CfnTemplate template = CfnTemplate.load();
+    static Map<String, Integer> memoryByFunction(CfnTemplate template) {
         int global = template.root().path("Globals").path("Function").path("MemorySize").asInt(128);
         Map<String, Integer> out = new LinkedHashMap<>();
         template.resourcesOfType("AWS::Serverless::Function").forEach((id, f) ->
                 out.put(id, f.path("Properties").path("MemorySize").asInt(global)));
         return out;
-    }
-
-    private static int templateMapConcurrency() {
-        return CfnTemplate.load().parameter("MapMaxConcurrency").path("Default").asInt(5);
     }
 
     static String config(int n) {
@@ -216,11 +215,5 @@ final class EndToEnd {
             throw new IllegalStateException(loaded.problems().toString());
         }
         return loaded.config();
-    }
-
-    private static boolean isWrite(String op) {
-        String name = op.substring(op.indexOf(':') + 1);
-        return List.of("Create", "Update", "Delete", "Put", "Attach", "Detach", "Tag", "Untag").stream()
-                .anyMatch(name::startsWith);
     }
 }

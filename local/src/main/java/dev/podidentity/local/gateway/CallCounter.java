@@ -69,7 +69,8 @@ public final class CallCounter {
         writeLog.clear();
     }
 
-    static boolean isWrite(String operation) {
+    /** Whether an operation name reads as a write; {@link #writes} and the write log count these. */
+    public static boolean isWrite(String operation) {
         return WRITE_PREFIXES.stream().anyMatch(operation::startsWith);
     }
 

@@ -87,8 +87,7 @@ public final class Resolver {
         if (execution == null || execution.isBlank()) {
             throw new InvalidInputException("execution: the execution name must be set");
         }
-        ObjectNode full = request.action() == Action.OFFBOARD ? offboard(request) : plan(request);
-        return RunOutput.publish(full, execution, artifacts, settings.configBucket(), batchSize);
+        return RunOutput.publish(full(request), execution, artifacts, settings.configBucket(), batchSize);
     }
 
     /**
@@ -96,7 +95,11 @@ public final class Resolver {
      * (the sweep's drift check, which may only write its own report).
      */
     public ObjectNode preview(JsonNode input) {
-        RunRequest request = RunRequest.from(input);
+        return full(RunRequest.from(input));
+    }
+
+    /** The whole run for a request, before it is published: {@link #resolve} and {@link #preview} both start here. */
+    private ObjectNode full(RunRequest request) {
         return request.action() == Action.OFFBOARD ? offboard(request) : plan(request);
     }
 
