@@ -1,4 +1,19 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.app;
+
+import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.RunArtifacts;
+import dev.podidentity.autopilot.run.RunSettings;
+import dev.podidentity.autopilot.run.lock.ClusterLock;
+import dev.podidentity.autopilot.run.lock.LockSettings;
+import dev.podidentity.autopilot.run.phase.BatchSettings;
+import dev.podidentity.autopilot.run.phase.StepRunner;
+import dev.podidentity.autopilot.run.report.Reporter;
+import dev.podidentity.autopilot.run.resolve.IrsaServiceAccounts;
+import dev.podidentity.autopilot.run.resolve.KubernetesAccessCheck;
+import dev.podidentity.autopilot.run.resolve.Resolver;
+import dev.podidentity.autopilot.run.status.StatusChecker;
+import dev.podidentity.autopilot.run.sweep.Sweeper;
+import dev.podidentity.autopilot.run.trigger.Dispatcher;
 
 import dev.podidentity.autopilot.aws.AwsClients;
 import dev.podidentity.autopilot.aws.AwsClusterAccess;

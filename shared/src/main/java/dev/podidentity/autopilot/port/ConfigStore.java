@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.port;
 
 import java.util.List;
 import java.util.Optional;

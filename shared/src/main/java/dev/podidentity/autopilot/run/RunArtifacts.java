@@ -1,4 +1,6 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run;
+
+import dev.podidentity.autopilot.port.ConfigStore;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

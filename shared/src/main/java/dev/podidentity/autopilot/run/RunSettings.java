@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run;
 
 import dev.podidentity.autopilot.guard.Guardrails;
 import dev.podidentity.autopilot.guard.NamespaceAllowList;

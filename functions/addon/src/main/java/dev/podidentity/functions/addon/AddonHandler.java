@@ -1,7 +1,7 @@
 package dev.podidentity.functions.addon;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** The Addons phase: creates, updates or migrates an addon with its pod identity associations. */
 public final class AddonHandler extends TaskHandler {

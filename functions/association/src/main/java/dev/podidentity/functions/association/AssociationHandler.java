@@ -1,7 +1,7 @@
 package dev.podidentity.functions.association;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** The Associate phase: ensures a role, then creates or updates its pod identity association. */
 public final class AssociationHandler extends TaskHandler {

@@ -1,7 +1,7 @@
 package dev.podidentity.functions.clusterstatus;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** One status check of a cluster or addon, for the state machine's wait loops. */
 public final class ClusterStatusHandler extends TaskHandler {

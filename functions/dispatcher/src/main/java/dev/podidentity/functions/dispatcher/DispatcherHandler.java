@@ -1,7 +1,7 @@
 package dev.podidentity.functions.dispatcher;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** EventBridge event in, at most one state machine execution started (named after the event). */
 public final class DispatcherHandler extends TaskHandler {

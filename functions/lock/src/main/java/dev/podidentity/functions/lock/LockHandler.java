@@ -1,7 +1,7 @@
 package dev.podidentity.functions.lock;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** The per-cluster run lock: acquire before the first write, release after the report. */
 public final class LockHandler extends TaskHandler {

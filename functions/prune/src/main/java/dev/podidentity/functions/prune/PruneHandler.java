@@ -1,7 +1,7 @@
 package dev.podidentity.functions.prune;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** The Prune phase: deletes associations and addons the request removes, and the roles we own. */
 public final class PruneHandler extends TaskHandler {

@@ -1,7 +1,7 @@
 package dev.podidentity.functions.report;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** The Report task: every step's outcome to the bucket; the summary is the run's output. */
 public final class ReportHandler extends TaskHandler {

@@ -1,7 +1,7 @@
 package dev.podidentity.functions.resolve;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** The Resolve task: load, validate and guard the config, observe the cluster, plan; changes nothing, stores the plan. */
 public final class ResolveHandler extends TaskHandler {

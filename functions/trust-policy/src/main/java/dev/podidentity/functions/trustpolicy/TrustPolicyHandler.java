@@ -1,7 +1,7 @@
 package dev.podidentity.functions.trustpolicy;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** The Trust phase: adds the pods.eks trust statement to a role once, drops OIDC trust where asked. */
 public final class TrustPolicyHandler extends TaskHandler {

@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.lock;
 
 import java.time.Duration;
 import java.util.function.Function;

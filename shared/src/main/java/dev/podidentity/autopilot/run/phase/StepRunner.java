@@ -1,4 +1,6 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.phase;
+
+import dev.podidentity.autopilot.run.RunArtifacts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

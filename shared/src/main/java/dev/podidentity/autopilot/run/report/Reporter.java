@@ -1,4 +1,8 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.report;
+
+import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.RunArtifacts;
+import dev.podidentity.autopilot.run.resolve.RunOutput;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -195,7 +199,7 @@ public final class Reporter {
     }
 
     /** Lambda's error document (a JSON string in Cause) read down to its message, for people. */
-    static String readableCause(String cause) {
+    public static String readableCause(String cause) {
         if (cause == null || cause.isEmpty()) {
             return "";
         }

@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.resolve;
 
 import dev.podidentity.autopilot.plan.ClusterState;
 import dev.podidentity.autopilot.port.KubernetesPort;

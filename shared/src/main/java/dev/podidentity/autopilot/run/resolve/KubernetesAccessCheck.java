@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.resolve;
 
 import dev.podidentity.autopilot.plan.Plan;
 import dev.podidentity.autopilot.plan.Step;
@@ -14,14 +14,14 @@ import java.util.Optional;
  * calls needs an access entry on the cluster. A missing one becomes a plan warning with the commands to fix it,
  * before anything is written; on a CONFIG_MAP-only cluster the warning points at aws-auth instead. Read-only.
  */
-final class KubernetesAccessCheck {
+public final class KubernetesAccessCheck {
     /** The access policy the README recommends for the functions' roles (namespaces and service accounts). */
     static final String ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
     private final EksApi eks;
     private final List<String> principals;
 
-    KubernetesAccessCheck(EksApi eks, List<String> principals) {
+    public KubernetesAccessCheck(EksApi eks, List<String> principals) {
         this.eks = eks;
         this.principals = principals == null ? List.of() : List.copyOf(principals);
     }

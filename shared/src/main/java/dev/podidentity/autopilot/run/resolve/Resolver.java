@@ -1,4 +1,8 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.resolve;
+
+import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.RunArtifacts;
+import dev.podidentity.autopilot.run.RunSettings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

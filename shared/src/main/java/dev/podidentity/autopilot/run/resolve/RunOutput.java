@@ -1,4 +1,6 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.resolve;
+
+import dev.podidentity.autopilot.run.RunArtifacts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,8 +19,8 @@ import java.util.Map;
  * text, and per phase a list of batch descriptors {@code {"phase", "batch", "from", "to"}} that name steps of the
  * stored plan by index. The state then grows with the number of batches, not of steps.
  */
-final class RunOutput {
-    static final List<String> PHASES = List.of("trust", "associate", "addons", "prune");
+public final class RunOutput {
+    public static final List<String> PHASES = List.of("trust", "associate", "addons", "prune");
     /** What the plan text in the state may weigh; the full text is in the plan artifact and in the report. */
     static final int MAX_PLAN_TEXT_BYTES = 16 * 1024;
     /** Warnings listed in the state; the rest are counted, and all are in the plan artifact and the report. */
@@ -73,7 +75,7 @@ final class RunOutput {
      * Writes the plan artifact and returns the state's run. {@code full} has the Resolve fields plus
      * {@code context} and {@code phases} (every step, per phase).
      */
-    static ObjectNode publish(ObjectNode full, String execution, RunArtifacts artifacts, String bucket,
+    public static ObjectNode publish(ObjectNode full, String execution, RunArtifacts artifacts, String bucket,
                               int configuredBatchSize) {
         String cluster = full.path("cluster").asText();
         String planKey = RunArtifacts.planKey(cluster, execution);
@@ -138,7 +140,7 @@ final class RunOutput {
     }
 
     /** The first {@code n} elements of a list, for a state that names a few and counts the rest. */
-    static ArrayNode first(JsonNode list, int n) {
+    public static ArrayNode first(JsonNode list, int n) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < n && i < list.size(); i++) {
             out.add(list.get(i));

@@ -1,4 +1,6 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.status;
+
+import dev.podidentity.autopilot.run.RunSettings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

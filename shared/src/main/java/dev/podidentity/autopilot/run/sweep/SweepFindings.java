@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.sweep;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

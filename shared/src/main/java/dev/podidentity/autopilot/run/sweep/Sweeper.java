@@ -1,4 +1,7 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.sweep;
+
+import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.resolve.Resolver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,9 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.lambda.Log;
 import dev.podidentity.autopilot.port.EksApi;
-import dev.podidentity.autopilot.workflow.SweepFindings.ClusterFacts;
-import dev.podidentity.autopilot.workflow.SweepFindings.Preview;
-import dev.podidentity.autopilot.workflow.SweepFindings.Verdict;
+import dev.podidentity.autopilot.run.sweep.SweepFindings.ClusterFacts;
+import dev.podidentity.autopilot.run.sweep.SweepFindings.Preview;
+import dev.podidentity.autopilot.run.sweep.SweepFindings.Verdict;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -64,7 +67,7 @@ public final class Sweeper {
     }
 
     /** {@code SWEEP_MAX_CLUSTERS} from the environment (the stack parameter SweepMaxClusters). */
-    static int maxClustersFrom(String value) {
+    public static int maxClustersFrom(String value) {
         if (value == null || value.isBlank()) {
             return DEFAULT_MAX_CLUSTERS;
         }

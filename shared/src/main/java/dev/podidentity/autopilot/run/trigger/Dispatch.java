@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.trigger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

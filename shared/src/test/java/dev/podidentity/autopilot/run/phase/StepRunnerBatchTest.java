@@ -1,4 +1,8 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.phase;
+
+import dev.podidentity.autopilot.port.MemoryConfigStore;
+import dev.podidentity.autopilot.run.RunArtifacts;
+import dev.podidentity.autopilot.run.report.Reporter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,7 +35,7 @@ class StepRunnerBatchTest {
     private static final String PLAN = "runs/dev-cluster/apply-1/plan.json";
     private static final LongSupplier UNLIMITED = () -> Long.MAX_VALUE;
 
-    private final RunOutputTest.MemoryStore store = new RunOutputTest.MemoryStore();
+    private final MemoryConfigStore store = new MemoryConfigStore();
     private final RunArtifacts artifacts = new RunArtifacts(store);
     /** Step id -> what each call saw, in call order. */
     private final List<String> calls = Collections.synchronizedList(new ArrayList<>());

@@ -1,4 +1,9 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.report;
+
+import dev.podidentity.autopilot.port.MemoryConfigStore;
+import dev.podidentity.autopilot.run.RunArtifacts;
+import dev.podidentity.autopilot.run.resolve.RunOutput;
+import dev.podidentity.autopilot.run.resolve.RunOutputTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +24,7 @@ class ReporterTest {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String EXECUTION = "apply-dev-cluster-1";
 
-    private final RunOutputTest.MemoryStore store = new RunOutputTest.MemoryStore();
+    private final MemoryConfigStore store = new MemoryConfigStore();
     private final RunArtifacts artifacts = new RunArtifacts(store);
     private final Reporter reporter = new Reporter(store, artifacts);
 

@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.resolve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,8 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.resolve;
+
+import dev.podidentity.autopilot.port.MemoryConfigStore;
+import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.RunArtifacts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Resolve output: the plan by reference, steps cut into batches, everything in the state bounded. */
-class RunOutputTest {
+public class RunOutputTest {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     @Test
@@ -47,7 +51,7 @@ class RunOutputTest {
 
     @Test
     void publish_writesThePlan_andReturnsBatchesNotSteps_forTheEksQuotaOfAssociations() {
-        MemoryStore store = new MemoryStore();
+        MemoryConfigStore store = new MemoryConfigStore();
         RunArtifacts artifacts = new RunArtifacts(store);
         ObjectNode full = fullRun("dev-cluster", 5_000, "line of the plan\n".repeat(5_000));
 
@@ -73,7 +77,7 @@ class RunOutputTest {
 
     @Test
     void publish_again_overwritesTheSameKey() {
-        MemoryStore store = new MemoryStore();
+        MemoryConfigStore store = new MemoryConfigStore();
         RunArtifacts artifacts = new RunArtifacts(store);
         RunOutput.publish(fullRun("c", 3, "a\n"), "e", artifacts, "b", 50);
         ObjectNode again = RunOutput.publish(fullRun("c", 3, "a\n"), "e", artifacts, "b", 50);
@@ -93,7 +97,7 @@ class RunOutputTest {
             associations.addObject().put("namespace", "ns").put("serviceAccountName", "sa-" + i)
                     .put("roleARN", "arn:aws:iam::111122223333:role/some-role-" + i);
         }
-        RunArtifacts artifacts = new RunArtifacts(new MemoryStore());
+        RunArtifacts artifacts = new RunArtifacts(new MemoryConfigStore());
 
         ObjectNode run = RunOutput.publish(full, "get-c-1", artifacts, "b", 50);
 
@@ -126,7 +130,7 @@ class RunOutputTest {
     }
 
     /** What Resolver builds before publishing: the run fields, the context, every step per phase. */
-    static ObjectNode fullRun(String cluster, int associations, String planText) {
+    public static ObjectNode fullRun(String cluster, int associations, String planText) {
         ObjectNode full = F.objectNode().put("action", "apply").put("cluster", cluster).put("planOnly", false)
                 .put("waitForCluster", false).put("installAgent", false).put("waitForAgent", false);
         full.putObject("context").put("cluster", cluster).put("account", "111122223333");
@@ -140,30 +144,5 @@ class RunOutputTest {
         full.put("planText", planText);
         full.putObject("summary").put("changes", associations).put("unchanged", 0).putArray("warnings");
         return full;
-    }
-
-    /** The config bucket in memory; records the keys written, in order. */
-    static final class MemoryStore implements ConfigStore {
-        final Map<String, byte[]> objects = new java.util.concurrent.ConcurrentHashMap<>();
-        final List<String> writes = java.util.Collections.synchronizedList(new ArrayList<>());
-        final List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public java.util.Optional<byte[]> read(String key, String version) {
-            reads.add(key);
-            return java.util.Optional.ofNullable(objects.get(key));
-        }
-
-        @Override
-        public List<String> list(String prefix, String startAfter, int max) {
-            return objects.keySet().stream().filter(k -> k.startsWith(prefix))
-                    .filter(k -> startAfter == null || k.compareTo(startAfter) > 0).sorted().limit(max).toList();
-        }
-
-        @Override
-        public void write(String key, byte[] content, String contentType) {
-            objects.put(key, content);
-            writes.add(key);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.resolve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podidentity.autopilot.error.InvalidInputException;

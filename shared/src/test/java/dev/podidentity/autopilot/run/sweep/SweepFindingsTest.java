@@ -1,8 +1,8 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.sweep;
 
-import dev.podidentity.autopilot.workflow.SweepFindings.ClusterFacts;
-import dev.podidentity.autopilot.workflow.SweepFindings.Preview;
-import dev.podidentity.autopilot.workflow.SweepFindings.Verdict;
+import dev.podidentity.autopilot.run.sweep.SweepFindings.ClusterFacts;
+import dev.podidentity.autopilot.run.sweep.SweepFindings.Preview;
+import dev.podidentity.autopilot.run.sweep.SweepFindings.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,4 +1,6 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.sweep;
+
+import dev.podidentity.autopilot.port.ConfigStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

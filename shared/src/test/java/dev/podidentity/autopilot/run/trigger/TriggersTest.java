@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.workflow;
+package dev.podidentity.autopilot.run.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
