@@ -9,12 +9,18 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.error.RetryableException;
+import dev.podidentity.autopilot.error.WrongPhaseException;
 import dev.podidentity.autopilot.execute.Outcome;
 import dev.podidentity.autopilot.execute.Preflight;
 import dev.podidentity.autopilot.execute.StepExecutors;
 import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.lambda.Log;
+import dev.podidentity.autopilot.plan.Phase;
 import dev.podidentity.autopilot.plan.PlanJson;
+import dev.podidentity.autopilot.run.contract.AgentTask;
+import dev.podidentity.autopilot.run.contract.BatchDescriptor;
+import dev.podidentity.autopilot.run.contract.BatchResult;
+import dev.podidentity.autopilot.run.contract.BatchTask;
 import dev.podidentity.autopilot.plan.Step;
 
 import java.util.ArrayList;
@@ -26,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -91,31 +98,53 @@ public final class StepRunner {
         return outcome;
     }
 
+    /** The handler of one phase function: runs that phase's batches, refuses the others'. */
+    public BiFunction<BatchTask, LongSupplier, BatchResult> phase(Phase phase) {
+        return (task, remaining) -> runBatch(phase, task, remaining);
+    }
+
     /**
-     * One Map item: a batch of steps. {@code remainingMillis} is the Lambda's time left (no limit outside Lambda).
-     * Returns {@code {phase, batch, counts, failed}}.
+     * One Map item of {@code phase}: a batch of steps. {@code remainingMillis} is the Lambda's time left (no limit
+     * outside Lambda). A batch or step of another phase is refused before anything runs ({@link WrongPhaseException}):
+     * each phase function does its own phase's writes only, as its IAM policy says.
      */
-    public ObjectNode runBatch(JsonNode input, LongSupplier remainingMillis) {
-        JsonNode batch = input.path("batch");
-        String phase = batch.path("phase").asText(null);
-        String planKey = input.path("planKey").asText(null);
-        if (phase == null || !batch.path("batch").canConvertToInt() || !batch.path("from").canConvertToInt()
-                || !batch.path("to").canConvertToInt() || planKey == null) {
+    public BatchResult runBatch(Phase phase, BatchTask input, LongSupplier remainingMillis) {
+        BatchDescriptor batch = input == null ? null : input.batch();
+        if (batch == null || !batch.complete() || input.planKey() == null) {
             throw new InvalidInputException("a batch item is {\"batch\": {\"phase\", \"batch\", \"from\", \"to\"}, "
-                    + "\"planKey\", \"execution\"}, not " + input);
+                    + "\"planKey\", \"execution\"}, not " + JsonHandler.MAPPER.valueToTree(input));
         }
-        int number = batch.path("batch").asInt();
-        int from = batch.path("from").asInt();
-        int to = batch.path("to").asInt();
+        if (!phase.label().equals(batch.phase())) {
+            throw new WrongPhaseException("the " + phase.label() + " function runs " + phase.label()
+                    + " batches only, not batch " + batch + " of " + input.planKey() + "; nothing was run");
+        }
+        String phaseLabel = batch.phase();
+        int number = batch.batch();
+        int from = batch.from();
+        int to = batch.to();
+        String planKey = input.planKey();
         ObjectNode plan = artifacts.plan(planKey);
-        JsonNode steps = plan.path("phases").path(phase);
+        JsonNode steps = plan.path("phases").path(phaseLabel);
         if (from < 0 || to > steps.size() || from > to) {
-            throw new InvalidInputException("batch " + phase + "-" + number + " [" + from + ", " + to + ") is outside "
-                    + "the plan's " + steps.size() + " " + phase + " steps (" + planKey + ")");
+            throw new InvalidInputException("batch " + phaseLabel + "-" + number + " [" + from + ", " + to + ") is "
+                    + "outside the plan's " + steps.size() + " " + phaseLabel + " steps (" + planKey + ")");
+        }
+        for (int i = from; i < to; i++) {
+            Step step;
+            try {
+                step = PlanJson.mapper().convertValue(steps.get(i), Step.class);
+            } catch (IllegalArgumentException notAStep) {
+                continue; // becomes that step's FAILED outcome below, as before
+            }
+            if (step.phase() != phase) {
+                throw new WrongPhaseException("the " + phase.label() + " function runs " + phase.label()
+                        + " steps only; step " + step.id() + " of batch " + batch + " is a "
+                        + step.phase().label() + " step; nothing was run");
+            }
         }
         String cluster = plan.path("context").path("cluster").asText(plan.path("cluster").asText());
-        String executionName = input.path("execution").asText(plan.path("execution").asText(null));
-        String outcomesKey = RunArtifacts.outcomesKey(planKey, phase, number);
+        String executionName = input.execution() != null ? input.execution() : plan.path("execution").asText(null);
+        String outcomesKey = RunArtifacts.outcomesKey(planKey, phaseLabel, number);
 
         // A rerun of this batch: the outcomes already written are final, and what is left is read before written.
         var previous = artifacts.outcomes(outcomesKey);
@@ -158,9 +187,9 @@ public final class StepRunner {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RetryableException("batch " + phase + "-" + number + " was interrupted", e);
+            throw new RetryableException("batch " + phaseLabel + "-" + number + " was interrupted", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("batch " + phase + "-" + number + " lost a step", e.getCause());
+            throw new IllegalStateException("batch " + phaseLabel + "-" + number + " lost a step", e.getCause());
         }
 
         ArrayNode outcomes = JsonNodeFactory.instance.arrayNode();
@@ -175,20 +204,20 @@ public final class StepRunner {
             }
         }
         if (previous.isEmpty() || outcomes.size() > finished.size()) {
-            artifacts.writeOutcomes(outcomesKey, phase, number, outcomes);
+            artifacts.writeOutcomes(outcomesKey, phaseLabel, number, outcomes);
         }
-        Log log = Log.forRun(executionName, cluster).with("batch", phase + "-" + number);
+        Log log = Log.forRun(executionName, cluster).with("batch", phaseLabel + "-" + number);
         if (unfinished > 0) {
             String why = firstRetry != null ? "first: " + firstRetry.getMessage()
                     : "the Lambda was about to time out";
             log.info("batch unfinished, to be retried", "finished", outcomes.size(), "unfinished", unfinished);
-            throw new RetryableException("batch " + phase + "-" + number + ": " + unfinished + " of " + n
+            throw new RetryableException("batch " + phaseLabel + "-" + number + ": " + unfinished + " of " + n
                     + " steps to retry (" + why + "); " + outcomes.size() + " outcomes kept in " + outcomesKey);
         }
-        return summary(phase, number, outcomes, log);
+        return summary(phaseLabel, number, outcomes, log);
     }
 
-    private static ObjectNode summary(String phase, int number, ArrayNode outcomes, Log log) {
+    private static BatchResult summary(String phase, int number, ArrayNode outcomes, Log log) {
         Map<String, Integer> counts = new TreeMap<>();
         int failed = 0;
         for (JsonNode o : outcomes) {
@@ -196,14 +225,8 @@ public final class StepRunner {
             counts.merge(result, 1, Integer::sum);
             failed += "FAILED".equals(result) ? 1 : 0;
         }
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("phase", phase);
-        out.put("batch", number);
-        ObjectNode c = out.putObject("counts");
-        counts.forEach(c::put);
-        out.put("failed", failed);
         log.info("batch done", "counts", counts);
-        return out;
+        return BatchResult.finished(phase, number, counts, failed);
     }
 
     /** A step that failed for good, in the shape the Map's failure state gave a failed item before batching. */
@@ -219,15 +242,14 @@ public final class StepRunner {
         return o;
     }
 
-    /** The InstallAgent task: {@code {cluster, execution}}. */
-    public Outcome installAgent(JsonNode input) {
-        String cluster = input.path("cluster").asText(null);
+    /** The InstallAgent task. */
+    public Outcome installAgent(AgentTask input) {
+        String cluster = input == null ? null : input.cluster();
         if (cluster == null) {
             throw new InvalidInputException("install-agent needs cluster");
         }
         Outcome outcome = executors.execute(cluster, new Step.InstallAgent(cluster));
-        Log.forRun(input.path("execution").asText(null), cluster).info(outcome.reason(), "result",
-                outcome.result().name());
+        Log.forRun(input.execution(), cluster).info(outcome.reason(), "result", outcome.result().name());
         return outcome;
     }
 }

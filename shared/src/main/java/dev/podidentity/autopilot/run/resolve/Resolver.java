@@ -16,6 +16,7 @@ import dev.podidentity.autopilot.config.LoadResult;
 import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.guard.GuardrailCheck;
+import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.observe.ClusterObserver;
 import dev.podidentity.autopilot.plan.ClusterState;
@@ -28,6 +29,8 @@ import dev.podidentity.autopilot.plan.PlanText;
 import dev.podidentity.autopilot.plan.Planner;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.port.IamRoles;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
+import dev.podidentity.autopilot.run.contract.ResolveTask;
 import dev.podidentity.autopilot.validate.ConfigValidator;
 
 import java.util.ArrayList;
@@ -77,12 +80,12 @@ public final class Resolver {
      * The Resolve task: {@code {"input": <the execution input>, "execution": <the execution name>}}. The name keys
      * the plan artifact, so a retried Resolve overwrites its own.
      */
-    public ObjectNode resolveTask(JsonNode task) {
-        if (task == null || !task.path("input").isObject() || !task.path("execution").isTextual()) {
+    public ResolveOutput resolveTask(ResolveTask task) {
+        if (task == null || task.input() == null || !task.input().isObject() || task.execution() == null) {
             throw new InvalidInputException("Resolve takes {\"input\": <the execution input>, \"execution\": "
                     + "<the execution name>} (statemachine/README.md)");
         }
-        return resolve(task.get("input"), task.get("execution").asText());
+        return JsonHandler.MAPPER.convertValue(resolve(task.input(), task.execution()), ResolveOutput.class);
     }
 
     /** Plans the request, writes the plan to the config bucket, and returns the run the state machine carries. */

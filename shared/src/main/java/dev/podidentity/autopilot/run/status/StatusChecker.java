@@ -1,10 +1,9 @@
 package dev.podidentity.autopilot.run.status;
 
 import dev.podidentity.autopilot.run.RunSettings;
+import dev.podidentity.autopilot.run.contract.StatusResult;
+import dev.podidentity.autopilot.run.contract.StatusTask;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.error.NotFoundException;
 import dev.podidentity.autopilot.execute.AddonStatus;
@@ -28,22 +27,22 @@ public final class StatusChecker {
         this.settings = settings;
     }
 
-    public ObjectNode check(JsonNode input) {
-        String kind = input.path("kind").asText("");
-        String cluster = input.path("cluster").asText(null);
-        int attempt = input.path("attempt").asInt(0) + 1;
+    public StatusResult check(StatusTask input) {
+        String kind = input.kind() == null ? "" : input.kind();
+        String cluster = input.cluster();
+        int attempt = (input.attempt() == null ? 0 : input.attempt()) + 1;
         if (cluster == null) {
             throw new InvalidInputException("cluster-status needs cluster");
         }
         return switch (kind) {
             case "cluster" -> cluster(cluster, attempt);
-            case "addon" -> addon(cluster, input.path("addon").asText("eks-pod-identity-agent"), attempt);
+            case "addon" -> addon(cluster, input.addon() == null ? "eks-pod-identity-agent" : input.addon(), attempt);
             default -> throw new InvalidInputException("cluster-status kind must be cluster or addon, not \""
                     + kind + "\"");
         };
     }
 
-    private ObjectNode cluster(String cluster, int attempt) {
+    private StatusResult cluster(String cluster, int attempt) {
         Optional<EksApi.Cluster> c = eks.describeCluster(cluster);
         String status = c.map(EksApi.Cluster::status).orElse("NOT_FOUND");
         boolean done = "ACTIVE".equals(status);
@@ -51,7 +50,7 @@ public final class StatusChecker {
         return result(status, done, failed, attempt, settings.clusterWaitChecks(), null);
     }
 
-    private ObjectNode addon(String cluster, String addon, int attempt) {
+    private StatusResult addon(String cluster, String addon, int attempt) {
         AddonStatus status;
         try {
             status = executors.agent().check(cluster, addon);
@@ -63,17 +62,8 @@ public final class StatusChecker {
                 status.issues().isEmpty() ? null : String.join("; ", status.issues()));
     }
 
-    private static ObjectNode result(String status, boolean done, boolean failed, int attempt, int maxChecks,
-                                     String detail) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("status", status);
-        out.put("done", done);
-        out.put("failed", failed);
-        out.put("attempt", attempt);
-        out.put("giveUp", !done && attempt >= maxChecks);
-        if (detail != null) {
-            out.put("detail", detail);
-        }
-        return out;
+    private static StatusResult result(String status, boolean done, boolean failed, int attempt, int maxChecks,
+                                       String detail) {
+        return new StatusResult(status, done, failed, attempt, !done && attempt >= maxChecks, detail);
     }
 }

@@ -1,5 +1,10 @@
 package dev.podidentity.autopilot.run.phase;
 
+import dev.podidentity.autopilot.error.WrongPhaseException;
+import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.plan.Phase;
+import dev.podidentity.autopilot.run.contract.BatchTask;
+
 import dev.podidentity.autopilot.port.MemoryConfigStore;
 import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.report.Reporter;
@@ -46,7 +51,7 @@ class StepRunnerBatchTest {
         storePlan(120);
         StepRunner runner = runner(step -> deleted(step), 8);
 
-        ObjectNode summary = runner.runBatch(item(1, 50, 100), UNLIMITED);
+        ObjectNode summary = batch(runner, item(1, 50, 100), UNLIMITED);
 
         assertEquals(JsonNodeFactory.instance.objectNode().put("phase", "prune").put("batch", 1)
                 .set("counts", JsonNodeFactory.instance.objectNode().put("DELETED", 50)), summary.deepCopy()
@@ -73,7 +78,7 @@ class StepRunnerBatchTest {
             return deleted(step);
         }, 4);
 
-        runner.runBatch(item(0, 0, 40), UNLIMITED);
+        batch(runner, item(0, 0, 40), UNLIMITED);
 
         assertEquals(4, most.get());
     }
@@ -88,7 +93,7 @@ class StepRunnerBatchTest {
             return deleted(step);
         }, 2);
 
-        ObjectNode summary = runner.runBatch(item(0, 0, 3), UNLIMITED);
+        ObjectNode summary = batch(runner, item(0, 0, 3), UNLIMITED);
 
         assertEquals(1, summary.path("failed").asInt());
         JsonNode failed = artifacts.outcomes(RunArtifacts.outcomesKey(PLAN, "prune", 0)).orElseThrow().get(1);
@@ -112,7 +117,7 @@ class StepRunnerBatchTest {
             return deleted(step);
         }, 2);
 
-        RetryableException retry = assertThrows(RetryableException.class, () -> runner.runBatch(item(0, 0, 5),
+        RetryableException retry = assertThrows(RetryableException.class, () -> batch(runner, item(0, 0, 5),
                 UNLIMITED));
         assertTrue(retry.getMessage().contains("1 of 5 steps to retry (first: Throttling: Rate exceeded)"),
                 retry.getMessage());
@@ -121,7 +126,7 @@ class StepRunnerBatchTest {
         calls.clear();
         preflights.clear();
 
-        ObjectNode summary = runner.runBatch(item(0, 0, 5), UNLIMITED);
+        ObjectNode summary = batch(runner, item(0, 0, 5), UNLIMITED);
 
         assertEquals(List.of(id(3)), calls, "only the throttled step runs again; the FAILED one is final");
         assertEquals(Preflight.READ_FIRST, preflights.get(id(3)), "a retried step reads before it writes");
@@ -144,14 +149,14 @@ class StepRunnerBatchTest {
         }, 1);
 
         RetryableException stopped = assertThrows(RetryableException.class,
-                () -> runner.runBatch(item(0, 0, 10), remaining::get));
+                () -> batch(runner, item(0, 0, 10), remaining::get));
 
         assertEquals(4, calls.size(), "no step started after the cutoff");
         assertTrue(stopped.getMessage().contains("6 of 10 steps to retry (the Lambda was about to time out)"),
                 stopped.getMessage());
         calls.clear();
 
-        runner.runBatch(item(0, 0, 10), UNLIMITED);
+        batch(runner, item(0, 0, 10), UNLIMITED);
 
         assertEquals(List.of(id(4), id(5), id(6), id(7), id(8), id(9)), calls);
         assertEquals(10, artifacts.outcomes(RunArtifacts.outcomesKey(PLAN, "prune", 0)).orElseThrow().size());
@@ -163,8 +168,8 @@ class StepRunnerBatchTest {
         StepRunner container = new StepRunner(null, (cluster, step, preflight) -> deleted(step),
                 new RunArtifacts(store), 2);
 
-        container.runBatch(item(0, 0, 2), UNLIMITED);
-        container.runBatch(item(1, 2, 4), UNLIMITED);
+        batch(container, item(0, 0, 2), UNLIMITED);
+        batch(container, item(1, 2, 4), UNLIMITED);
 
         assertEquals(1, store.reads.stream().filter(PLAN::equals).count());
     }
@@ -174,9 +179,9 @@ class StepRunnerBatchTest {
         storePlan(3);
         StepRunner runner = runner(this::deleted, 2);
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> runner.runBatch(item(0, 2, 9), UNLIMITED));
+                () -> batch(runner, item(0, 2, 9), UNLIMITED));
         assertTrue(e.getMessage().contains("outside the plan's 3 prune steps"), e.getMessage());
-        assertThrows(InvalidInputException.class, () -> runner.runBatch(JsonNodeFactory.instance.objectNode(),
+        assertThrows(InvalidInputException.class, () -> batch(runner, JsonNodeFactory.instance.objectNode(),
                 UNLIMITED));
     }
 
@@ -206,6 +211,43 @@ class StepRunnerBatchTest {
         }
         artifacts.writePlan(PLAN, plan);
         assertEquals(id(0), prune.get(0).path("id").asText());
+    }
+
+    @Test
+    void aPhaseFunction_refusesABatchOfAnotherPhase_andRunsNothing() {
+        storePlan(3);
+        StepRunner runner = runner(step -> deleted(step), 2);
+        BatchTask prune = JsonHandler.MAPPER.convertValue(item(0, 0, 3), BatchTask.class);
+        WrongPhaseException e = assertThrows(WrongPhaseException.class,
+                () -> runner.runBatch(Phase.TRUST, prune, UNLIMITED));
+        assertTrue(e.getMessage().contains("the trust function runs trust batches only, not batch prune-0 [0, 3)"),
+                e.getMessage());
+        assertEquals(List.of(), calls);
+        assertEquals(List.of(PLAN), store.writes, "no outcomes were written");
+    }
+
+    @Test
+    void aPhaseFunction_refusesAStepOfAnotherPhase_evenInABatchLabelledItsOwn() {
+        ObjectNode plan = JsonNodeFactory.instance.objectNode().put("cluster", "dev-cluster");
+        plan.putObject("context").put("cluster", "dev-cluster");
+        plan.putObject("phases").putArray("associate").add(PlanJson.mapper().<JsonNode>valueToTree(
+                new Step.DeleteAssociation(null, "ns", "sa-0", "arn:aws:iam::111122223333:role/r0",
+                        "arn:aws:iam::111122223333:role/r0", "test")));
+        artifacts.writePlan(PLAN, plan);
+        StepRunner runner = runner(step -> deleted(step), 2);
+        ObjectNode item = item(0, 0, 1);
+        ((ObjectNode) item.get("batch")).put("phase", "associate");
+        WrongPhaseException e = assertThrows(WrongPhaseException.class, () -> runner.runBatch(Phase.ASSOCIATE,
+                JsonHandler.MAPPER.convertValue(item, BatchTask.class), UNLIMITED));
+        assertTrue(e.getMessage().contains("step " + id(0) + " of batch associate-0 [0, 1) is a prune step"),
+                e.getMessage());
+        assertEquals(List.of(), calls);
+    }
+
+    /** As the prune function gets a Map item: bound to the contract's record; its result back as JSON. */
+    private static ObjectNode batch(StepRunner runner, ObjectNode item, LongSupplier remaining) {
+        BatchTask task = JsonHandler.MAPPER.convertValue(item, BatchTask.class);
+        return JsonHandler.MAPPER.valueToTree(runner.runBatch(Phase.PRUNE, task, remaining));
     }
 
     private static ObjectNode item(int batch, int from, int to) {
