@@ -1,5 +1,7 @@
 package dev.podidentity.autopilot.run;
 
+import dev.podidentity.autopilot.naming.BucketLayout;
+
 import dev.podidentity.autopilot.port.ConfigStore;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,8 +29,6 @@ import java.util.Optional;
  * cached per container, by key.
  */
 public final class RunArtifacts {
-    static final String PREFIX = "runs/";
-    private static final String PLAN = "plan.json";
     private static final int CACHED_PLANS = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,27 +44,14 @@ public final class RunArtifacts {
         this.store = store;
     }
 
-    /** {@code runs/<cluster>/<execution>/plan.json}. */
+    /** {@code runs/<cluster>/<execution>/plan.json} ({@link BucketLayout#planKey}). */
     public static String planKey(String cluster, String execution) {
-        return PREFIX + safe("cluster", cluster) + "/" + safe("execution", execution) + "/" + PLAN;
+        return BucketLayout.planKey(cluster, execution);
     }
 
-    /** {@code runs/<cluster>/<execution>/outcomes/<phase>-<batch>.json}, next to the plan it belongs to. */
+    /** {@code runs/<cluster>/<execution>/outcomes/<phase>-<batch>.json} ({@link BucketLayout#outcomesKey}). */
     public static String outcomesKey(String planKey, String phase, int batch) {
-        if (planKey == null || !planKey.startsWith(PREFIX) || !planKey.endsWith("/" + PLAN)) {
-            throw new InvalidInputException("planKey: not a run's plan key (runs/<cluster>/<execution>/plan.json): "
-                    + planKey);
-        }
-        return planKey.substring(0, planKey.length() - PLAN.length()) + "outcomes/" + safe("phase", phase) + "-"
-                + batch + ".json";
-    }
-
-    /** A key segment must stay one segment: no slash, no "..", not empty. */
-    private static String safe(String field, String value) {
-        if (value == null || value.isEmpty() || value.contains("/") || value.equals("..") || value.equals(".")) {
-            throw new InvalidInputException(field + ": \"" + value + "\" cannot name a run artifact");
-        }
-        return value;
+        return BucketLayout.outcomesKey(planKey, phase, batch);
     }
 
     public void writePlan(String key, ObjectNode plan) {

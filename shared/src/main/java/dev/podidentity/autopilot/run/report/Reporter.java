@@ -1,5 +1,7 @@
 package dev.podidentity.autopilot.run.report;
 
+import dev.podidentity.autopilot.naming.BucketLayout;
+
 import dev.podidentity.autopilot.port.ConfigStore;
 import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.resolve.RunOutput;
@@ -102,7 +104,7 @@ public final class Reporter {
             summary.put("failedNote", "and " + (failed.size() - MAX_FAILED_LISTED) + " more failed steps: see the "
                     + "report");
         }
-        String reportKey = "reports/" + cluster + "/" + execution + ".json";
+        String reportKey = BucketLayout.reportKey(cluster, execution);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("status", status);
         if (runFailed) {

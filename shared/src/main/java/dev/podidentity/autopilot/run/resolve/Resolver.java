@@ -1,5 +1,9 @@
 package dev.podidentity.autopilot.run.resolve;
 
+import dev.podidentity.autopilot.naming.ClusterNames;
+
+import dev.podidentity.autopilot.naming.BucketLayout;
+
 import dev.podidentity.autopilot.port.ConfigStore;
 import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.RunSettings;
@@ -404,8 +408,8 @@ public final class Resolver {
     }
 
     private Optional<Map.Entry<String, byte[]>> clusterConfig(String cluster) {
-        for (String ext : List.of("yaml", "yml", "json")) {
-            String key = "clusters/" + cluster + "." + ext;
+        for (String ext : BucketLayout.CONFIG_EXTENSIONS) {
+            String key = BucketLayout.configKey(cluster, ext);
             Optional<byte[]> bytes = read(key, null);
             if (bytes.isPresent()) {
                 return Optional.of(Map.entry(key, bytes.get()));
@@ -460,7 +464,7 @@ public final class Resolver {
                 problems.add("cluster: must be set");
             }
             checkTypes(input, problems);
-            if (problems.isEmpty() && !CLUSTER_NAME.matcher(cluster).matches()) {
+            if (problems.isEmpty() && !ClusterNames.isValid(cluster)) {
                 problems.add("cluster: \"" + cluster + "\" is not an EKS cluster name (1-100 letters, digits, - and _,"
                         + " a letter or digit first)");
             }
@@ -489,9 +493,6 @@ public final class Resolver {
             return v == null || v.isNull() ? null : v.asText();
         }
 
-        private static final java.util.regex.Pattern CLUSTER_NAME =
-                java.util.regex.Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,99}");
-
         /** The run's own fields have one JSON type each; "dryRun": "false" is a mistake, not false. */
         private static void checkTypes(JsonNode input, List<String> problems) {
             for (String field : List.of("action", "cluster", "configKey", "configVersion")) {
@@ -514,8 +515,7 @@ public final class Resolver {
 
         /** Resolve may read clusters/ and defaults/ only (its IAM policy says the same). */
         static boolean configKeyAllowed(String key) {
-            return (key.startsWith("clusters/") || key.startsWith("defaults/")) && !key.contains("..")
-                    && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 1024;
+            return BucketLayout.isConfigKey(key);
         }
     }
 }

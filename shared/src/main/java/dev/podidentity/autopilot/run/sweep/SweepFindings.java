@@ -1,23 +1,21 @@
 package dev.podidentity.autopilot.run.sweep;
 
+import dev.podidentity.autopilot.naming.BucketLayout;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The sweep's judgement, apart from the calls that gather the facts: which config object belongs to which cluster,
  * in which order clusters are examined across invocations, and what one cluster's facts amount to.
  */
 public final class SweepFindings {
-    /** The config objects the upload rule applies: {@code clusters/<name>.yaml|yml|json}, no sub-folders. */
-    private static final Pattern CONFIG_KEY = Pattern.compile("clusters/([^/]+)\\.(yaml|yml|json)");
     /** The order Resolve looks for a cluster's own config (onboard), so the sweep judges the same object. */
-    private static final List<String> EXTENSIONS = List.of("yaml", "yml", "json");
+    private static final List<String> EXTENSIONS = BucketLayout.CONFIG_EXTENSIONS;
     /** A step line of the plan text. */
     private static final String STEP_MARK = "(plan) would";
 
@@ -54,9 +52,9 @@ public final class SweepFindings {
         Map<String, List<String>> found = new TreeMap<>();
         List<String> ignored = new ArrayList<>();
         for (String key : keys) {
-            Matcher m = CONFIG_KEY.matcher(key);
-            if (m.matches()) {
-                found.computeIfAbsent(m.group(1), c -> new ArrayList<>()).add(key);
+            Optional<String> name = BucketLayout.configFileName(key);
+            if (name.isPresent()) {
+                found.computeIfAbsent(name.get(), c -> new ArrayList<>()).add(key);
             } else {
                 ignored.add(key);
             }
@@ -66,7 +64,7 @@ public final class SweepFindings {
         found.forEach((cluster, candidates) -> {
             String chosen = null;
             for (String ext : EXTENSIONS) {
-                String key = "clusters/" + cluster + "." + ext;
+                String key = BucketLayout.configKey(cluster, ext);
                 if (candidates.contains(key)) {
                     if (chosen == null) {
                         chosen = key;

@@ -1,5 +1,7 @@
 package dev.podidentity.autopilot.run.sweep;
 
+import dev.podidentity.autopilot.naming.BucketLayout;
+
 import dev.podidentity.autopilot.port.ConfigStore;
 import dev.podidentity.autopilot.run.resolve.Resolver;
 
@@ -94,7 +96,7 @@ public final class Sweeper {
         Log log = Log.forRun(sweepId, null);
 
         List<String> clusters = eks.listClusters();
-        SweepFindings.ConfigIndex configs = SweepFindings.index(store.list("clusters/", null, Integer.MAX_VALUE));
+        SweepFindings.ConfigIndex configs = SweepFindings.index(store.list(BucketLayout.CLUSTERS, null, Integer.MAX_VALUE));
         String resumeFrom = previousResumePoint(scheduled);
         List<String> order = SweepFindings.rotation(clusters, resumeFrom);
 
@@ -161,7 +163,7 @@ public final class Sweeper {
             if (!SweepFindings.judged(status)) {
                 return new ClusterFacts(cluster, status, null, configKey, null, null);
             }
-            evidence = store.list("reports/" + cluster + "/", null, 1).stream().findFirst().orElse(null);
+            evidence = store.list(BucketLayout.reportsOf(cluster), null, 1).stream().findFirst().orElse(null);
             Preview preview = configKey == null ? null : preview(cluster, configKey, sweepId);
             return new ClusterFacts(cluster, status, evidence, configKey, preview, null);
         } catch (RuntimeException e) {

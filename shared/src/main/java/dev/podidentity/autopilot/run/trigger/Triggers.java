@@ -1,5 +1,11 @@
 package dev.podidentity.autopilot.run.trigger;
 
+import java.util.Optional;
+
+import dev.podidentity.autopilot.naming.ClusterNames;
+
+import dev.podidentity.autopilot.naming.BucketLayout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,8 +13,6 @@ import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.naming.ExecutionNames;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns the events the rules deliver (CloudTrail CreateCluster / DeleteCluster, S3 Object Created in the config
@@ -17,12 +21,9 @@ import java.util.regex.Pattern;
  */
 public final class Triggers {
     /** {@code clusters/<cluster>.yaml|yml|json}, nothing nested: the file name is the cluster name. */
-    private static final Pattern CONFIG_KEY = Pattern.compile("clusters/([0-9A-Za-z][A-Za-z0-9_-]{0,99})\\.(yaml|yml|json)");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    /** EKS cluster names: 1-100 characters, a letter or digit first. */
-    private static final Pattern CLUSTER_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,99}");
     /** S3's own limit on a key, in UTF-8 bytes. */
-    static final int MAX_KEY_BYTES = 1024;
+    static final int MAX_KEY_BYTES = BucketLayout.MAX_KEY_BYTES;
     /** CloudTrail event ids are UUIDs, S3 version ids and sequencers are shorter; anything longer is not theirs. */
     static final int MAX_TRIGGER_ID_LENGTH = 1024;
 
@@ -76,7 +77,7 @@ public final class Triggers {
             throw new InvalidInputException("the " + text(detail, "eventName")
                     + " event names no cluster (responseElements.cluster.name, requestParameters.name)");
         }
-        if (!CLUSTER_NAME.matcher(cluster).matches()) {
+        if (!ClusterNames.isValid(cluster)) {
             throw new InvalidInputException("the " + text(detail, "eventName") + " event names cluster \""
                     + abbreviate(cluster) + "\", which is not an EKS cluster name (1-100 letters, digits, - and _)");
         }
@@ -103,20 +104,20 @@ public final class Triggers {
             throw new InvalidInputException("detail.object.key is " + keyBytes + " bytes; S3 keys have at most "
                     + MAX_KEY_BYTES + ", so this is not an S3 event");
         }
-        if (!key.startsWith("clusters/") && !key.startsWith("defaults/")) {
+        if (!key.startsWith(BucketLayout.CLUSTERS) && !key.startsWith(BucketLayout.DEFAULTS)) {
             throw new InvalidInputException("object \"" + abbreviate(key) + "\" is outside clusters/ and defaults/; "
                     + "only cluster configs start runs, and the rule delivers nothing else");
         }
-        if (key.startsWith("defaults/")) {
+        if (key.startsWith(BucketLayout.DEFAULTS)) {
             return new Dispatch.Ignore("object \"" + key + "\" is the default config: it applies to clusters created "
                     + "later and starts no run itself");
         }
-        Matcher m = CONFIG_KEY.matcher(key);
-        if (!m.matches()) {
+        Optional<String> configured = BucketLayout.clusterOfConfigKey(key);
+        if (configured.isEmpty()) {
             return new Dispatch.Ignore("object \"" + key + "\" is not a cluster config: configs are "
                     + "clusters/<cluster>.yaml, .yml or .json, directly under clusters/");
         }
-        String cluster = m.group(1);
+        String cluster = configured.get();
         // The bucket is versioned, so each upload has its own version id; the sequencer orders unversioned ones.
         String version = string(object, "version-id", "detail.object.");
         String triggerId = version != null ? version : string(object, "sequencer", "detail.object.");
