@@ -24,6 +24,7 @@ import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.observe.ClusterObserver;
 import dev.podidentity.autopilot.plan.ClusterState;
+import dev.podidentity.autopilot.plan.OffboardPlanner;
 import dev.podidentity.autopilot.plan.Phase;
 import dev.podidentity.autopilot.plan.Plan;
 import dev.podidentity.autopilot.plan.PlanJson;
@@ -49,11 +50,6 @@ import java.util.Set;
  * (validation, then guardrails), observe the cluster, plan, and hand the state machine one item per step.
  */
 public final class Resolver {
-    /** Fields of the execution input besides the eksctl association fields of console requests. */
-    static final Set<String> INPUT_FIELDS = Set.of("action", "cluster", "dryRun", "approve",
-            "removeOidcProviderTrustRelationship", "preserve", "trigger", "configKey", "configVersion", "addon",
-            "addonsConfig");
-
     private static final ObjectMapper STEPS = PlanJson.mapper();
 
     private final ConfigStore store;
@@ -138,19 +134,22 @@ public final class Resolver {
             throw new InvalidInputException("the plan for cluster \"" + request.cluster() + "\" is refused by the "
                     + "guardrails; nothing was changed", refused);
         }
-        ObjectNode run = run(request, plan, context(request, observed), agentBusy(observed));
-        if (migrate) {
-            addRestarts(run, request.cluster(), plan, irsaAccounts);
-        }
+        Optional<MigrationRestarts> restarts = migrate
+                ? MigrationRestarts.of(irsa, request.cluster(), plan, irsaAccounts) : Optional.empty();
         List<String> accessWarnings = access == null ? List.of() : access.warnings(request.cluster(), plan, migrate);
+        List<PlanText.Section> sections = new ArrayList<>();
+        restarts.ifPresent(r -> sections.add(r.section()));
         if (!accessWarnings.isEmpty()) {
-            ArrayNode warnings = ((ObjectNode) run.get("summary")).withArray("warnings");
-            accessWarnings.forEach(warnings::add);
-            List<String> lines = new ArrayList<>();
-            lines.add("kubernetes access:");
-            accessWarnings.forEach(w -> lines.add("  " + w));
-            insertBeforeCounts(run, lines);
+            sections.add(new PlanText.Section("kubernetes access:", accessWarnings.stream().map(w -> "  " + w)
+                    .toList()));
         }
+        ObjectNode run = run(request, plan, context(request, observed), agentBusy(observed), sections);
+        ObjectNode summary = (ObjectNode) run.get("summary");
+        restarts.ifPresent(r -> {
+            summary.set("restartWorkloads", STEPS.valueToTree(r.workloads()));
+            summary.put("restartNote", r.note());
+        });
+        accessWarnings.forEach(summary.withArray("warnings")::add);
         return run;
     }
 
@@ -173,74 +172,6 @@ public final class Resolver {
         }
         return found;
     }
-
-    /**
-     * Pods read their credentials when they start: after the migration, running pods of a migrated service account
-     * keep their IRSA web identity until restarted. The plan and the report name their workloads.
-     */
-    private void addRestarts(ObjectNode run, String cluster, Plan plan,
-                             List<ClusterState.IrsaServiceAccount> irsaAccounts) {
-        Set<String> annotationRemoved = new java.util.HashSet<>();
-        for (Step step : plan.stepsIn(Phase.PRUNE)) {
-            if (step instanceof Step.RemoveIrsaAnnotation r) {
-                annotationRemoved.add(r.namespace() + "/" + r.serviceAccount());
-            }
-        }
-        ObjectNode restarts = JsonNodeFactory.instance.objectNode();
-        List<String> lines = new ArrayList<>();
-        boolean annotationStays = false;
-        for (Step step : plan.stepsIn(Phase.ASSOCIATE)) {
-            if (step instanceof Step.MigrateServiceAccount m) {
-                String key = m.namespace() + "/" + m.serviceAccount();
-                List<String> workloads = irsa.workloadsUsing(cluster, m.namespace(), m.serviceAccount());
-                ArrayNode list = restarts.putArray(key);
-                workloads.forEach(list::add);
-                boolean stays = !annotationRemoved.contains(key);
-                annotationStays |= stays;
-                lines.add("  " + key + ": " + (workloads.isEmpty() ? "no running pods" : String.join(", ", workloads))
-                        + (stays ? " (IRSA annotation stays)" : ""));
-            }
-        }
-        for (Step step : plan.stepsIn(Phase.ADDONS)) {
-            if (step instanceof Step.MigrateAddon m) {
-                // the addon's service account, found where discovery saw it annotated with the addon's role
-                for (ClusterState.IrsaServiceAccount sa : irsaAccounts) {
-                    if (sa.name().equals(m.serviceAccount()) && sa.roleArn().equals(m.roleArn())) {
-                        List<String> workloads = irsa.workloadsUsing(cluster, sa.namespace(), sa.name());
-                        ArrayNode list = restarts.putArray(sa.key());
-                        workloads.forEach(list::add);
-                        lines.add("  " + sa.key() + " (addon " + m.name() + "): " + (workloads.isEmpty()
-                                ? "no running pods" : String.join(", ", workloads)));
-                    }
-                }
-            }
-        }
-        if (lines.isEmpty()) {
-            return;
-        }
-        ObjectNode summary = (ObjectNode) run.get("summary");
-        summary.set("restartWorkloads", restarts);
-        summary.put("restartNote", RESTART_NOTE + (annotationStays ? " " + ANNOTATION_NOTE : ""));
-        lines.add(0, "restart (" + RESTART_NOTE + "):");
-        if (annotationStays) {
-            lines.add("  " + ANNOTATION_NOTE);
-        }
-        insertBeforeCounts(run, lines);
-    }
-
-    /** Adds lines to the plan text before its closing "N changes, M unchanged", so the plan still ends with it. */
-    private static void insertBeforeCounts(ObjectNode run, List<String> lines) {
-        String text = run.path("planText").asText();
-        java.util.regex.Matcher end = java.util.regex.Pattern.compile("(?m)^\\d+ changes?, ").matcher(text);
-        int at = end.find() ? end.start() : text.length();
-        run.put("planText", text.substring(0, at) + String.join("\n", lines) + "\n" + text.substring(at));
-    }
-
-    static final String RESTART_NOTE = "running pods keep their IRSA credentials until restarted; restart these "
-            + "workloads after the migration";
-    static final String ANNOTATION_NOTE = "while a service account keeps its IRSA annotation, restarted pods still "
-            + "get IRSA first (the SDKs' default credential chain); remove it with "
-            + "\"removeOidcProviderTrustRelationship\": true, then restart";
 
     private static ObjectNode context(RunRequest request, ClusterState observed) {
         ObjectNode context = JsonNodeFactory.instance.objectNode();
@@ -273,7 +204,7 @@ public final class Resolver {
     private static ObjectNode superseded(RunRequest request, String current) {
         Plan nothing = new Plan(request.cluster(), request.action(), false, List.of(), List.of(), List.of());
         ObjectNode run = run(request, nothing, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()),
-                false);
+                false, List.of());
         String why = request.configKey() + " was replaced after this run's upload (version " + request.configVersion()
                 + "; now " + current + "): the newer upload's run applies it; this run changed nothing";
         run.put("superseded", true);
@@ -289,7 +220,8 @@ public final class Resolver {
      * The whole run for any plan: the Resolve fields (statemachine/README.md) plus {@code context} and every step
      * per phase in {@code phases}, which {@link RunOutput#publish} moves to the plan artifact.
      */
-    private static ObjectNode run(RunRequest request, Plan plan, ObjectNode context, boolean agentBusy) {
+    private static ObjectNode run(RunRequest request, Plan plan, ObjectNode context, boolean agentBusy,
+                                  List<PlanText.Section> sections) {
         ObjectNode run = JsonNodeFactory.instance.objectNode();
         run.put("action", request.action().wireName());
         run.put("cluster", request.cluster());
@@ -307,7 +239,7 @@ public final class Resolver {
         phases.set("associate", steps(plan.stepsIn(Phase.ASSOCIATE)));
         phases.set("addons", steps(plan.stepsIn(Phase.ADDONS)));
         phases.set("prune", steps(plan.stepsIn(Phase.PRUNE)));
-        run.put("planText", PlanText.render(plan));
+        run.put("planText", PlanText.render(plan, sections));
         ObjectNode summary = run.putObject("summary");
         summary.put("changes", plan.changeCount());
         summary.put("unchanged", plan.unchanged().size());
@@ -329,26 +261,15 @@ public final class Resolver {
         return out;
     }
 
-    /**
-     * A deleted cluster took its associations with it; what is left of ours are the roles we created for it,
-     * found by their ownership tags under the role path. Nothing else is touched.
-     */
+    /** Offboarding a deleted cluster: the planner decides which of the listed roles are ours to delete. */
     private ObjectNode offboard(RunRequest request) {
-        List<Step> steps = new ArrayList<>();
+        List<OffboardPlanner.ListedRole> roles = new ArrayList<>();
         for (String name : iam.listRoleNames(settings.guardrails().rolePath())) {
-            Optional<IamRoles.IamRole> role = iam.getRole(name);
-            if (role.isEmpty() || !OwnershipTags.isOwnedBy(role.get().tags(), request.cluster())) {
-                continue;
-            }
-            Map<String, String> tags = role.get().tags();
-            String addon = tags.get(OwnershipTags.ADDON);
-            String namespace = addon != null ? "addon:" + addon : tags.getOrDefault(OwnershipTags.NAMESPACE, "");
-            String sa = tags.getOrDefault(OwnershipTags.SERVICE_ACCOUNT, name);
-            steps.add(new Step.DeleteAssociation(null, namespace, sa, role.get().arn(), role.get().arn(),
-                    "cluster \"" + request.cluster() + "\" was deleted; its associations went with it"));
+            iam.getRole(name).ifPresent(r -> roles.add(new OffboardPlanner.ListedRole(name, r.arn(), r.tags())));
         }
-        Plan plan = new Plan(request.cluster(), Action.OFFBOARD, request.dryRun(), steps, List.of(), List.of());
-        return run(request, plan, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()), false);
+        Plan plan = OffboardPlanner.plan(request.cluster(), request.dryRun(), roles);
+        return run(request, plan, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()), false,
+                List.of());
     }
 
     record Loaded(ClusterConfig config, String source) {
@@ -438,84 +359,5 @@ public final class Resolver {
         List<String> lines = problems.stream().filter(Problem::isError).sorted(Problem.BY_POSITION)
                 .map(p -> p.format(source)).toList();
         return new InvalidInputException(source + " is not valid; nothing was changed", lines);
-    }
-
-    /** The execution input, with its fields checked: an unknown field is an error, not silently dropped. */
-    record RunRequest(Action action, String cluster, boolean dryRun, boolean approve,
-                      boolean removeOidcProviderTrustRelationship, String configKey, String configVersion,
-                      JsonNode raw) {
-
-        static RunRequest from(JsonNode input) {
-            if (input == null || !input.isObject()) {
-                throw new InvalidInputException("the execution input must be a JSON object with at least "
-                        + "\"action\" and \"cluster\"");
-            }
-            List<String> problems = new ArrayList<>();
-            String actionName = text(input, "action");
-            Action action = actionName == null ? null : Action.fromWireName(actionName).orElse(null);
-            if (actionName == null) {
-                problems.add("action: must be set (apply, onboard, create, get, update, delete, create-addon, "
-                        + "update-addon, delete-addon, migrate-to-pod-identity)");
-            } else if (action == null) {
-                problems.add("action: unknown action \"" + actionName + "\"");
-            }
-            String cluster = text(input, "cluster");
-            if (cluster == null || cluster.isEmpty()) {
-                problems.add("cluster: must be set");
-            }
-            checkTypes(input, problems);
-            if (problems.isEmpty() && !ClusterNames.isValid(cluster)) {
-                problems.add("cluster: \"" + cluster + "\" is not an EKS cluster name (1-100 letters, digits, - and _,"
-                        + " a letter or digit first)");
-            }
-            String key = text(input, "configKey");
-            if (key != null && input.get("configKey").isTextual() && !configKeyAllowed(key)) {
-                problems.add("configKey: \"" + key + "\" is not a config in the bucket: configs are clusters/<cluster>"
-                        + ".yaml (.yml, .json) or under defaults/, at most 1024 bytes, without \"..\"");
-            }
-            for (Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
-                String field = it.next();
-                if (!INPUT_FIELDS.contains(field) && !RequestConfigs.ASSOCIATION_FIELDS.contains(field)) {
-                    problems.add(field + ": unknown field in the execution input");
-                }
-            }
-            if (!problems.isEmpty()) {
-                throw new InvalidInputException("the execution input is not valid; nothing was changed", problems);
-            }
-            return new RunRequest(action, cluster, input.path("dryRun").asBoolean(false),
-                    input.path("approve").asBoolean(false),
-                    input.path("removeOidcProviderTrustRelationship").asBoolean(false),
-                    text(input, "configKey"), text(input, "configVersion"), input);
-        }
-
-        private static String text(JsonNode node, String field) {
-            JsonNode v = node.get(field);
-            return v == null || v.isNull() ? null : v.asText();
-        }
-
-        /** The run's own fields have one JSON type each; "dryRun": "false" is a mistake, not false. */
-        private static void checkTypes(JsonNode input, List<String> problems) {
-            for (String field : List.of("action", "cluster", "configKey", "configVersion")) {
-                JsonNode v = input.get(field);
-                if (v != null && !v.isNull() && !v.isTextual()) {
-                    problems.add(field + ": must be a string, got " + typeOf(v));
-                }
-            }
-            for (String field : List.of("dryRun", "approve", "removeOidcProviderTrustRelationship")) {
-                JsonNode v = input.get(field);
-                if (v != null && !v.isNull() && !v.isBoolean()) {
-                    problems.add(field + ": must be true or false, got " + typeOf(v) + " " + v);
-                }
-            }
-        }
-
-        private static String typeOf(JsonNode v) {
-            return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        /** Resolve may read clusters/ and defaults/ only (its IAM policy says the same). */
-        static boolean configKeyAllowed(String key) {
-            return BucketLayout.isConfigKey(key);
-        }
     }
 }

@@ -15,7 +15,7 @@ class RunRequestTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static List<String> problems(String json) throws Exception {
-        return assertThrows(InvalidInputException.class, () -> Resolver.RunRequest.from(JSON.readTree(json)))
+        return assertThrows(InvalidInputException.class, () -> RunRequest.from(JSON.readTree(json)))
                 .problems();
     }
 
@@ -46,11 +46,11 @@ class RunRequestTest {
 
     @Test
     void from_whenInputIsWellFormed_readsIt() throws Exception {
-        Resolver.RunRequest r = Resolver.RunRequest.from(JSON.readTree("""
+        RunRequest r = RunRequest.from(JSON.readTree("""
                 {"action": "apply", "cluster": "dev-cluster", "configKey": "clusters/dev-cluster.yaml",
                  "dryRun": true, "trigger": {"type": "s3", "id": "v1"}}"""));
         assertEquals("clusters/dev-cluster.yaml", r.configKey());
         assertTrue(r.dryRun());
-        assertTrue(Resolver.RunRequest.configKeyAllowed("defaults/cluster.yaml"));
+        assertTrue(RunRequest.configKeyAllowed("defaults/cluster.yaml"));
     }
 }
