@@ -114,10 +114,7 @@ public final class StepRunner {
             throw new InvalidInputException("a batch item is {\"batch\": {\"phase\", \"batch\", \"from\", \"to\"}, "
                     + "\"planKey\", \"execution\"}, not " + JsonHandler.MAPPER.valueToTree(input));
         }
-        if (!phase.label().equals(batch.phase())) {
-            throw new WrongPhaseException("the " + phase.label() + " function runs " + phase.label()
-                    + " batches only, not batch " + batch + " of " + input.planKey() + "; nothing was run");
-        }
+        refuseOtherPhases(phase, batch, input.planKey());
         String phaseLabel = batch.phase();
         int number = batch.batch();
         int from = batch.from();
@@ -129,19 +126,7 @@ public final class StepRunner {
             throw new InvalidInputException("batch " + phaseLabel + "-" + number + " [" + from + ", " + to + ") is "
                     + "outside the plan's " + steps.size() + " " + phaseLabel + " steps (" + planKey + ")");
         }
-        for (int i = from; i < to; i++) {
-            Step step;
-            try {
-                step = PlanJson.mapper().convertValue(steps.get(i), Step.class);
-            } catch (IllegalArgumentException notAStep) {
-                continue; // becomes that step's FAILED outcome below, as before
-            }
-            if (step.phase() != phase) {
-                throw new WrongPhaseException("the " + phase.label() + " function runs " + phase.label()
-                        + " steps only; step " + step.id() + " of batch " + batch + " is a "
-                        + step.phase().label() + " step; nothing was run");
-            }
-        }
+        refuseOtherPhases(phase, batch, steps);
         String cluster = plan.path("context").path("cluster").asText(plan.path("cluster").asText());
         String executionName = input.execution() != null ? input.execution() : plan.path("execution").asText(null);
         String outcomesKey = RunArtifacts.outcomesKey(planKey, phaseLabel, number);
@@ -215,6 +200,33 @@ public final class StepRunner {
                     + " steps to retry (" + why + "); " + outcomes.size() + " outcomes kept in " + outcomesKey);
         }
         return summary(phaseLabel, number, outcomes, log);
+    }
+
+    /** A function handed another phase's batch runs none of it: its IAM policy is for its own phase's writes. */
+    private static void refuseOtherPhases(Phase phase, BatchDescriptor batch, String planKey) {
+        if (!phase.label().equals(batch.phase())) {
+            throw new WrongPhaseException("the " + phase.label() + " function runs " + phase.label()
+                    + " batches only, not batch " + batch + " of " + planKey + "; nothing was run");
+        }
+    }
+
+    /** Nor a batch that holds a step of another phase (a plan written by something else than the planner). */
+    private static void refuseOtherPhases(Phase phase, BatchDescriptor batch, JsonNode steps) {
+        int from = batch.from();
+        int to = batch.to();
+        for (int i = from; i < to; i++) {
+            Step step;
+            try {
+                step = PlanJson.mapper().convertValue(steps.get(i), Step.class);
+            } catch (IllegalArgumentException notAStep) {
+                continue; // not a step: it becomes that step's FAILED outcome when the batch runs, as before
+            }
+            if (step.phase() != phase) {
+                throw new WrongPhaseException("the " + phase.label() + " function runs " + phase.label()
+                        + " steps only; step " + step.id() + " of batch " + batch + " is a "
+                        + step.phase().label() + " step; nothing was run");
+            }
+        }
     }
 
     private static BatchResult summary(String phase, int number, ArrayNode outcomes, Log log) {
