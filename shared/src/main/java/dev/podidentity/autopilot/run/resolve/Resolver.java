@@ -135,7 +135,9 @@ public final class Resolver {
         ObjectNode run = run(request, plan, context(request, observed), agentBusy(observed), sections);
         ObjectNode summary = (ObjectNode) run.get("summary");
         restarts.ifPresent(r -> {
-            summary.set("restartWorkloads", STEPS.valueToTree(r.workloads()));
+            // in plan order (the plan mapper would sort a Map's keys)
+            ObjectNode workloads = summary.putObject("restartWorkloads");
+            r.workloads().forEach((account, names) -> names.forEach(workloads.putArray(account)::add));
             summary.put("restartNote", r.note());
         });
         accessWarnings.forEach(summary.withArray("warnings")::add);
