@@ -99,7 +99,7 @@ public final class ClusterObserver {
             }
             EksApi.Addon a = addon.get();
             addons.add(new ClusterState.AddonState(a.name(), a.arn(), a.version(), a.status(),
-                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns()));
+                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns(), a.namespace()));
             if (Step.InstallAgent.ADDON.equals(a.name())) {
                 agent = new ClusterState.Agent(a.version(), a.status());
             }

@@ -32,8 +32,17 @@ final class AddonPlanner {
             String path = "addons[" + i + "]";
             var observed = draft.observed.addon(addon.name());
             boolean present = observed.isPresent() && !CREATE_FAILED.equals(observed.get().status());
-            if (Addon.POD_IDENTITY_AGENT.equals(addon.name()) && (mode == Mode.CREATE || mode == Mode.APPLY)) {
-                // The agent is our own step (AGENT phase), installed before anything that needs it.
+            if (Addon.POD_IDENTITY_AGENT.equals(addon.name()) && (mode == Mode.CREATE || mode == Mode.APPLY)
+                    && observed.isEmpty()) {
+                // The agent is our own step (AGENT phase), installed before anything that needs it, as the entry
+                // says (version, configurationValues, resolveConflicts, tags).
+                draft.agentRequested = true;
+                var support = draft.observed.support(addon.name(), addon.version()).orElse(null);
+                draft.agentEntry = new Step.InstallAgent(draft.cluster, version(addon, support),
+                        addon.configurationValuesJson(), addon.resolveConflicts(), addon.tags());
+                continue;
+            }
+            if (Addon.POD_IDENTITY_AGENT.equals(addon.name()) && mode == Mode.CREATE) {
                 draft.agentRequested = true;
                 continue;
             }
@@ -75,13 +84,22 @@ final class AddonPlanner {
         if (!identities.isEmpty()) {
             draft.needsAgent = true;
         }
-        draft.add(new Step.CreateAddon(addon.name(), version(addon, support), addon.configurationValues(),
-                addon.resolveConflicts(), addon.tags(), emptyToNull(addon.serviceAccountRoleARN()), identities));
+        draft.add(new Step.CreateAddon(addon.name(), version(addon, support), addon.configurationValuesJson(),
+                addon.resolveConflicts(), addon.tags(), emptyToNull(addon.serviceAccountRoleARN()), identities,
+                emptyToNull(addon.namespace())));
     }
 
     /** eksctl's update reconcile (§6.4): match by service account; create missing, update changed, drop removed. */
     private void planUpdate(Addon addon, String path, ClusterState.AddonState observed) {
         String name = addon.name();
+        String namespace = emptyToNull(addon.namespace());
+        if (namespace != null && !namespace.equals(observed.namespace())) {
+            draft.error(path + ".namespaceConfig.namespace", "addon \"" + name + "\" is installed in "
+                    + (observed.namespace() == null ? "its default namespace" : "namespace \"" + observed.namespace()
+                    + "\"") + "; namespaceConfig cannot change after the addon is created (delete the addon and "
+                    + "create it again to move it)");
+            return;
+        }
         Map<String, ClusterState.Association> existing = new TreeMap<>();
         for (String arn : observed.podIdentityAssociationArns()) {
             draft.lookup.associationByArn(arn).ifPresent(a -> existing.put(a.serviceAccount(), a));
@@ -122,8 +140,8 @@ final class AddonPlanner {
         if (irsaRole != null && !irsaRole.equals(observed.serviceAccountRoleArn())) {
             changes.add("serviceAccountRoleArn -> \"" + AssociationPlanner.display(irsaRole) + "\"");
         }
-        if (addon.configurationValues() != null
-                && !addon.configurationValues().equals(observed.configurationValues())) {
+        String configuration = addon.configurationValuesJson();
+        if (configuration != null && !configuration.equals(observed.configurationValues())) {
             changes.add("configurationValues changed");
         }
         List<String> deleteRoles = new ArrayList<>();
@@ -173,7 +191,7 @@ final class AddonPlanner {
             draft.unchanged("addon/" + name, "addon \"" + name + "\" is up to date");
             return;
         }
-        draft.add(new Step.UpdateAddon(name, version, addon.configurationValues(), addon.resolveConflicts(), irsaRole,
+        draft.add(new Step.UpdateAddon(name, version, configuration, addon.resolveConflicts(), irsaRole,
                 identitiesChange ? identities : null, deleteRoles, changes));
     }
 
@@ -216,12 +234,16 @@ final class AddonPlanner {
             draft.unchanged(id, "addon \"" + addon.name() + "\" not found");
             return;
         }
+        boolean preserve = draft.options.preserve();
         List<String> deleteRoles = new ArrayList<>();
-        for (String arn : observed.podIdentityAssociationArns()) {
-            draft.lookup.associationByArn(arn).map(a -> ownedRole(addon.name(), a)).filter(Objects::nonNull)
-                    .ifPresent(deleteRoles::add);
+        // eksctl --preserve: DeleteAddon(preserve) only; the associations and their roles stay in use.
+        if (!preserve) {
+            for (String arn : observed.podIdentityAssociationArns()) {
+                draft.lookup.associationByArn(arn).map(a -> ownedRole(addon.name(), a)).filter(Objects::nonNull)
+                        .ifPresent(deleteRoles::add);
+            }
         }
-        draft.add(new Step.DeleteAddon(addon.name(), false, deleteRoles));
+        draft.add(new Step.DeleteAddon(addon.name(), preserve, deleteRoles));
     }
 
     /** The identities the config asks for; {@code identities} null when it asks nothing of pod identity. */
@@ -261,7 +283,9 @@ final class AddonPlanner {
             }
             return ok ? new Desired(identities, specs) : null;
         }
-        boolean recommended = addon.useDefaults() || (creating && draft.config.autoApplyPodIdentityAssociations());
+        // eksctl: autoApply is for addons with no IAM config of their own; an explicit IRSA role stays IRSA
+        boolean recommended = addon.useDefaults()
+                || (creating && draft.config.autoApplyPodIdentityAssociations() && !addon.hasIrsa());
         if (recommended) {
             if (support == null || !support.supportsPodIdentity()) {
                 if (addon.useDefaults() && !creating) {

@@ -116,7 +116,7 @@ public final class Resolver {
         ClusterState observed = observer.observe(request.cluster(), config, request.action(), irsaAccounts);
         PlanOptions options = new PlanOptions(settings.guardrails().rolePath(),
                 settings.guardrails().permissionsBoundaryArn(), request.removeOidcProviderTrustRelationship(),
-                request.approve(), request.dryRun());
+                request.approve(), request.dryRun()).withPreserve(request.preserve());
         PlanResult result = planner.plan(config, request.action(), observed, options);
         if (result instanceof PlanResult.Refused refused) {
             throw invalid(loaded.source(), refused.problems());
@@ -292,6 +292,7 @@ public final class Resolver {
         run.put("waitForAgent", !installAgent && agentBusy && needsAgent);
         run.set("context", context);
         ObjectNode phases = run.putObject("phases");
+        phases.set("agent", steps(plan.stepsIn(Phase.AGENT)));
         phases.set("trust", steps(plan.stepsIn(Phase.TRUST)));
         phases.set("associate", steps(plan.stepsIn(Phase.ASSOCIATE)));
         phases.set("addons", steps(plan.stepsIn(Phase.ADDONS)));
@@ -434,6 +435,11 @@ public final class Resolver {
                       boolean removeOidcProviderTrustRelationship, String configKey, String configVersion,
                       JsonNode raw) {
 
+        /** delete-addon's {@code "preserve": true} (eksctl's --preserve). */
+        boolean preserve() {
+            return raw.path("preserve").asBoolean(false);
+        }
+
         static RunRequest from(JsonNode input) {
             if (input == null || !input.isObject()) {
                 throw new InvalidInputException("the execution input must be a JSON object with at least "
@@ -493,7 +499,7 @@ public final class Resolver {
                     problems.add(field + ": must be a string, got " + typeOf(v));
                 }
             }
-            for (String field : List.of("dryRun", "approve", "removeOidcProviderTrustRelationship")) {
+            for (String field : List.of("dryRun", "approve", "removeOidcProviderTrustRelationship", "preserve")) {
                 JsonNode v = input.get(field);
                 if (v != null && !v.isNull() && !v.isBoolean()) {
                     problems.add(field + ": must be true or false, got " + typeOf(v) + " " + v);
