@@ -17,6 +17,11 @@ public record Metadata(String name, String region, Map<String, String> tags, Map
      * {@code namespace/serviceAccountName} of associations someone else made that apply may take over.
      */
     public static final String ADOPT_ANNOTATION = "pod-identity-autopilot/adopt-associations";
+    /**
+     * Our extension: {@code "true"} gives each {@code iam.serviceAccounts} entry, and each addon whose IRSA
+     * policies fit one service account, the pod identity association equivalent to it instead of only a warning.
+     */
+    public static final String IRSA_AS_POD_IDENTITY_ANNOTATION = "pod-identity-autopilot/irsa-as-pod-identity";
 
     public Metadata {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
@@ -29,6 +34,11 @@ public record Metadata(String name, String region, Map<String, String> tags, Map
 
     Metadata withName(String newName) {
         return new Metadata(newName, region, tags, annotations);
+    }
+
+    /** True when {@value #IRSA_AS_POD_IDENTITY_ANNOTATION} is {@code "true"}. */
+    public boolean irsaAsPodIdentity() {
+        return "true".equalsIgnoreCase(String.valueOf(annotations.get(IRSA_AS_POD_IDENTITY_ANNOTATION)).trim());
     }
 
     /** The associations {@value #ADOPT_ANNOTATION} names, as {@code namespace/serviceAccountName}. */

@@ -79,7 +79,6 @@ final class AddonPlanner {
         if (desired == null) {
             return;
         }
-        warnIrsaPolicies(addon);
         List<Step.AddonIdentity> identities = desired.identities == null ? List.of() : desired.identities;
         if (!identities.isEmpty()) {
             draft.needsAgent = true;
@@ -259,6 +258,12 @@ final class AddonPlanner {
                     + "identity associations will be ignored");
             return new Desired(null, null);
         }
+        if (addon.hasIrsaPolicies() && !wantsPodIdentity) {
+            Desired irsa = irsaEquivalent(addon, path, support);
+            if (irsa != null) {
+                return irsa;
+            }
+        }
         if (addon.hasPodIdentityAssociations()) {
             if (support == null || !support.supportsPodIdentity()) {
                 draft.error(path + ".podIdentityAssociations", unsupported(name));
@@ -319,12 +324,24 @@ final class AddonPlanner {
         return new Desired(addon.podIdentityAssociations() == null ? null : List.of(), null);
     }
 
-    private void warnIrsaPolicies(Addon addon) {
-        if (addon.hasIrsaPolicies()) {
-            draft.warn("addon \"" + addon.name() + "\": creating IRSA roles (attachPolicyARNs, attachPolicy, "
-                    + "wellKnownPolicies) is not supported; give the addon podIdentityAssociations or "
-                    + "useDefaultPodIdentityAssociations instead, or serviceAccountRoleARN for a role of your own");
+    /**
+     * An addon's IRSA policies: a warning naming the pod identity equivalent, or, with the opt-in and one service
+     * account to give it to, that equivalent (null: go on as without them).
+     */
+    private Desired irsaEquivalent(Addon addon, String path, ClusterState.AddonSupport support) {
+        PodIdentityAssociationSpec equivalent = support != null && support.supportsPodIdentity()
+                ? IrsaEquivalents.addonEquivalent(addon, support) : null;
+        boolean apply = equivalent != null && IrsaEquivalents.optedIn(draft.config);
+        draft.warn(IrsaEquivalents.addonWarning(addon, equivalent, apply));
+        if (!apply) {
+            return null;
         }
+        String sa = equivalent.serviceAccountName();
+        DesiredRole role = roles.toCreate(equivalent, path, draft.policies.roleNameForAddon(draft.cluster,
+                addon.name(), sa), draft.policies.ownershipTagsForAddon(draft.cluster, addon.name(), sa),
+                subject(addon.name(), sa));
+        return role == null ? new Desired(null, null)
+                : new Desired(List.of(new Step.AddonIdentity(sa, role)), List.of(equivalent));
     }
 
     /** The version to send: the config's, with {@code latest} resolved by Resolve; null keeps EKS's default/current. */
