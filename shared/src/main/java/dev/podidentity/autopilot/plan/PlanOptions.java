@@ -12,16 +12,13 @@ package dev.podidentity.autopilot.plan;
  * @param dryRun                             any action: plan only
  * @param preserve                           delete-addon: keep the addon's Kubernetes resources, its pod identity
  *                                           associations and the roles we created for it (eksctl's --preserve)
- * @param adoptExisting                      apply/create: take over an association someone else made for a
- *                                           declared service account (the AdoptExistingAssociations parameter);
- *                                           off, such an association is refused as "already exists, not owned"
  */
 public record PlanOptions(String rolePath, String permissionsBoundaryArn, boolean removeOidcProviderTrustRelationship,
-                          boolean approve, boolean dryRun, boolean preserve, boolean adoptExisting) {
+                          boolean approve, boolean dryRun, boolean preserve) {
 
     public PlanOptions(String rolePath, String permissionsBoundaryArn, boolean removeOidcProviderTrustRelationship,
                        boolean approve, boolean dryRun) {
-        this(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun, false, false);
+        this(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun, false);
     }
 
     public PlanOptions {
@@ -36,32 +33,27 @@ public record PlanOptions(String rolePath, String permissionsBoundaryArn, boolea
     }
 
     public PlanOptions withRolePath(String path) {
-        return new PlanOptions(path, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun, preserve, adoptExisting);
+        return new PlanOptions(path, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun, preserve);
     }
 
     public PlanOptions withPermissionsBoundary(String arn) {
-        return new PlanOptions(rolePath, arn, removeOidcProviderTrustRelationship, approve, dryRun, preserve, adoptExisting);
+        return new PlanOptions(rolePath, arn, removeOidcProviderTrustRelationship, approve, dryRun, preserve);
     }
 
     public PlanOptions withRemoveOidcProviderTrustRelationship(boolean remove) {
-        return new PlanOptions(rolePath, permissionsBoundaryArn, remove, approve, dryRun, preserve, adoptExisting);
+        return new PlanOptions(rolePath, permissionsBoundaryArn, remove, approve, dryRun, preserve);
     }
 
     public PlanOptions withApprove(boolean a) {
-        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, a, dryRun, preserve, adoptExisting);
+        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, a, dryRun, preserve);
     }
 
     public PlanOptions withDryRun(boolean d) {
-        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, d, preserve, adoptExisting);
+        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, d, preserve);
     }
 
     public PlanOptions withPreserve(boolean p) {
         return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun,
-                p, adoptExisting);
-    }
-
-    public PlanOptions withAdoptExisting(boolean adopt) {
-        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun,
-                preserve, adopt);
+                p);
     }
 }
