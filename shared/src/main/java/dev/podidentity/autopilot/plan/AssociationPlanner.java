@@ -116,13 +116,13 @@ final class AssociationPlanner {
         }
     }
 
-    /** Apply moved an association off a role we created for it: that role is now unused, so it goes too. */
     /** The config opts in to taking over this association (our extension, {@link Metadata#ADOPT_ANNOTATION}). */
     private boolean adopted(String key) {
         Metadata m = draft.config.metadata();
         return m != null && m.adoptedAssociations().contains(key);
     }
 
+    /** Apply moved an association off a role we created for it: that role is now unused, so it goes too. */
     private void pruneReplacedRole(ClusterState.Association current, String key) {
         draft.observed.role(current.roleArn()).ifPresent(old -> {
             PlanningPolicies.Ownership owner = draft.policies.ownerOf(old.tags(), draft.cluster);
