@@ -195,7 +195,7 @@ class GuardrailCheckTest {
                 """;
         Guardrails g = Guardrails.defaults().withNamespaces(NamespaceAllowList.parse("prod=team-*"));
         assertEquals(List.of(
-                "f:10:9: iam.serviceAccounts[0].metadata.namespace: guardrail AllowedNamespaces: namespace \"default\" is not allowed on cluster \"prod\"; allowed: team-* (entry prod=team-*)"),
+                "f:10:7: iam.serviceAccounts[0].metadata.namespace: guardrail AllowedNamespaces: namespace \"default\" is not allowed on cluster \"prod\"; allowed: team-* (entry prod=team-*)"),
                 check(entry, g));
     }
 
