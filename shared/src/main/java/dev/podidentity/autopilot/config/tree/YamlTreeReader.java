@@ -1,6 +1,5 @@
 package dev.podidentity.autopilot.config.tree;
 
-import dev.podidentity.autopilot.config.Position;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
