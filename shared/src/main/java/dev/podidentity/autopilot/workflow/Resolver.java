@@ -114,6 +114,10 @@ public final class Resolver {
         List<ClusterState.IrsaServiceAccount> irsaAccounts = migrate ? irsaAccounts(request.cluster(), config)
                 : List.of();
         ClusterState observed = observer.observe(request.cluster(), config, request.action(), irsaAccounts);
+        List<Problem> missing = ConfigReferences.check(iam, config, request.action(), observed.accountId());
+        if (!missing.isEmpty()) {
+            throw invalid(loaded.source(), missing);
+        }
         PlanOptions options = new PlanOptions(settings.guardrails().rolePath(),
                 settings.guardrails().permissionsBoundaryArn(), request.removeOidcProviderTrustRelationship(),
                 request.approve(), request.dryRun());
@@ -121,7 +125,7 @@ public final class Resolver {
         if (result instanceof PlanResult.Refused refused) {
             throw invalid(loaded.source(), refused.problems());
         }
-        Plan plan = ((PlanResult.Planned) result).plan();
+        Plan plan = reclaim(request, ((PlanResult.Planned) result).plan(), observed);
         List<String> refused = GuardrailCheck.checkMigrations(request.cluster(), plan.steps(), settings.guardrails());
         if (!refused.isEmpty()) {
             throw new InvalidInputException("the plan for cluster \"" + request.cluster() + "\" is refused by the "
@@ -318,23 +322,30 @@ public final class Resolver {
         return out;
     }
 
+    /** An apply also deletes the roles of ours for its cluster that nothing uses (after the grace period). */
+    private Plan reclaim(RunRequest request, Plan plan, ClusterState observed) {
+        if (request.action() != Action.APPLY) {
+            return plan;
+        }
+        OwnedRoles.Reclaim found = new OwnedRoles(iam, settings.guardrails().rolePath()).unused(request.cluster(),
+                plan, observed, settings.orphanRoleGrace(), java.time.Instant.now());
+        List<Step> steps = new ArrayList<>(plan.steps());
+        steps.addAll(found.steps());
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(found.kept());
+        return new Plan(plan.cluster(), plan.action(), plan.planOnly(), steps, plan.unchanged(), warnings);
+    }
+
     /**
      * A deleted cluster took its associations with it; what is left of ours are the roles we created for it,
      * found by their ownership tags under the role path. Nothing else is touched.
      */
     private ObjectNode offboard(RunRequest request) {
-        List<Step> steps = new ArrayList<>();
-        for (String name : iam.listRoleNames(settings.guardrails().rolePath())) {
-            Optional<IamRoles.IamRole> role = iam.getRole(name);
-            if (role.isEmpty() || !OwnershipTags.isOwnedBy(role.get().tags(), request.cluster())) {
-                continue;
-            }
-            Map<String, String> tags = role.get().tags();
-            String addon = tags.get(OwnershipTags.ADDON);
-            String namespace = addon != null ? "addon:" + addon : tags.getOrDefault(OwnershipTags.NAMESPACE, "");
-            String sa = tags.getOrDefault(OwnershipTags.SERVICE_ACCOUNT, name);
-            steps.add(new Step.DeleteAssociation(null, namespace, sa, role.get().arn(), role.get().arn(),
-                    "cluster \"" + request.cluster() + "\" was deleted; its associations went with it"));
+        List<Step> steps = new ArrayList<>(OffboardCheck.waitUntilGone(request.cluster(),
+                observer.clusterStatus(request.cluster())));
+        for (IamRoles.IamRole role : new OwnedRoles(iam, settings.guardrails().rolePath()).of(request.cluster())) {
+            steps.add(OwnedRoles.deleteStep(role, "cluster \"" + request.cluster() + "\" was deleted; its "
+                    + "associations went with it"));
         }
         Plan plan = new Plan(request.cluster(), Action.OFFBOARD, request.dryRun(), steps, List.of(), List.of());
         return run(request, plan, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()), false);

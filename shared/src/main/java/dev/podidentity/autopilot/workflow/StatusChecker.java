@@ -34,7 +34,8 @@ public final class StatusChecker {
             throw new InvalidInputException("cluster-status needs cluster");
         }
         return switch (kind) {
-            case "cluster" -> cluster(cluster, attempt);
+            case "cluster" -> "offboard".equals(input.path("action").asText()) ? gone(cluster, attempt)
+                    : cluster(cluster, attempt);
             case "addon" -> addon(cluster, input.path("addon").asText("eks-pod-identity-agent"), attempt);
             default -> throw new InvalidInputException("cluster-status kind must be cluster or addon, not \""
                     + kind + "\"");
@@ -47,6 +48,15 @@ public final class StatusChecker {
         boolean done = "ACTIVE".equals(status);
         boolean failed = c.isEmpty() || "FAILED".equals(status) || "DELETING".equals(status);
         return result(status, done, failed, attempt, settings.clusterWaitChecks(), null);
+    }
+
+    /** Offboarding waits for a DELETING cluster to be gone; any other status ends the wait as failed. */
+    private ObjectNode gone(String cluster, int attempt) {
+        String status = eks.describeCluster(cluster).map(EksApi.Cluster::status).orElse("NOT_FOUND");
+        boolean done = "NOT_FOUND".equals(status);
+        boolean failed = !done && !"DELETING".equals(status);
+        return result(status, done, failed, attempt, settings.clusterWaitChecks(), failed
+                ? "offboarding waits for the cluster to be gone; it is " + status + ", so nothing is deleted" : null);
     }
 
     private ObjectNode addon(String cluster, String addon, int attempt) {
