@@ -45,19 +45,7 @@ class WorkflowDataSafetyTest {
     static final String LOCK_ID = WorkflowWorld.ACCOUNT + "/" + WorkflowWorld.REGION + "/" + CLUSTER;
 
     /** The default config without orders-api: sa1 only. */
-    static final String SA1_ONLY = """
-            apiVersion: eksctl.io/v1alpha5
-            kind: ClusterConfig
-            metadata:
-              name: dev-cluster
-            addons:
-              - name: eks-pod-identity-agent
-            iam:
-              podIdentityAssociations:
-                - namespace: default
-                  serviceAccountName: sa1
-                  roleARN: arn:aws:iam::111122223333:role/pod-identity-autopilot/autopilot-dev-cluster-default-sa1
-            """;
+    static final String SA1_ONLY = WorkflowFaultsTest.AGENT_AND_SA1;
 
     @RegisterExtension
     static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
@@ -193,38 +181,36 @@ class WorkflowDataSafetyTest {
 
     @Test
     void apply_withAManagedPolicyArnThatDoesNotExist_isRefusedWithItsLineBeforeAnyWrite() throws Exception {
-        world.upload(KEY, DEFAULT_CONFIG.replace("AmazonS3ReadOnlyAccess", "AmazonS3ReadOnlyAcess"));
-        world.cloud().calls().reset();
-
-        LocalApp.Run run = world.run(event("config-uploaded.json"));
-
-        assertEquals("FAILED", run.status());
-        assertContains(run.cause(), "clusters/dev-cluster.yaml:");
-        assertContains(run.cause(), "AmazonS3ReadOnlyAcess");
-        assertEquals(0, world.cloud().calls().writes("iam") + world.cloud().calls().writes("eks"),
-                () -> world.cloud().calls().snapshot().toString());
+        refusedBeforeAnyWrite(DEFAULT_CONFIG.replace("AmazonS3ReadOnlyAccess", "AmazonS3ReadOnlyAcess"),
+                "AmazonS3ReadOnlyAcess");
         assertTrue(role(world.state(), ORDERS_ROLE).isEmpty(), "no role created");
     }
 
     @Test
     void apply_withAnInlinePolicyIamRefuses_isRefusedWithItsLineBeforeAnyWrite() throws Exception {
-        world.upload(KEY, DEFAULT_CONFIG.replace("      permissionPolicyARNs:\n        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n", """
+        refusedBeforeAnyWrite(DEFAULT_CONFIG.replace("      permissionPolicyARNs:\n        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n", """
                       permissionPolicy:
                         Version: "2012-10-17"
                         Statement:
                           - Effect: Allow
                             Action: "s3 GetObject"
                             Resource: "*"
-                """));
+                """), "s3 GetObject");
+    }
+
+    /** The config is refused by Resolve, naming its line and {@code mention}, with no IAM or EKS write. */
+    private static void refusedBeforeAnyWrite(String config, String mention) throws Exception {
+        world.upload(KEY, config);
         world.cloud().calls().reset();
 
         LocalApp.Run run = world.run(event("config-uploaded.json"));
 
         assertEquals("FAILED", run.status());
         assertContains(run.cause(), "clusters/dev-cluster.yaml:");
-        assertContains(run.cause(), "s3 GetObject");
+        assertContains(run.cause(), mention);
         assertEquals(0, world.cloud().calls().writes("iam") + world.cloud().calls().writes("eks"),
                 () -> world.cloud().calls().snapshot().toString());
+        assertTrue(world.hasReport(run, CLUSTER), "the run ends with a report");
     }
 
     // ------------------------------------------------------------------ reclaim what we own

@@ -45,10 +45,7 @@ class WorkflowScaleTest {
 
     @Test
     void apply_theEksQuotaOfAssociations_staysWithinStepFunctionsPayloadLimit() throws Exception {
-        world.upload(KEY, GeneratedConfigs.associations("dev-cluster", ASSOCIATIONS));
-        ObjectNode input = ProjectFiles.JSON.createObjectNode().put("action", "apply").put("cluster", "dev-cluster")
-                .put("configKey", KEY);
-        input.putObject("trigger").put("type", "console").put("id", "scale-" + System.nanoTime());
+        ObjectNode input = uploadedQuota("scale-");
 
         long start = System.nanoTime();
         LocalApp.Delivery delivery = world.app().deliver(input, world.progress::add, Duration.ofMinutes(8));
@@ -123,10 +120,7 @@ class WorkflowScaleTest {
      */
     @Test
     void apply_theEksQuotaOfAssociations_withEveryBatchFailing_staysWithinThePayloadLimitAndReports() throws Exception {
-        world.upload(KEY, GeneratedConfigs.associations("dev-cluster", ASSOCIATIONS));
-        ObjectNode input = ProjectFiles.JSON.createObjectNode().put("action", "apply").put("cluster", "dev-cluster")
-                .put("configKey", KEY);
-        input.putObject("trigger").put("type", "console").put("id", "scale-failing-" + System.nanoTime());
+        ObjectNode input = uploadedQuota("scale-failing-");
         world.cloud().faults().add(dev.podidentity.local.gateway.FaultRule.crashAfter("iam", "CreateRole", 1_000_000));
 
         LocalApp.Delivery delivery = world.app().deliver(input, world.progress::add, Duration.ofMinutes(8));
@@ -149,6 +143,15 @@ class WorkflowScaleTest {
                         WorkflowWorld.ACCOUNT + "/" + REGION + "/dev-cluster")))).item().isEmpty(), "the lock is given back");
         System.out.printf("WorkflowScaleTest: %,d associations, every Associate batch failing: %s %s; largest "
                 + "payload %,d bytes (%s)%n", ASSOCIATIONS, run.status(), run.error(), sizes.largest, sizes.where);
+    }
+
+    /** The quota's config uploaded, and the console apply of it (a trigger id of its own). */
+    private static ObjectNode uploadedQuota(String triggerPrefix) {
+        world.upload(KEY, GeneratedConfigs.associations("dev-cluster", ASSOCIATIONS));
+        ObjectNode input = ProjectFiles.JSON.createObjectNode().put("action", "apply").put("cluster", "dev-cluster")
+                .put("configKey", KEY);
+        input.putObject("trigger").put("type", "console").put("id", triggerPrefix + System.nanoTime());
+        return input;
     }
 
     /** The largest input, output or parameters document among an execution's history events, and where. */
