@@ -157,8 +157,8 @@ class AslControlFlowTest {
                 "each poll passes on the attempt count the previous one returned");
         assertEquals(ProjectFiles.JSON.createObjectNode().put("kind", "cluster").put("action", "onboard")
                 .put("cluster", "new-cluster").put("attempt", 0), polls.get(0), "offboard waits for gone, not ACTIVE");
-        assertEquals(ProjectFiles.JSON.createObjectNode().put("kind", "addon").put("cluster", "new-cluster")
-                .put("addon", "eks-pod-identity-agent").put("attempt", 0), polls.get(3));
+        assertEquals(ProjectFiles.JSON.createObjectNode().put("kind", "addon").put("action", "onboard")
+                .put("cluster", "new-cluster").put("addon", "eks-pod-identity-agent").put("attempt", 0), polls.get(3));
         JsonNode agent = payloads("asl-install-agent").get(0);
         assertEquals("new-cluster", agent.path("cluster").asText());
         assertTrue(agent.path("execution").asText().startsWith("onboard-"));
