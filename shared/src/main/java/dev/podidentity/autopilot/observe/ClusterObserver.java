@@ -80,6 +80,11 @@ public final class ClusterObserver {
      *                            Kubernetes by the caller), empty otherwise
      * @throws NotFoundException when the cluster does not exist
      */
+    /** DescribeCluster's status of the cluster; empty when EKS says it does not exist (ResourceNotFound). */
+    public Optional<String> clusterStatus(String clusterName) {
+        return eks.describeCluster(clusterName).map(EksApi.Cluster::status);
+    }
+
     public ClusterState observe(String clusterName, ClusterConfig desired, Action action,
                                 List<ClusterState.IrsaServiceAccount> irsaServiceAccounts) {
         EksApi.Cluster cluster = eks.describeCluster(clusterName).orElseThrow(() -> new NotFoundException(

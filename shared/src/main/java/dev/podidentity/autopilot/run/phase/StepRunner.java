@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.error.AutopilotException;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.error.RetryableException;
 import dev.podidentity.autopilot.error.WrongPhaseException;
@@ -149,6 +150,7 @@ public final class StepRunner {
             }
         }
         RuntimeException[] retry = new RuntimeException[n];
+        StepDependencies dependencies = new StepDependencies(artifacts, plan, planKey);
         int workers = Math.max(1, Math.min(parallelism, pending.size()));
         try (ExecutorService pool = Executors.newFixedThreadPool(workers)) {
             List<Future<?>> running = new ArrayList<>();
@@ -159,7 +161,9 @@ public final class StepRunner {
                         return; // not started: the rerun does it
                     }
                     try {
-                        results[i] = JsonHandler.MAPPER.valueToTree(run(cluster, executionName, stepJson, preflight));
+                        Outcome held = dependencies.heldBack(stepJson).orElse(null);
+                        results[i] = JsonHandler.MAPPER.valueToTree(held != null ? held
+                                : run(cluster, executionName, stepJson, preflight));
                     } catch (RetryableException e) {
                         retry[i] = e;
                     } catch (RuntimeException e) {
@@ -193,11 +197,12 @@ public final class StepRunner {
         }
         Log log = Log.forRun(executionName, cluster).with("batch", phaseLabel + "-" + number);
         if (unfinished > 0) {
-            String why = firstRetry != null ? "first: " + firstRetry.getMessage()
+            // bounded: after its retries this message is the failed batch's record in the run's state
+            String why = firstRetry != null ? "first: " + AutopilotException.bounded(firstRetry.getMessage(), 120)
                     : "the Lambda was about to time out";
             log.info("batch unfinished, to be retried", "finished", outcomes.size(), "unfinished", unfinished);
             throw new RetryableException("batch " + phaseLabel + "-" + number + ": " + unfinished + " of " + n
-                    + " steps to retry (" + why + "); " + outcomes.size() + " outcomes kept in " + outcomesKey);
+                    + " steps to retry (" + why + "); " + outcomes.size() + " outcomes kept");
         }
         return summary(phaseLabel, number, outcomes, log);
     }
@@ -241,10 +246,13 @@ public final class StepRunner {
         return BatchResult.finished(phase, number, counts, failed);
     }
 
+    /** A failed step's message is cut to this: the Report lists failures in its result, which the state carries. */
+    static final int MAX_CAUSE_CHARS = 500;
+
     /** A step that failed for good, in the shape the Map's failure state gave a failed item before batching. */
     static ObjectNode failed(String stepId, RuntimeException e) {
         ObjectNode cause = JsonNodeFactory.instance.objectNode();
-        cause.put("errorMessage", String.valueOf(e.getMessage()));
+        cause.put("errorMessage", AutopilotException.bounded(String.valueOf(e.getMessage()), MAX_CAUSE_CHARS));
         cause.put("errorType", e.getClass().getName());
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("stepId", stepId);

@@ -87,6 +87,11 @@ public final class RunOutput {
         artifact.put("planText", full.path("planText").asText());
         artifact.set("summary", full.path("summary"));
         artifact.set("phases", full.path("phases"));
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        PHASES.forEach(p -> sizes.put(p, full.path("phases").path(p).size()));
+        int size = batchSize(sizes, configuredBatchSize);
+        // which batch holds a step: a step that depends on another finds its outcome by it
+        artifact.put("batchSize", size);
         artifacts.writePlan(planKey, artifact);
 
         ObjectNode run = JsonNodeFactory.instance.objectNode();
@@ -96,9 +101,6 @@ public final class RunOutput {
         }
         run.put("superseded", full.path("superseded").asBoolean(false));
         run.put("planKey", planKey);
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        PHASES.forEach(p -> sizes.put(p, full.path("phases").path(p).size()));
-        int size = batchSize(sizes, configuredBatchSize);
         sizes.forEach((phase, steps) -> run.set(phase, descriptors(phase, steps, size)));
         run.put("batchSize", size);
         String where = bucket == null ? planKey : "s3://" + bucket + "/" + planKey;
