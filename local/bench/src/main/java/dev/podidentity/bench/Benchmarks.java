@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  *   local/bin/bench                      # all sections
  *   local/bin/bench plan,e2e             # some: plan, e2e, rate, cold-start, scale (scale only when named)
  *   local/bin/bench e2e -Dassociations=100 -Diam.ms=150 -Deks.ms=200 -Druns=5
- *   local/bin/bench rate -Drate.associations=1000 -Diam.writes=20 -Diam.burst=40 -Deks.writes=10 -Deks.burst=10
+ *   local/bin/bench rate -Drate.associations=1000 -Diam.writes=20 -Diam.burst=40 -Deks.writes=10 -Deks.burst=20
  * </pre>
  */
 public final class Benchmarks {

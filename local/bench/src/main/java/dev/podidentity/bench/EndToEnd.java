@@ -157,12 +157,15 @@ final class EndToEnd {
         double seconds = (System.nanoTime() - start) / 1e9;
         LocalApp.Run run = delivery.runs().get(0);
         JsonNode counts = run.outputJson().path("summary").path("counts");
+        if (Boolean.getBoolean("timeline")) {
+            timeline(app, run);
+        }
         Side side = new Side("application", run.status() + " " + counts, seconds, run.stateTransitions(),
                 cloud.calls().snapshot(), cloud.lambdas().invocations());
-        List<CallCounter.Call> iamWrites = cloud.calls().writeLog().stream().filter(c -> c.service().equals("iam"))
+        List<CallCounter.Call> iamLog = cloud.calls().writeLog().stream().filter(c -> c.service().equals("iam"))
                 .toList();
-        double span = iamWrites.size() < 2 ? 0 : Duration.between(iamWrites.get(0).at(),
-                iamWrites.get(iamWrites.size() - 1).at()).toNanos() / 1e9;
+        double span = iamLog.size() < 2 ? 0 : Duration.between(iamLog.get(0).at(),
+                iamLog.get(iamLog.size() - 1).at()).toNanos() / 1e9;
         // the writes that had to happen: those served (a throttled attempt is a call, not a write that happened)
         Map<String, Long> throttled = cloud.rateLimits().throttled();
         long iamWrites = side.writes("iam:") - throttled.getOrDefault("iam:writes", 0L);
@@ -261,6 +264,19 @@ final class EndToEnd {
                 System.out.printf("  %-44s %8d %8d%n", op, v[0], v[1]);
             }
         });
+    }
+
+    /** -Dtimeline=true: when each state of the run was entered and left, from the execution's history. */
+    private static void timeline(LocalApp app, LocalApp.Run run) {
+        java.time.Instant first = null;
+        for (software.amazon.awssdk.services.sfn.model.HistoryEvent e : app.history(run.executionArn())) {
+            first = first == null ? e.timestamp() : first;
+            String what = e.stateEnteredEventDetails() != null ? "-> " + e.stateEnteredEventDetails().name()
+                    : e.stateExitedEventDetails() != null ? "<- " + e.stateExitedEventDetails().name() : null;
+            if (what != null) {
+                System.out.printf("  %7.3f s %s%n", Duration.between(first, e.timestamp()).toNanos() / 1e9, what);
+            }
+        }
     }
 
     private static void latencies(LocalCloud cloud, long iamMs, long eksMs) {

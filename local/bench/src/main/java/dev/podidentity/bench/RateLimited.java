@@ -20,7 +20,7 @@ final class RateLimited {
                 RateLimits.Limit.of("iam", RateLimits.Calls.WRITES, Double.parseDouble(System.getProperty("iam.writes",
                         "20")), Double.parseDouble(System.getProperty("iam.burst", "40"))),
                 RateLimits.Limit.of("eks", RateLimits.Calls.WRITES, Double.parseDouble(System.getProperty("eks.writes",
-                        "10")), Double.parseDouble(System.getProperty("eks.burst", "10"))));
+                        "10")), Double.parseDouble(System.getProperty("eks.burst", "20"))));
         cloud.reseed();
         return EndToEnd.runApp(cloud, CfnTemplate.load(), n, iamMs, eksMs, limits);
     }

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  */
 public final class WritePacing {
     /** Writes per second a lane adds each second while its writes succeed. */
-    static final double INCREASE_PER_SECOND = 0.5;
+    static final double INCREASE_PER_SECOND = 0.4;
     /** The share of the last second's successful writes a lane keeps after a throttle. */
     static final double DECREASE = 0.7;
     /** The slowest a lane ever goes. */
