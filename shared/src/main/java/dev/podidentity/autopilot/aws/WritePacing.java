@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * <p>A service's lane starts open (no pacing: an account with room sees no delay), or at the rate a previous batch
  * of this container settled on, or at its cap. On a throttled write it paces at 0.7 times the writes that got
  * through in the last second (at most one cut a second: the calls already in flight answer the same), then adds
- * {@value #INCREASE_PER_SECOND} writes per second each second while writes succeed, never above the cap. So a
+ * {@value #INCREASE_PER_SECOND} writes per second each second while writes succeed, more the longer no throttle
+ * comes (a batch left alone at the end of a run takes over the rate the others gave back), never above the cap. So a
  * large run settles just under the bucket's rate without a storm, several batches at once share it, and the
  * throttles that find the ceiling stay a small fraction of the calls. The SDK's own retries still retry a
  * throttled call; every attempt waits for its slot.
@@ -25,8 +26,13 @@ import java.util.function.Supplier;
  * {@code MaxEksWritesPerSecond}: 0 for none), divided among the batches that run at once (MapMaxConcurrency).
  */
 public final class WritePacing {
-    /** Writes per second a lane adds each second while its writes succeed. */
-    static final double INCREASE_PER_SECOND = 0.4;
+    /**
+     * Writes per second a lane adds each second while its writes succeed, right after a cut; the longer it goes
+     * without a throttle, the faster it probes ({@link #PROBE_SECONDS}).
+     */
+    static final double INCREASE_PER_SECOND = 0.3;
+    /** Every this many seconds without a throttle, the lane's growth per second grows by another INCREASE. */
+    static final double PROBE_SECONDS = 3;
     /** The share of the last second's successful writes a lane keeps after a throttle. */
     static final double DECREASE = 0.7;
     /** The slowest a lane ever goes. */
@@ -182,12 +188,14 @@ public final class WritePacing {
         private long nextSlot;
         private long coolUntil;
         private long grownAt;
+        private long cutAt;
         private final Deque<Long> successes = new ArrayDeque<>();
 
         Lane(double rate, double cap) {
             this.rate = rate;
             this.cap = cap;
             this.grownAt = nanos.getAsLong();
+            this.cutAt = grownAt;
             this.nextSlot = grownAt;
         }
 
@@ -220,6 +228,7 @@ public final class WritePacing {
             rate = Math.max(MIN_RATE, DECREASE * Math.min(rate, Math.max(recent, MIN_RATE)));
             coolUntil = now + SECOND;
             grownAt = now;
+            cutAt = now;
             nextSlot = Math.max(nextSlot, now + (long) (SECOND / rate));
         }
 
@@ -229,7 +238,8 @@ public final class WritePacing {
             trim(now);
             if (!Double.isInfinite(rate) && now >= coolUntil) {
                 // per second of successful writing: an idle gap (no writes to make) earns at most one second's worth
-                rate = Math.min(cap, rate + INCREASE_PER_SECOND * Math.min(SECOND, now - grownAt) / SECOND);
+                double probing = 1 + (now - cutAt) / (PROBE_SECONDS * SECOND);
+                rate = Math.min(cap, rate + INCREASE_PER_SECOND * probing * Math.min(SECOND, now - grownAt) / SECOND);
             }
             grownAt = now;
         }

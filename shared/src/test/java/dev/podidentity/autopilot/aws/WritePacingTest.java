@@ -53,11 +53,21 @@ class WritePacingTest {
         assertEquals(0, attempt(pacing, "eks", "CreatePodIdentityAssociation"), "EKS has its own lane, still open");
 
         advanceMs(1_000);
-        for (int i = 0; i < 10; i++) { // ten seconds of success
+        double before = pacing.rate("iam");
+        for (int i = 0; i < 5; i++) { // five seconds of success
             advanceMs(1_000);
             pacing.succeeded("iam", "CreateRole");
         }
-        assertEquals(14.0 + 10 * WritePacing.INCREASE_PER_SECOND, pacing.rate("iam"), 0.05);
+        double firstFive = pacing.rate("iam") - before;
+        for (int i = 0; i < 5; i++) { // five more
+            advanceMs(1_000);
+            pacing.succeeded("iam", "CreateRole");
+        }
+        double secondFive = pacing.rate("iam") - before - firstFive;
+        assertTrue(firstFive >= 5 * WritePacing.INCREASE_PER_SECOND, "at least the base increase: " + firstFive);
+        assertTrue(secondFive > firstFive, "the longer without a throttle, the faster it probes: " + firstFive
+                + " then " + secondFive);
+        assertTrue(pacing.rate("iam") < 2 * 14.0, "a probe, not a jump: " + pacing.rate("iam"));
     }
 
     @Test
