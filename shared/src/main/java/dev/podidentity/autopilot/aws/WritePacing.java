@@ -32,7 +32,7 @@ public final class WritePacing {
      */
     static final double INCREASE_PER_SECOND = 0.3;
     /** Every this many seconds without a throttle, the lane's growth per second grows by another INCREASE. */
-    static final double PROBE_SECONDS = 3;
+    static final double PROBE_SECONDS = 6;
     /** The share of the last second's successful writes a lane keeps after a throttle. */
     static final double DECREASE = 0.7;
     /** The slowest a lane ever goes. */
