@@ -90,15 +90,19 @@ public final class ClusterObserver {
         String partition = cluster.partition();
         String region = cluster.arn().split(":")[3];
         ClusterState.ClusterStatus status = status(cluster.status());
+        // A cluster still being created has no API server and nothing on it yet: it is not read (the state machine
+        // plans again once it is ACTIVE, and that plan is the one carried out).
+        boolean creating = status == ClusterState.ClusterStatus.CREATING || status == ClusterState.ClusterStatus.PENDING;
         // After DescribeCluster the three reads below need nothing of each other: they run at once.
         String oidcProviderArn;
         List<ClusterState.AddonState> addons;
         List<ClusterState.Association> associations;
         try (Branches branches = new Branches()) {
             Future<String> oidc = branches.fork(() -> oidcProvider(cluster, partition, account));
-            Future<List<ClusterState.AddonState>> installed = branches.fork(() -> addons(clusterName));
-            Future<List<ClusterState.Association>> found = branches.fork(() -> associations(clusterName, desired,
-                    action));
+            Future<List<ClusterState.AddonState>> installed = branches.fork(() -> creating
+                    ? List.<ClusterState.AddonState>of() : addons(clusterName));
+            Future<List<ClusterState.Association>> found = branches.fork(() -> creating
+                    ? List.<ClusterState.Association>of() : associations(clusterName, desired, action));
             oidcProviderArn = branches.join(oidc);
             addons = branches.join(installed);
             associations = branches.join(found);
@@ -121,7 +125,7 @@ public final class ClusterObserver {
         for (Optional<EksApi.Addon> addon : parallel(eks.listAddons(clusterName),
                 name -> eks.describeAddon(clusterName, name))) {
             addon.ifPresent(a -> addons.add(new ClusterState.AddonState(a.name(), a.arn(), a.version(), a.status(),
-                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns())));
+                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns(), a.namespace())));
         }
         return addons;
     }
