@@ -51,10 +51,11 @@ final class StepDependencies {
 
     /** Why the step {@code id} does not count as done; empty when it succeeded. */
     private Optional<String> unmet(String id) {
-        int batchSize = plan.path("batchSize").asInt(0);
         for (var phases = plan.path("phases").fields(); phases.hasNext(); ) {
             var phase = phases.next();
             JsonNode steps = phase.getValue();
+            // each phase has its own batch size (Resolve spreads small phases over the Map's concurrency)
+            int batchSize = plan.path("batchSizes").path(phase.getKey()).asInt(plan.path("batchSize").asInt(0));
             for (int i = 0; i < steps.size(); i++) {
                 if (!id.equals(steps.get(i).path("id").asText())) {
                     continue;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.execute.WritePacing;
 import dev.podidentity.autopilot.error.AutopilotException;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.error.RetryableException;
@@ -61,16 +62,28 @@ public final class StepRunner {
     private final Execution execution;
     private final RunArtifacts artifacts;
     private final int parallelism;
+    private final WritePacing.Memory pacing;
 
     public StepRunner(StepExecutors executors, RunArtifacts artifacts, int parallelism) {
-        this(executors, executors::execute, artifacts, parallelism);
+        this(executors, artifacts, parallelism, WritePacing.Memory.uncapped());
+    }
+
+    /** With {@code pacing}: each batch paces its writes to the account's rate, within the stack's caps. */
+    public StepRunner(StepExecutors executors, RunArtifacts artifacts, int parallelism, WritePacing.Memory pacing) {
+        this(executors, executors::execute, artifacts, parallelism, pacing);
     }
 
     StepRunner(StepExecutors executors, Execution execution, RunArtifacts artifacts, int parallelism) {
+        this(executors, execution, artifacts, parallelism, WritePacing.Memory.uncapped());
+    }
+
+    StepRunner(StepExecutors executors, Execution execution, RunArtifacts artifacts, int parallelism,
+               WritePacing.Memory pacing) {
         this.executors = executors;
         this.execution = execution;
         this.artifacts = artifacts;
         this.parallelism = parallelism;
+        this.pacing = pacing;
     }
 
     /**
@@ -152,6 +165,8 @@ public final class StepRunner {
         RuntimeException[] retry = new RuntimeException[n];
         StepDependencies dependencies = new StepDependencies(artifacts, plan, planKey);
         int workers = Math.max(1, Math.min(parallelism, pending.size()));
+        // the batch's steps share one pacing: their writes back off together when the account throttles
+        WritePacing paced = pacing.start();
         try (ExecutorService pool = Executors.newFixedThreadPool(workers)) {
             List<Future<?>> running = new ArrayList<>();
             for (int i : pending) {
@@ -163,7 +178,7 @@ public final class StepRunner {
                     try {
                         Outcome held = dependencies.heldBack(stepJson).orElse(null);
                         results[i] = JsonHandler.MAPPER.valueToTree(held != null ? held
-                                : run(cluster, executionName, stepJson, preflight));
+                                : paced.within(() -> run(cluster, executionName, stepJson, preflight)));
                     } catch (RetryableException e) {
                         retry[i] = e;
                     } catch (RuntimeException e) {
@@ -179,6 +194,8 @@ public final class StepRunner {
             throw new RetryableException("batch " + phaseLabel + "-" + number + " was interrupted", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("batch " + phaseLabel + "-" + number + " lost a step", e.getCause());
+        } finally {
+            paced.finish();
         }
 
         ArrayNode outcomes = JsonNodeFactory.instance.arrayNode();

@@ -1,6 +1,7 @@
 package dev.podidentity.autopilot.run.resolve;
 
 import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.phase.BatchSettings;
 import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.RunSettings;
 
@@ -50,14 +51,14 @@ public final class Resolver {
     private final RunSettings settings;
     private final KubernetesAccessCheck access;
     private final RunArtifacts artifacts;
-    private final int batchSize;
+    private final BatchSettings batches;
 
     public Resolver(ConfigStore store, ClusterObserver observer, IamRoles iam, Planner planner,
                     IrsaServiceAccounts irsa, RunSettings settings, KubernetesAccessCheck access,
-                    RunArtifacts artifacts, int batchSize) {
+                    RunArtifacts artifacts, BatchSettings batches) {
         this.access = access;
         this.artifacts = artifacts;
-        this.batchSize = batchSize;
+        this.batches = batches;
         this.configs = new RequestedConfig(store, settings);
         this.observer = observer;
         this.iam = iam;
@@ -84,7 +85,8 @@ public final class Resolver {
         if (execution == null || execution.isBlank()) {
             throw new InvalidInputException("execution: the execution name must be set");
         }
-        return RunOutput.publish(full(request), execution, artifacts, settings.configBucket(), batchSize);
+        return RunOutput.publish(full(request), execution, artifacts, settings.configBucket(), batches.batchSize(),
+                batches.mapConcurrency());
     }
 
     /**
