@@ -12,6 +12,7 @@ import dev.podidentity.autopilot.config.LoadResult;
 import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.guard.GuardrailCheck;
+import dev.podidentity.autopilot.guard.IamFacts;
 import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.observe.ClusterObserver;
 import dev.podidentity.autopilot.plan.ClusterState;
@@ -382,7 +383,7 @@ public final class Resolver {
         List<Problem> problems = new ArrayList<>(loaded.problems());
         // The association count is the MaxAssociations guardrail's to judge (named by rule), not the validator's.
         problems.addAll(ConfigValidator.validate(config, request.action(), Integer.MAX_VALUE));
-        problems.addAll(GuardrailCheck.check(config, settings.guardrails()));
+        problems.addAll(GuardrailCheck.check(config, settings.guardrails(), iamFacts()));
         String declared = config.metadata() == null ? null : config.metadata().name();
         if (declared != null && !declared.equals(cluster)) {
             problems.add(Problem.error("metadata.name", config.source().positionOf("metadata.name"),
@@ -394,6 +395,28 @@ public final class Resolver {
             throw invalid(source, problems);
         }
         return new Loaded(config, source);
+    }
+
+    /** What the guardrails read from IAM: the tags of the roles a config names, the policies it attaches. */
+    private IamFacts iamFacts() {
+        return new IamFacts() {
+            @Override
+            public boolean known() {
+                return true;
+            }
+
+            @Override
+            public Optional<Map<String, String>> roleTags(String roleArn) {
+                String name = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+                // A role of that name in this account is the one named only when the whole ARN (account, path) agrees.
+                return iam.getRole(name).filter(r -> r.arn().equals(roleArn)).map(IamRoles.IamRole::tags);
+            }
+
+            @Override
+            public Optional<String> policyDocument(String policyArn) {
+                return iam.defaultPolicyDocument(policyArn);
+            }
+        };
     }
 
     private Optional<Map.Entry<String, byte[]>> clusterConfig(String cluster) {
