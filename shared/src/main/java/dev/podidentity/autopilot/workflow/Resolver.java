@@ -11,6 +11,7 @@ import dev.podidentity.autopilot.config.ConfigLoader;
 import dev.podidentity.autopilot.config.LoadResult;
 import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.guard.ConfigJudgement;
 import dev.podidentity.autopilot.guard.GuardrailCheck;
 import dev.podidentity.autopilot.guard.IamFacts;
 import dev.podidentity.autopilot.naming.OwnershipTags;
@@ -25,7 +26,6 @@ import dev.podidentity.autopilot.plan.PlanText;
 import dev.podidentity.autopilot.plan.Planner;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.port.IamRoles;
-import dev.podidentity.autopilot.validate.ConfigValidator;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -381,9 +381,7 @@ public final class Resolver {
         }
         ClusterConfig config = isDefault ? loaded.config().withClusterName(cluster) : loaded.config();
         List<Problem> problems = new ArrayList<>(loaded.problems());
-        // The association count is the MaxAssociations guardrail's to judge (named by rule), not the validator's.
-        problems.addAll(ConfigValidator.validate(config, request.action(), Integer.MAX_VALUE));
-        problems.addAll(GuardrailCheck.check(config, settings.guardrails(), iamFacts()));
+        problems.addAll(ConfigJudgement.judge(config, request.action(), settings.guardrails(), iamFacts()));
         String declared = config.metadata() == null ? null : config.metadata().name();
         if (declared != null && !declared.equals(cluster)) {
             problems.add(Problem.error("metadata.name", config.source().positionOf("metadata.name"),
