@@ -89,7 +89,9 @@ class WorkflowConfigUploadTest {
         assertEquals(podIdentityTrust(), orders.path("trustPolicy"));
         assertEquals(List.of(S3_READ), texts(orders.path("attachedPolicies")));
         assertTrue(orders.path("inlinePolicies").isEmpty());
-        assertTrue(orders.path("permissionsBoundary").isNull());
+        // Issue 13: with no PermissionsBoundaryArn the stack's default boundary is carried by every role it creates.
+        assertEquals(ROLE_PREFIX.replace(":role/", ":policy/") + "pod-identity-autopilot/DefaultPermissionsBoundary",
+                orders.path("permissionsBoundary").asText());
         Map<String, String> ordersTags = new HashMap<>(ownershipTags("dev-cluster", "backend", "orders-api"));
         ordersTags.put("team", "orders");
         assertEquals(tags(ordersTags), orders.path("tags"));

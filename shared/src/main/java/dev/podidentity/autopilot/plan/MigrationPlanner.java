@@ -124,7 +124,7 @@ final class MigrationPlanner {
             draft.warn("service account \"" + key + "\": role \"" + sa.roleArn() + "\" not found; skipping migration "
                     + "to pod identity");
             return;
-        } else if (!draft.policies.irsaGrants(role.get().trustPolicy(), provider, sa.namespace(), sa.name())) {
+        } else if (!irsaGranted(role.get(), provider, sa)) {
             // An annotation alone proves nothing: whoever can annotate a service account could name any role.
             draft.warn("service account \"" + key + "\": role \"" + sa.roleArn() + "\" does not trust this "
                     + "cluster's OIDC provider for system:serviceaccount:" + sa.namespace() + ":" + sa.name()
@@ -144,6 +144,21 @@ final class MigrationPlanner {
         if (migrated && draft.options.removeOidcProviderTrustRelationship()) {
             draft.add(new Step.RemoveIrsaAnnotation(sa.namespace(), sa.name(), sa.roleArn()));
         }
+    }
+
+    /**
+     * Whether IRSA really gave this service account the role: its trust names this cluster's OIDC provider for
+     * exactly this subject (or a pattern covering it). A rerun of a migration that already dropped the OIDC trust
+     * has no such statement left; it may finish only on a role that trusts pods and is ours or opted in.
+     */
+    private boolean irsaGranted(ClusterState.Role role, String provider, ClusterState.IrsaServiceAccount sa) {
+        if (draft.policies.irsaGrants(role.trustPolicy(), provider, sa.namespace(), sa.name())) {
+            return true;
+        }
+        return !draft.policies.trustsOidcProvider(role.trustPolicy(), provider)
+                && draft.policies.trustsPodIdentity(role.trustPolicy())
+                && (draft.policies.ownerOf(role.tags(), draft.cluster).owner() == Owner.AUTOPILOT
+                        || OwnershipTags.isMigrationAllowed(role.tags()));
     }
 
     static final String TRUST_BLOCKED = "needs its trust policy changed, and trust is only rewritten on roles "
