@@ -32,6 +32,16 @@ final class ParametersFile {
 
     static final String OPTION = "--parameters";
 
+    /** The parameters in {@code file}; null after telling {@code err} why not, prefixed by the command's name. */
+    static Map<String, String> readOrReport(String file, String command, java.io.PrintStream err) {
+        try {
+            return read(Path.of(file));
+        } catch (Invalid e) {
+            err.println(command + ": " + e.getMessage());
+            return null;
+        }
+    }
+
     static Map<String, String> read(Path file) throws Invalid {
         String text;
         try {

@@ -38,10 +38,8 @@ final class PlanCommand {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals(ParametersFile.OPTION) && i + 1 < args.size()) {
-                try {
-                    parameters = ParametersFile.read(Path.of(args.get(++i)));
-                } catch (ParametersFile.Invalid e) {
-                    err.println("plan: " + e.getMessage());
+                parameters = ParametersFile.readOrReport(args.get(++i), "plan", err);
+                if (parameters == null) {
                     return 2;
                 }
             } else if (a.equals("--world") && i + 1 < args.size()) {

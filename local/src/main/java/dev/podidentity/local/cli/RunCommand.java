@@ -36,12 +36,11 @@ final class RunCommand {
                 case "--world" -> world = Path.of(value(args, ++i, a));
                 case "--state-out" -> stateOut = Path.of(value(args, ++i, a));
                 case ParametersFile.OPTION -> {
-                    try {
-                        parameters.putAll(ParametersFile.read(Path.of(value(args, ++i, a))));
-                    } catch (ParametersFile.Invalid e) {
-                        err.println("run-local: " + e.getMessage());
+                    Map<String, String> read = ParametersFile.readOrReport(value(args, ++i, a), "run-local", err);
+                    if (read == null) {
                         return 2;
                     }
+                    parameters.putAll(read);
                 }
                 default -> {
                     if (a.startsWith("-") || event != null) {

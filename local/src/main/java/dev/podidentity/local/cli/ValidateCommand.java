@@ -43,10 +43,8 @@ final class ValidateCommand {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals(ParametersFile.OPTION) && i + 1 < args.size()) {
-                try {
-                    parameters = ParametersFile.read(Path.of(args.get(++i)));
-                } catch (ParametersFile.Invalid e) {
-                    err.println("validate: " + e.getMessage());
+                parameters = ParametersFile.readOrReport(args.get(++i), "validate", err);
+                if (parameters == null) {
                     return 2;
                 }
             } else if (a.equals("--for") || a.startsWith("--for=")) {

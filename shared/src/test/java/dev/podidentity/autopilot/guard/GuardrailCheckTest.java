@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every guardrail, refusing the config that breaks it and allowing its nearest acceptable twin. */
 class GuardrailCheckTest {
-    private static final String HEADER = """
+    static final String HEADER = """
             apiVersion: eksctl.io/v1alpha5
             kind: ClusterConfig
             metadata: {name: prod}

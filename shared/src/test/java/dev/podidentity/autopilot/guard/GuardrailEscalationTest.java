@@ -20,15 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The IAM facts (role tags, customer managed policy documents) come from a fake, as Resolve reads them from IAM.
  */
 class GuardrailEscalationTest {
-    private static final String HEADER = """
-            apiVersion: eksctl.io/v1alpha5
-            kind: ClusterConfig
-            metadata: {name: prod}
-            iam:
-              podIdentityAssociations:
-                - namespace: team-a
-                  serviceAccountName: app
-            """;
+    private static final String HEADER = GuardrailCheckTest.HEADER;
     private static final String ADMIN = "arn:aws:iam::111122223333:role/admin";
     private static final String ASSIGNABLE = "arn:aws:iam::111122223333:role/shared/reader";
     private static final String OURS = "arn:aws:iam::111122223333:role/pod-identity-autopilot/prod-team-a-app";
