@@ -7,7 +7,7 @@ import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.guard.ConfigJudgement;
 import dev.podidentity.autopilot.guard.Guardrails;
 import dev.podidentity.autopilot.guard.IamFacts;
-import dev.podidentity.autopilot.workflow.RunSettings;
+import dev.podidentity.autopilot.run.RunSettings;
 import dev.podidentity.local.LocalWorlds;
 import dev.podidentity.local.app.CfnTemplate;
 import dev.podidentity.local.app.StackParameters;
