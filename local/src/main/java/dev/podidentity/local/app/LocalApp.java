@@ -83,8 +83,9 @@ public final class LocalApp {
         this.stateMachineArn = "arn:aws:states:" + cloud.region() + ":" + cloud.accountId()
                 + ":stateMachine:pod-identity-autopilot";
         // The environment template.yaml gives the functions, from the parameters' defaults and the overrides.
-        Map<String, String> env = new HashMap<>(new StackParameters(template, cloud.accountId(), parameters)
-                .environment(List.of("ResolveFunction", "AssociationFunction")));
+        StackParameters stack = new StackParameters(template, cloud.accountId(), parameters);
+        createManagedPolicies(stack);
+        Map<String, String> env = new HashMap<>(stack.environment(List.of("ResolveFunction", "AssociationFunction")));
         env.put("CONFIG_BUCKET", bucket);
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
         env.put("BATCH_SIZE", template.parameter("BatchSize").path("Default").asText());
@@ -115,6 +116,18 @@ public final class LocalApp {
         for (Map.Entry<String, JsonNode> rule : template.resourcesOfType("AWS::Events::Rule").entrySet()) {
             String target = rule.getValue().path("Properties").path("Targets").path(0).path("Arn").path("Ref").asText();
             functionByRule.put(rule.getKey(), target.replace(".Alias", ""));
+        }
+    }
+
+    /** The customer managed policies the stack creates (the default permissions boundary), as CloudFormation would. */
+    private void createManagedPolicies(StackParameters stack) {
+        for (StackParameters.ManagedPolicy policy : stack.managedPolicies().values()) {
+            try {
+                cloud.iam().createPolicy(r -> r.policyName(policy.name()).path(policy.path())
+                        .policyDocument(policy.document().toString()));
+            } catch (software.amazon.awssdk.services.iam.model.EntityAlreadyExistsException alreadyThere) {
+                // another app on the same local cloud created it
+            }
         }
     }
 

@@ -12,8 +12,9 @@ import java.util.Optional;
  * The functions' environment as CloudFormation would resolve it from template.yaml: the Globals variables and those
  * of the named functions, with parameters at their defaults unless overridden. Only what the template uses for
  * environment variables is evaluated ({@code Ref} to parameters and {@code AWS::AccountId}, {@code Fn::Join} of a
- * list parameter, {@code Fn::If} on a condition built from {@code Fn::Not}/{@code Fn::Equals}); a variable whose
- * value needs a deployed resource (a bucket name, a role ARN) is left out for the caller to set.
+ * list parameter, {@code Fn::If} on a condition built from {@code Fn::Not}/{@code Fn::Equals}, {@code Ref} to a
+ * customer managed policy the stack creates, see {@link #managedPolicies()}); a variable whose value needs another
+ * deployed resource (a bucket name, a role ARN) is left out for the caller to set.
  */
 public final class StackParameters {
     private final CfnTemplate template;
@@ -66,7 +67,10 @@ public final class StackParameters {
             if (ref.equals("AWS::AccountId")) {
                 return Optional.of(accountId);
             }
-            return template.parameter(ref).isMissingNode() ? Optional.empty() : Optional.of(parameter(ref));
+            if (template.parameter(ref).isMissingNode()) {
+                return Optional.ofNullable(managedPolicies().get(ref)).map(ManagedPolicy::arn);
+            }
+            return Optional.of(parameter(ref));
         }
         if (node.has("Fn::Join")) {
             JsonNode args = node.get("Fn::Join");
@@ -81,6 +85,25 @@ public final class StackParameters {
             return value(condition(args.get(0).asText()) ? args.get(1) : args.get(2));
         }
         return Optional.empty();
+    }
+
+    /** A customer managed policy the stack creates; locally its name is its logical id. */
+    public record ManagedPolicy(String name, String path, String arn, JsonNode document) {
+    }
+
+    /** The template's AWS::IAM::ManagedPolicy resources whose condition holds, by logical id. */
+    public Map<String, ManagedPolicy> managedPolicies() {
+        Map<String, ManagedPolicy> out = new LinkedHashMap<>();
+        template.resourcesOfType("AWS::IAM::ManagedPolicy").forEach((id, resource) -> {
+            if (resource.has("Condition") && !condition(resource.get("Condition").asText())) {
+                return;
+            }
+            JsonNode properties = resource.path("Properties");
+            String path = properties.has("Path") ? value(properties.get("Path")).orElse("/") : "/";
+            out.put(id, new ManagedPolicy(id, path, "arn:aws:iam::" + accountId + ":policy" + path + id,
+                    properties.path("PolicyDocument")));
+        });
+        return out;
     }
 
     public boolean condition(String name) {

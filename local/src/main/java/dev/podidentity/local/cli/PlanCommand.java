@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code ./run-local plan CONFIG [--world WORLD.yaml] [--for ACTION]}: what a run would do with this config on the
@@ -25,7 +26,7 @@ import java.util.List;
  * plan is exactly the one a real run would follow.
  */
 final class PlanCommand {
-    static final String USAGE = "usage: ./run-local plan CONFIG [--world WORLD.yaml] [--for ACTION]";
+    static final String USAGE = "usage: ./run-local plan CONFIG [--world WORLD.yaml] [--for ACTION] [--parameters FILE]";
 
     private PlanCommand() {
     }
@@ -34,9 +35,15 @@ final class PlanCommand {
         Path config = null;
         Path world = null;
         Action action = Action.APPLY;
+        Map<String, String> parameters = Map.of();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--world") && i + 1 < args.size()) {
+            if (a.equals(ParametersFile.OPTION) && i + 1 < args.size()) {
+                parameters = ParametersFile.readOrReport(args.get(++i), "plan", err);
+                if (parameters == null) {
+                    return 2;
+                }
+            } else if (a.equals("--world") && i + 1 < args.size()) {
                 world = Path.of(args.get(++i));
             } else if (a.equals("--for") && i + 1 < args.size()) {
                 String name = args.get(++i);
@@ -70,7 +77,13 @@ final class PlanCommand {
         String key = BucketLayout.CLUSTERS + cluster + name.substring(Math.max(0, name.lastIndexOf('.')));
         Action planned = action;
         try (LocalCloud cloud = LocalCloud.start(world != null ? world : LocalWorlds.defaultWorld())) {
-            LocalApp app = LocalApp.deploy(cloud);
+            LocalApp app;
+            try {
+                app = LocalApp.deploy(cloud, parameters);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                err.println("plan: " + e.getMessage());
+                return 2;
+            }
             cloud.s3().putObject(b -> b.bucket(app.bucket()).key(key), RequestBody.fromBytes(bytes));
             ObjectNode input = JsonNodeFactory.instance.objectNode()
                     .put("action", planned.wireName()).put("cluster", cluster).put("configKey", key).put("dryRun", true);

@@ -19,7 +19,8 @@ import java.util.Map;
  * shows the states as they run, prints the report, and exits 0 when every run it started succeeded.
  */
 final class RunCommand {
-    static final String USAGE = "usage: ./run-local EVENT.json [--world WORLD.yaml] [--state-out STATE.json]";
+    static final String USAGE = "usage: ./run-local EVENT.json [--world WORLD.yaml] [--state-out STATE.json] "
+            + "[--parameters FILE]";
 
     private RunCommand() {
     }
@@ -28,11 +29,19 @@ final class RunCommand {
         Path event = null;
         Path world = null;
         Path stateOut = null;
+        Map<String, String> parameters = new java.util.HashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
                 case "--world" -> world = Path.of(value(args, ++i, a));
                 case "--state-out" -> stateOut = Path.of(value(args, ++i, a));
+                case ParametersFile.OPTION -> {
+                    Map<String, String> read = ParametersFile.readOrReport(value(args, ++i, a), "run-local", err);
+                    if (read == null) {
+                        return 2;
+                    }
+                    parameters.putAll(read);
+                }
                 default -> {
                     if (a.startsWith("-") || event != null) {
                         err.println("run-local: unexpected argument " + a);
@@ -62,9 +71,13 @@ final class RunCommand {
                 // EventBridge sends a Scheduled Event only while its rule is enabled: deploy as a stack that enabled it.
                 out.println("a Scheduled Event: deploying with SweepEnabled=true (the stack's default leaves the "
                         + "schedule DISABLED)");
-                app = LocalApp.deploy(cloud, Map.of("SweepEnabled", "true"));
-            } else {
-                app = LocalApp.deploy(cloud);
+                parameters.put("SweepEnabled", "true");
+            }
+            try {
+                app = LocalApp.deploy(cloud, parameters);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                err.println("run-local: " + e.getMessage());
+                return 2;
             }
             out.printf("local cloud: ready in %.1f s (gateway %s)%n", (System.nanoTime() - start) / 1e9, cloud.endpoint());
             LocalApp.Delivery delivery = app.deliver(input, out::println, Duration.ofMinutes(5));

@@ -4,7 +4,14 @@ import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.config.ConfigLoader;
 import dev.podidentity.autopilot.config.LoadResult;
 import dev.podidentity.autopilot.config.Problem;
-import dev.podidentity.autopilot.validate.ConfigValidator;
+import dev.podidentity.autopilot.guard.ConfigJudgement;
+import dev.podidentity.autopilot.guard.Guardrails;
+import dev.podidentity.autopilot.guard.IamFacts;
+import dev.podidentity.autopilot.run.RunSettings;
+import dev.podidentity.local.LocalWorlds;
+import dev.podidentity.local.app.CfnTemplate;
+import dev.podidentity.local.app.StackParameters;
+import dev.podidentity.local.world.WorldFile;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code ./run-local validate FILE [--for ACTION]}: judges a config file as a run would,
@@ -22,7 +30,8 @@ final class ValidateCommand {
     static final List<Action> VALIDATABLE = List.of(Action.APPLY, Action.CREATE, Action.UPDATE, Action.DELETE,
             Action.CREATE_ADDON, Action.UPDATE_ADDON, Action.DELETE_ADDON);
     static final String USAGE = "usage: ./run-local validate FILE [--for "
-            + String.join("|", VALIDATABLE.stream().map(Action::wireName).toList()) + "]  (default: apply)";
+            + String.join("|", VALIDATABLE.stream().map(Action::wireName).toList()) + "] [--parameters FILE]"
+            + "  (default: apply, the stack's default parameters)";
 
     private ValidateCommand() {
     }
@@ -30,9 +39,15 @@ final class ValidateCommand {
     static int run(List<String> args, PrintStream out, PrintStream err) {
         String file = null;
         Action action = Action.APPLY;
+        Map<String, String> parameters = Map.of();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--for") || a.startsWith("--for=")) {
+            if (a.equals(ParametersFile.OPTION) && i + 1 < args.size()) {
+                parameters = ParametersFile.readOrReport(args.get(++i), "validate", err);
+                if (parameters == null) {
+                    return 2;
+                }
+            } else if (a.equals("--for") || a.startsWith("--for=")) {
                 String value = a.startsWith("--for=") ? a.substring(6) : (i + 1 < args.size() ? args.get(++i) : "");
                 var parsed = Action.fromWireName(value).filter(VALIDATABLE::contains);
                 if (parsed.isEmpty()) {
@@ -66,7 +81,14 @@ final class ValidateCommand {
             err.println("validate: " + file + ": " + e.getMessage());
             return 2;
         }
-        List<Problem> problems = check(bytes, file, action);
+        Guardrails guardrails;
+        try {
+            guardrails = guardrails(parameters);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("validate: " + e.getMessage());
+            return 2;
+        }
+        List<Problem> problems = check(bytes, file, action, guardrails);
         for (Problem p : problems) {
             out.println(p.format(file));
         }
@@ -77,13 +99,30 @@ final class ValidateCommand {
         return failed ? 1 : 0;
     }
 
+    /** As a run judges it with the stack's default parameters. */
     static List<Problem> check(byte[] bytes, String file, Action action) {
-        LoadResult loaded = ConfigLoader.withDefaults().load(bytes, file);
+        return check(bytes, file, action, guardrails(Map.of()));
+    }
+
+    /**
+     * As a run judges it: the same loader limits, validator and guardrails ({@link ConfigJudgement}); only the checks
+     * that need IAM's answers (the tags of a named role, a customer managed policy's document) wait for the run.
+     */
+    static List<Problem> check(byte[] bytes, String file, Action action, Guardrails guardrails) {
+        LoadResult loaded = new ConfigLoader(guardrails.readLimits()).load(bytes, file);
         List<Problem> problems = new ArrayList<>(loaded.problems());
         if (loaded.config() != null) {
-            problems.addAll(ConfigValidator.validate(loaded.config(), action));
+            problems.addAll(ConfigJudgement.judge(loaded.config(), action, guardrails, IamFacts.OFFLINE));
         }
         problems.sort(Problem.BY_POSITION);
         return problems;
+    }
+
+    /** The guardrails Resolve gets from template.yaml with these parameter overrides, in the default world's account. */
+    static Guardrails guardrails(Map<String, String> parameters) {
+        String account = WorldFile.read(LocalWorlds.defaultWorld()).world().account();
+        Map<String, String> env = new StackParameters(CfnTemplate.load(), account, parameters)
+                .environment(List.of("ResolveFunction"));
+        return RunSettings.guardrails(env::get);
     }
 }

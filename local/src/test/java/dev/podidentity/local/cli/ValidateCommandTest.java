@@ -110,4 +110,45 @@ class ValidateCommandTest {
         assertEquals(2, run("x.yaml", "--for", "destroy"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown action for --for: \"destroy\""));
     }
+
+    /** Issue 13: validate judges as a run does, with the deployment's parameters; it once said "valid" here. */
+    @Test
+    void validate_whenConfigBreaksAGuardrail_refusesItAsARunWould_andTheParametersFileCanAllowIt() throws IOException {
+        Path f = write("escalates.yaml", """
+                apiVersion: eksctl.io/v1alpha5
+                kind: ClusterConfig
+                metadata: {name: c1}
+                iam:
+                  podIdentityAssociations:
+                    - namespace: default
+                      serviceAccountName: app
+                      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'iam:PassRol?', Resource: '*'}]}
+                """);
+        assertEquals(1, run(f.toString()));
+        assertEquals(f + ":8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail "
+                + "AllowWildcardInlinePolicies: Action \"iam:PassRol?\" on * grants iam:PassRole, which can escalate "
+                + "privileges\n", out());
+
+        out.reset();
+        Path lines = write("params.txt", "# as deployed\nAllowWildcardInlinePolicies=true\n");
+        assertEquals(0, run(f.toString(), "--parameters", lines.toString()));
+        assertEquals("valid\n", out());
+
+        out.reset();
+        Path json = write("params.json", "{\"AllowWildcardInlinePolicies\": \"true\"}");
+        assertEquals(0, run(f.toString(), "--parameters", json.toString()));
+    }
+
+    @Test
+    void validate_whenParametersFileNamesAnUnknownKey_saysWhichAndExitsTwo() throws IOException {
+        Path f = write("ok2.yaml", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c1}\n");
+        Path bad = write("bad.txt", "NoSuchParameter=1\n");
+        assertEquals(2, run(f.toString(), "--parameters", bad.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("template.yaml has no parameter NoSuchParameter"),
+                err.toString(StandardCharsets.UTF_8));
+        Path malformed = write("malformed.txt", "AllowWildcardInlinePolicies\n");
+        assertEquals(2, run(f.toString(), "--parameters", malformed.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(malformed + ":1: expected Key=Value"),
+                err.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -85,6 +85,46 @@ class RoleEnsurerTest {
         assertEquals(1, cloud.calls().count("iam", "CreateRole"));
     }
 
+    /** Issue 13: a role made for one service account trusts pods only for that cluster, namespace and account. */
+    @Test
+    @DisplayName("CREATE with session tags on: trust scoped to the cluster, namespace, service account and account")
+    void ensure_whenScopedTrust_createsTrustWithTheDocumentedSessionTagConditions() {
+        DesiredRole scoped = scoped(cart("ensure-scoped"));
+
+        roles.ensure(CLUSTER, scoped);
+
+        Statement pods = PolicyDocument.parse(iam.getRole("ensure-scoped").orElseThrow().trustPolicyJson())
+                .statements().getFirst();
+        assertEquals(List.of(LocalAws.ACCOUNT), pods.condition("StringEquals", "aws:SourceAccount"));
+        assertEquals(List.of(CLUSTER), pods.condition("StringEquals", "aws:RequestTag/eks-cluster-name"));
+        assertEquals(List.of("shop"), pods.condition("StringEquals", "aws:RequestTag/kubernetes-namespace"));
+        assertEquals(List.of("cart"), pods.condition("StringEquals", "aws:RequestTag/kubernetes-service-account"));
+    }
+
+    @Test
+    @DisplayName("An owned role with the open pods trust converges to the scoped one, once")
+    void ensure_whenOwnedRoleHasOpenTrust_scopesItAndThenLeavesItAlone() {
+        roles.ensure(CLUSTER, cart("ensure-rescope"));
+        DesiredRole scoped = scoped(cart("ensure-rescope"));
+
+        RoleEnsurer.EnsuredRole first = roles.ensure(CLUSTER, scoped);
+        cloud.calls().reset();
+        RoleEnsurer.EnsuredRole again = roles.ensure(CLUSTER, scoped);
+
+        assertEquals(Outcome.Result.UPDATED, first.result());
+        assertTrue(first.changes().stream().anyMatch(c -> c.startsWith("trust: pods.eks.amazonaws.com scoped")),
+                first.changes().toString());
+        assertEquals(1, PolicyDocument.parse(iam.getRole("ensure-rescope").orElseThrow().trustPolicyJson())
+                .statements().size());
+        assertEquals(Outcome.Result.UNCHANGED, again.result());
+        assertEquals(0, cloud.calls().writes("iam"), cloud.calls().snapshot().toString());
+    }
+
+    private static DesiredRole scoped(DesiredRole d) {
+        return new DesiredRole(d.mode(), d.arn(), d.name(), d.path(), d.managedPolicyArns(), d.inlinePolicies(),
+                d.permissionsBoundaryArn(), d.tags(), true);
+    }
+
     @Test
     @DisplayName("Rerun against a converged role: UNCHANGED and not one IAM write call")
     void ensure_whenRerun_reportsUnchangedWithoutWriteCalls() {

@@ -122,6 +122,12 @@ class MigrateToPodIdentityTest {
         cloud.kubernetes().client(CLUSTER).serviceAccounts().inNamespace("default").resource(
                 new ServiceAccountBuilder().withNewMetadata().withName("sa3").withNamespace("default")
                         .addToAnnotations(KubernetesPort.IRSA_ANNOTATION, SA2_ROLE).endMetadata().build()).create();
+        // Issue 13: the role's IRSA trust must name sa3 too, or migration skips it (an annotation proves nothing).
+        String irsaTrust = java.net.URLDecoder.decode(cloud.iam().getRole(r -> r.roleName("Unowned-Role1")).role()
+                .assumeRolePolicyDocument(), java.nio.charset.StandardCharsets.UTF_8);
+        cloud.iam().updateAssumeRolePolicy(r -> r.roleName("Unowned-Role1").policyDocument(irsaTrust.replace(
+                "\"system:serviceaccount:default:sa2\"",
+                "[\"system:serviceaccount:default:sa2\",\"system:serviceaccount:default:sa3\"]")));
 
         JsonNode resolved = resolve(true, false);
         List<JsonNode> trust = new ArrayList<>();

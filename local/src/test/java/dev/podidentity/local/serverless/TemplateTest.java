@@ -108,7 +108,11 @@ class TemplateTest {
         assertEquals("ConfigBucket", env.path("CONFIG_BUCKET").path("Ref").asText());
         assertEquals("RolePath", env.path("ROLE_PATH").path("Ref").asText());
         JsonNode resolveEnv = functions.get("ResolveFunction").path("Properties").path("Environment").path("Variables");
-        assertEquals("PermissionsBoundaryArn", resolveEnv.path("PERMISSIONS_BOUNDARY_ARN").path("Ref").asText());
+        // Issue 13: the configured boundary, or the stack's default one when none is configured.
+        JsonNode boundary = resolveEnv.path("PERMISSIONS_BOUNDARY_ARN").path("Fn::If");
+        assertEquals("HasPermissionsBoundary", boundary.get(0).asText());
+        assertEquals("PermissionsBoundaryArn", boundary.get(1).path("Ref").asText());
+        assertEquals("DefaultPermissionsBoundary", boundary.get(2).path("Ref").asText());
         assertEquals("DeniedPolicyArns", resolveEnv.path("DENIED_POLICY_ARNS").path("Fn::Join").get(1).path("Ref").asText());
         assertEquals("PodIdentityStateMachine", functions.get("DispatcherFunction").path("Properties").path("Environment")
                 .path("Variables").path("STATE_MACHINE_ARN").path("Ref").asText());
@@ -123,7 +127,20 @@ class TemplateTest {
                 assertFalse(action.equals("*") || (action.startsWith("iam:") && action.contains("*")),
                         where + " grants " + action);
                 if (isIamWrite(action)) {
+                    List<JsonNode> flat = new ArrayList<>();
                     for (JsonNode resource : resources(statement)) {
+                        // A resource chosen by a condition: both branches are held to the rule.
+                        if (resource.has("Fn::If")) {
+                            flat.add(resource.get("Fn::If").get(1));
+                            flat.add(resource.get("Fn::If").get(2));
+                        } else {
+                            flat.add(resource);
+                        }
+                    }
+                    for (JsonNode resource : flat) {
+                        if (resource.has("Fn::Split")) {
+                            continue; // AllowedRoleArnPatterns: role ARNs by the parameter's AllowedPattern
+                        }
                         assertFalse(resource.isTextual() && resource.asText().contains("*") && !resource.asText().startsWith("arn:"),
                                 where + " " + action + " on " + resource);
                         String arn = resource.path("Fn::Sub").asText(resource.asText());
@@ -486,7 +503,8 @@ class TemplateTest {
             JsonNode other = swaps.path("Condition").path("StringNotLike").path("iam:PermissionsBoundary").path("Fn::If");
             assertEquals("HasPermissionsBoundary", other.get(0).asText(), function);
             assertEquals("PermissionsBoundaryArn", other.get(1).path("Ref").asText(), function);
-            assertEquals("*", other.get(2).asText(), function + ": without a configured boundary nothing is denied");
+            // Issue 13: without a configured boundary the stack's default one is the only boundary allowed.
+            assertEquals("DefaultPermissionsBoundary", other.get(2).path("Ref").asText(), function);
         }
         allows().forEach((where, statement) -> assertFalse(actions(statement).contains("iam:DeleteRolePermissionsBoundary"),
                 where + " grants removing a boundary"));
@@ -531,6 +549,94 @@ class TemplateTest {
         }
     }
 
+    // ------------------------------------------------------------------ issue 13: the IAM holes closed
+
+    @Test
+    void deniedPolicies_areOneListForCodeAndTemplate() {
+        assertEquals(String.join(",", Guardrails.DEFAULT_DENIED_POLICY_ARNS),
+                template.parameter("DeniedPolicyArns").path("Default").asText().strip());
+    }
+
+    @Test
+    void defaultBoundary_existsWhenNoneIsConfigured_andDeniesIamWritesAndRoleHopping() {
+        JsonNode boundary = template.resource("DefaultPermissionsBoundary");
+        assertEquals("AWS::IAM::ManagedPolicy", boundary.path("Type").asText());
+        assertEquals("CreatesDefaultBoundary", boundary.path("Condition").asText());
+        Map<String, JsonNode> bySid = new LinkedHashMap<>();
+        boundary.at("/Properties/PolicyDocument/Statement").forEach(st -> bySid.put(st.path("Sid").asText(), st));
+        assertEquals("Deny", bySid.get("NoIamWrites").path("Effect").asText());
+        List<String> denied = actions(bySid.get("NoIamWrites"));
+        for (String write : List.of("iam:PassRole", "iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy",
+                "iam:CreatePolicyVersion", "iam:UpdateAssumeRolePolicy", "iam:CreateAccessKey", "iam:TagRole")) {
+            assertTrue(denied.stream().anyMatch(p -> write.matches(p.replace("*", ".*"))), write);
+        }
+        assertEquals("Deny", bySid.get("NoAccountAdministration").path("Effect").asText());
+        assertTrue(actions(bySid.get("NoAccountAdministration")).contains("organizations:*"));
+        JsonNode hop = bySid.get("NoRolesNobodyMarkedAssignable");
+        assertEquals("Deny", hop.path("Effect").asText());
+        assertTrue(actions(hop).contains("sts:AssumeRole"));
+        assertEquals("true", hop.at("/Condition/StringNotEquals").path("aws:ResourceTag/pod-identity-autopilot/assignable")
+                .asText());
+    }
+
+    @Test
+    void roleCreation_alwaysNeedsABoundary_theConfiguredOrTheDefault() {
+        for (String function : ROLE_WRITERS) {
+            JsonNode branches = statements(function).get(function + "/CreateOwnedRolesUnderPath").path("Condition")
+                    .path("Fn::If");
+            assertEquals("DefaultPermissionsBoundary",
+                    branches.get(2).path("StringEquals").path("iam:PermissionsBoundary").path("Ref").asText(), function);
+        }
+    }
+
+    @Test
+    void tagRole_onlyOnOwnedRoles_andNeverSetsOwnershipOrOptInKeys() {
+        for (String function : ROLE_WRITERS) {
+            statements(function).forEach((where, statement) -> {
+                if (statement.path("Effect").asText().equals("Allow") && actions(statement).contains("iam:TagRole")) {
+                    assertEquals("pod-identity-autopilot", statement.path("Condition").path("StringEquals")
+                            .path(OWNED_TAG).asText(), where + " may tag roles it does not own");
+                }
+            });
+            JsonNode deny = statements(function).get(function + "/DenyOwnershipTagsAfterCreate");
+            assertEquals("Deny", deny.path("Effect").asText(), function);
+            List<String> keys = new ArrayList<>();
+            deny.at("/Condition/ForAnyValue:StringEquals/aws:TagKeys").forEach(k -> keys.add(k.asText()));
+            assertEquals(List.of("pod-identity-autopilot/managed-by", "pod-identity-autopilot/cluster",
+                    "pod-identity-autopilot/assignable", "pod-identity-autopilot/migration"), keys, function);
+        }
+    }
+
+    @Test
+    void trustUpdates_underThePath_needOwnership() {
+        JsonNode st = statements("TrustPolicyFunction").get("TrustPolicyFunction/UpdateTrustOfOwnedRolesUnderPath");
+        assertEquals("pod-identity-autopilot", st.path("Condition").path("StringEquals").path(OWNED_TAG).asText());
+    }
+
+    @Test
+    void passRole_onAnyRoleOnlyWhenEksctlBehaviourIsRestored() {
+        for (String function : ROLE_WRITERS) {
+            statements(function).forEach((where, statement) -> {
+                if (!actions(statement).contains("iam:PassRole")) {
+                    return;
+                }
+                JsonNode resource = statement.path("Resource");
+                boolean anyRole = ("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*")
+                        .equals(resource.path("Fn::Sub").asText());
+                if (anyRole) {
+                    JsonNode equals = statement.path("Condition").path("StringEquals");
+                    assertTrue(equals.path("aws:ResourceTag/pod-identity-autopilot/assignable").asText().equals("true")
+                            || equals.path("aws:ResourceTag/pod-identity-autopilot/migration").asText().equals("allowed"),
+                            where + " passes any role");
+                }
+                if (resource.has("Fn::If") && !resource.path("Fn::If").get(0).asText().equals("HasAllowedRoleArnPatterns")) {
+                    assertEquals("AllowsUnmarkedRoles", resource.path("Fn::If").get(0).asText(), where);
+                    assertEquals(ROLE_PATH_ARN, resource.path("Fn::If").get(2).path("Fn::Sub").asText(), where);
+                }
+            });
+        }
+    }
+
     /** Both write roles through the same RoleEnsurer: what one may do to a role, the other may too, no more. */
     @Test
     void roleWriters_carryTheSameRoleWritingStatements() {
@@ -556,11 +662,13 @@ class TemplateTest {
             "AllowedRoleArnPatterns", "ALLOWED_ROLE_ARN_PATTERNS",
             "AllowedNamespaces", "ALLOWED_NAMESPACES",
             "AllowWildcardInlinePolicies", "ALLOW_WILDCARD_INLINE_POLICIES",
+            "AllowUnmarkedRoles", "ALLOW_UNMARKED_ROLES",
+            "AllowedPrivilegedActions", "ALLOWED_PRIVILEGED_ACTIONS",
             "MaxAssociations", "MAX_ASSOCIATIONS",
             "MaxConfigBytes", "MAX_CONFIG_BYTES");
 
     @Test
-    void guardrailParameters_reachResolveOnly_eachWithADefaultAndDescription() {
+    void guardrailParameters_reachResolveAndTheSweepOnly_eachWithADefaultAndDescription() {
         GUARDRAIL_VARIABLES.forEach((parameter, variable) -> {
             JsonNode p = template.parameter(parameter);
             assertTrue(p.has("Default"), parameter);
@@ -568,8 +676,11 @@ class TemplateTest {
             assertTrue(template.resource("ResolveFunction").at("/Properties/Environment/Variables").has(variable),
                     variable + " reaches Resolve");
             assertFalse(template.root().at("/Globals/Function/Environment/Variables").has(variable), variable);
+            // Issue 13: the sweep's plan-only Resolve judges with the deployment's guardrails too.
+            assertTrue(template.resource("SweepFunction").at("/Properties/Environment/Variables").has(variable),
+                    variable + " reaches the sweep");
             template.resourcesOfType("AWS::Serverless::Function").forEach((id, f) -> {
-                if (!id.equals("ResolveFunction")) {
+                if (!id.equals("ResolveFunction") && !id.equals("SweepFunction")) {
                     assertFalse(f.at("/Properties/Environment/Variables").has(variable), id + " gets " + variable);
                 }
             });

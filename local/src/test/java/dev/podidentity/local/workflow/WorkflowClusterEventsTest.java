@@ -10,6 +10,7 @@ import static dev.podidentity.local.workflow.WorkflowWorld.clusterCreated;
 import static dev.podidentity.local.workflow.WorkflowWorld.event;
 import static dev.podidentity.local.workflow.WorkflowWorld.outcome;
 import static dev.podidentity.local.workflow.WorkflowWorld.ownershipTags;
+import static dev.podidentity.local.workflow.WorkflowWorld.scopedTrust;
 import static dev.podidentity.local.workflow.WorkflowWorld.podIdentityTrust;
 import static dev.podidentity.local.workflow.WorkflowWorld.requireAssociation;
 import static dev.podidentity.local.workflow.WorkflowWorld.requireRole;
@@ -70,7 +71,7 @@ class WorkflowClusterEventsTest {
         String roleName = "new-cluster" + FLUENT_BIT_ROLE;
         JsonNode role = requireRole(state, roleName);
         assertEquals("/pod-identity-autopilot/", role.path("path").asText());
-        assertEquals(podIdentityTrust(), role.path("trustPolicy"));
+        assertEquals(scopedTrust("new-cluster", "logging", "fluent-bit"), role.path("trustPolicy"));
         assertEquals(List.of(CLOUDWATCH), WorkflowConfigUploadTest.texts(role.path("attachedPolicies")));
         assertEquals(tags(ownershipTags("new-cluster", "logging", "fluent-bit")), role.path("tags"));
         JsonNode association = requireAssociation(state, "new-cluster", "logging", "fluent-bit");

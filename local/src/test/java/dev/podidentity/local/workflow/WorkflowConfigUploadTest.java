@@ -10,6 +10,7 @@ import static dev.podidentity.local.workflow.WorkflowWorld.configUploaded;
 import static dev.podidentity.local.workflow.WorkflowWorld.event;
 import static dev.podidentity.local.workflow.WorkflowWorld.outcome;
 import static dev.podidentity.local.workflow.WorkflowWorld.ownershipTags;
+import static dev.podidentity.local.workflow.WorkflowWorld.scopedTrust;
 import static dev.podidentity.local.workflow.WorkflowWorld.podIdentityTrust;
 import static dev.podidentity.local.workflow.WorkflowWorld.requireAssociation;
 import static dev.podidentity.local.workflow.WorkflowWorld.requireRole;
@@ -86,10 +87,12 @@ class WorkflowConfigUploadTest {
         JsonNode orders = requireRole(state, ORDERS_ROLE);
         assertEquals(ROLE_PREFIX + "pod-identity-autopilot/" + ORDERS_ROLE, orders.path("arn").asText());
         assertEquals("/pod-identity-autopilot/", orders.path("path").asText());
-        assertEquals(podIdentityTrust(), orders.path("trustPolicy"));
+        assertEquals(scopedTrust("dev-cluster", "backend", "orders-api"), orders.path("trustPolicy"));
         assertEquals(List.of(S3_READ), texts(orders.path("attachedPolicies")));
         assertTrue(orders.path("inlinePolicies").isEmpty());
-        assertTrue(orders.path("permissionsBoundary").isNull());
+        // Issue 13: with no PermissionsBoundaryArn the stack's default boundary is carried by every role it creates.
+        assertEquals(ROLE_PREFIX.replace(":role/", ":policy/") + "pod-identity-autopilot/DefaultPermissionsBoundary",
+                orders.path("permissionsBoundary").asText());
         Map<String, String> ordersTags = new HashMap<>(ownershipTags("dev-cluster", "backend", "orders-api"));
         ordersTags.put("team", "orders");
         assertEquals(tags(ordersTags), orders.path("tags"));
@@ -98,6 +101,7 @@ class WorkflowConfigUploadTest {
         JsonNode statements = sa1.path("trustPolicy").path("Statement");
         assertEquals(2, statements.size(), statements::toPrettyString);
         assertEquals("sts:AssumeRoleWithWebIdentity", statements.get(0).path("Action").asText());
+        // an existing role of ours keeps its permissions (no convergence): the Trust step adds the open statement
         assertEquals(podIdentityTrust().path("Statement").get(0), statements.get(1));
         assertEquals(List.of("arn:aws:iam::" + ACCOUNT + ":policy/autopilot-dev-s3-read"),
                 texts(sa1.path("attachedPolicies")));
@@ -148,7 +152,7 @@ class WorkflowConfigUploadTest {
         JsonNode state = world.state();
         JsonNode orders = requireRole(state, ORDERS_ROLE);
         assertEquals(List.of(DYNAMO_READ), texts(orders.path("attachedPolicies")), "the old policy is detached");
-        assertEquals(podIdentityTrust(), orders.path("trustPolicy"));
+        assertEquals(scopedTrust("dev-cluster", "backend", "orders-api"), orders.path("trustPolicy"));
         JsonNode a1 = requireAssociation(state, "dev-cluster", "default", "sa1");
         assertEquals(sa1AssociationId, a1.path("associationId").asText(), "updated, not recreated");
         assertEquals(ROLE_PREFIX + "payments-api-role", a1.path("roleArn").asText());

@@ -10,6 +10,7 @@ import static dev.podidentity.local.workflow.WorkflowWorld.cluster;
 import static dev.podidentity.local.workflow.WorkflowWorld.event;
 import static dev.podidentity.local.workflow.WorkflowWorld.outcome;
 import static dev.podidentity.local.workflow.WorkflowWorld.ownershipTags;
+import static dev.podidentity.local.workflow.WorkflowWorld.scopedTrust;
 import static dev.podidentity.local.workflow.WorkflowWorld.podIdentityTrust;
 import static dev.podidentity.local.workflow.WorkflowWorld.requireAssociation;
 import static dev.podidentity.local.workflow.WorkflowWorld.requireRole;
@@ -92,7 +93,7 @@ class WorkflowConsoleActionsTest {
         assertSucceeded(run);
         JsonNode state = world.state();
         JsonNode role = requireRole(state, "dev-cluster+backend+orders-api");
-        assertEquals(podIdentityTrust(), role.path("trustPolicy"));
+        assertEquals(scopedTrust("dev-cluster", "backend", "orders-api"), role.path("trustPolicy"));
         assertEquals(List.of(S3_READ), texts(role.path("attachedPolicies")));
         Map<String, String> expectedTags = new HashMap<>(ownershipTags("dev-cluster", "backend", "orders-api"));
         expectedTags.put("team", "orders");
@@ -183,7 +184,7 @@ class WorkflowConsoleActionsTest {
         String roleName = "auto-cluster+addon=aws-efs-csi-driver+efs-csi-controller-sa";
         String roleArn = ROLE_PREFIX + "pod-identity-autopilot/" + roleName;
         JsonNode role = requireRole(state, roleName);
-        assertEquals(podIdentityTrust(), role.path("trustPolicy"));
+        assertEquals(scopedTrust("auto-cluster", null, "efs-csi-controller-sa"), role.path("trustPolicy"));
         assertEquals(List.of("arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"),
                 texts(role.path("attachedPolicies")));
         assertEquals(tags(Map.of("pod-identity-autopilot/managed-by", "pod-identity-autopilot",
@@ -208,7 +209,7 @@ class WorkflowConsoleActionsTest {
         String roleName = "dev-cluster+addon=vpc-cni+aws-node";
         JsonNode role = requireRole(state, roleName);
         assertEquals(List.of("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"), texts(role.path("attachedPolicies")));
-        assertEquals(podIdentityTrust(), role.path("trustPolicy"));
+        assertEquals(scopedTrust("dev-cluster", null, "aws-node"), role.path("trustPolicy"));
         JsonNode addon = WorkflowWorld.addon(state, "dev-cluster", "vpc-cni").orElseThrow();
         assertEquals(1, addon.path("podIdentityAssociations").size());
         assertEquals("aws-node", addon.path("podIdentityAssociations").get(0).path("serviceAccount").asText());
@@ -316,7 +317,8 @@ class WorkflowConsoleActionsTest {
         assertContains(plan, "(plan) apply on cluster \"dev-cluster\":");
         assertContains(plan, "(plan) would install addon \"eks-pod-identity-agent\"");
         assertContains(plan, "(plan) would create role \"pod-identity-autopilot/dev-cluster+backend+orders-api\" "
-                + "(managed: AmazonS3ReadOnlyAccess), then create pod identity association \"backend/orders-api\"");
+                + "(managed: AmazonS3ReadOnlyAccess; boundary: pod-identity-autopilot/DefaultPermissionsBoundary), "
+                + "then create pod identity association \"backend/orders-api\"");
         assertContains(plan, "4 changes, 0 unchanged");
         assertContains(plan, "no changes were applied (dry run)");
         assertFalse(world.hasReport(run, "dev-cluster"));

@@ -66,7 +66,36 @@ class WorkflowGuardrailsTest {
                 new Refusal("AllowWildcardInlinePolicies", Map.of(),
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'iam:*', Resource: '*'}]}\n",
                         KEY + ":10:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail "
-                                + "AllowWildcardInlinePolicies: action \"iam:*\" grants IAM administration"),
+                                + "AllowWildcardInlinePolicies: Action \"iam:*\" on * grants iam:CreatePolicyVersion, "
+                                + "iam:SetDefaultPolicyVersion, iam:CreatePolicy and 20 more, which can escalate privileges"),
+                // Issue 13's attacks, end to end on a default deployment: IAM matches patterns, so do the guardrails.
+                new Refusal("AllowWildcardInlinePolicies (pattern)", Map.of(),
+                        "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'iam:PassRol?', Resource: '*'}]}\n",
+                        KEY + ":10:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail "
+                                + "AllowWildcardInlinePolicies: Action \"iam:PassRol?\" on * grants iam:PassRole, which can "
+                                + "escalate privileges"),
+                new Refusal("AllowUnmarkedRoles", Map.of(),
+                        "      roleARN: arn:aws:iam::111122223333:role/Unowned-Role1\n",
+                        KEY + ":10:7: iam.podIdentityAssociations[0].roleARN: guardrail AllowUnmarkedRoles: role "
+                                + "arn:aws:iam::111122223333:role/Unowned-Role1 is not one this deployment may hand to "
+                                + "workloads: it was not created by pod-identity-autopilot for cluster \"dev-cluster\" and is "
+                                + "not tagged pod-identity-autopilot/assignable=true by an IAM administrator (or set "
+                                + "AllowedRoleArnPatterns)"),
+                new Refusal("AllowUnmarkedRoles (target role)", Map.of(),
+                        "      roleARN: arn:aws:iam::111122223333:role/payments-api-role\n"
+                                + "      targetRoleARN: arn:aws:iam::111122223333:role/Unowned-Role1\n",
+                        KEY + ":11:7: iam.podIdentityAssociations[0].targetRoleARN: guardrail AllowUnmarkedRoles: role "
+                                + "arn:aws:iam::111122223333:role/Unowned-Role1 is not one this deployment may hand to "
+                                + "workloads: it was not created by pod-identity-autopilot for cluster \"dev-cluster\" and is "
+                                + "not tagged pod-identity-autopilot/assignable=true by an IAM administrator (or set "
+                                + "AllowedRoleArnPatterns)"),
+                new Refusal("ReservedTags", Map.of(),
+                        "      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n"
+                                + "      tags: {pod-identity-autopilot/migration: allowed}\n",
+                        KEY + ":11:14: iam.podIdentityAssociations[0].tags.pod-identity-autopilot/migration: guardrail "
+                                + "ReservedTags: tag \"pod-identity-autopilot/migration\" is under the prefix "
+                                + "pod-identity-autopilot/, which pod-identity-autopilot reserves for ownership and for marks "
+                                + "an IAM administrator sets; choose another key"),
                 new Refusal("AllowedAccountIds", Map.of(),
                         "      roleARN: arn:aws:iam::999999999999:role/elsewhere\n",
                         KEY + ":10:7: iam.podIdentityAssociations[0].roleARN: guardrail AllowedAccountIds: role "
@@ -172,5 +201,55 @@ class WorkflowGuardrailsTest {
         assertContains(role.path("inlinePolicies").toString(), "sts:AssumeRole");
         assertEquals(role.path("arn").asText(),
                 requireAssociation(state, "dev-cluster", "backend", "orders-api").path("roleArn").asText());
+    }
+
+    /** Issue 13: a customer managed policy is judged by its default version, read from IAM by Resolve. */
+    @Test
+    void configUploaded_whenCustomerManagedPolicyGrantsEverything_changesNothingAndNamesIt() throws Exception {
+        world.deploy(Map.of());
+        String wide = "arn:aws:iam::111122223333:policy/legacy-wide";
+        try {
+            world.cloud().iam().createPolicy(r -> r.policyName("legacy-wide").policyDocument(
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+        } catch (software.amazon.awssdk.services.iam.model.EntityAlreadyExistsException again) {
+            // the shared world keeps it between tests
+        }
+        world.upload(KEY, HEADER + "      permissionPolicyARNs: [" + wide + "]\n");
+        ObjectNode before = world.stateWithoutReports();
+        world.cloud().calls().reset();
+
+        LocalApp.Run run = world.run(event("config-uploaded.json"));
+
+        assertEquals("PodIdentityAutopilot.RunFailed", run.error());
+        assertEquals(0, world.cloud().calls().writes("iam"), () -> world.cloud().calls().snapshot().toString());
+        assertEquals(0, world.cloud().calls().writes("eks"), () -> world.cloud().calls().snapshot().toString());
+        assertEquals(before, world.stateWithoutReports(), "nothing changed");
+        assertContains(world.report(run, "dev-cluster").path("cause").asText(), KEY + ":10:30: "
+                + "iam.podIdentityAssociations[0].permissionPolicyARNs[0]: guardrail AllowWildcardInlinePolicies: "
+                + "managed policy " + wide + " (default version) statement 0: Action \"*\" on * grants");
+    }
+
+    /**
+     * Issue 13's allowed twins on otherwise default parameters: a role an IAM administrator marked assignable, and
+     * iam:PassRole on one named role when AllowedPrivilegedActions lets it through.
+     */
+    @Test
+    void configUploaded_whenRoleIsMarkedAssignableAndPassRoleIsAllowedOnANamedRole_appliesThem() throws Exception {
+        world.deploy(Map.of("AllowedPrivilegedActions", "iam:PassRole"));
+        world.upload(KEY, HEADER + """
+                      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'iam:PassRole', Resource: 'arn:aws:iam::111122223333:role/batch-job'}]}
+                    - namespace: backend
+                      serviceAccountName: payments
+                      roleARN: arn:aws:iam::111122223333:role/payments-api-role
+                """);
+
+        LocalApp.Run run = world.run(event("config-uploaded.json"));
+
+        assertSucceeded(run);
+        JsonNode state = world.state();
+        assertContains(requireRole(state, "dev-cluster+backend+orders-api").path("inlinePolicies").toString(),
+                "iam:PassRole");
+        assertEquals("arn:aws:iam::111122223333:role/payments-api-role",
+                requireAssociation(state, "dev-cluster", "backend", "payments").path("roleArn").asText());
     }
 }

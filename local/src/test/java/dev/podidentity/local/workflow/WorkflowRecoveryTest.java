@@ -67,6 +67,9 @@ class WorkflowRecoveryTest {
      */
     @Test
     void apply_whenOneAssociationNamesMissingRole_isRefusedBeforeAnyWriteAndRerunConverges() throws Exception {
+        // Issue 13: by default the guardrails refuse a roleARN nobody granted (a missing role included); with eksctl's
+        // behaviour restored, the missing role reaches Resolve's existence check, which this test is about.
+        world.deploy(java.util.Map.of("AllowUnmarkedRoles", "true"));
         world.upload(KEY, THREE_ASSOCIATIONS);
         JsonNode before = world.stateWithoutReports();
         world.cloud().calls().reset();

@@ -298,6 +298,16 @@ final class WorkflowWorld {
                  "Action": ["sts:AssumeRole", "sts:TagSession"]}]}""");
     }
 
+    /**
+     * The trust of a role the application creates (issue 13): pods.eks.amazonaws.com only for this cluster and
+     * service account ({@code namespace} null for an addon's), as IAM stores it.
+     */
+    static JsonNode scopedTrust(String cluster, String namespace, String sa) {
+        return json(dev.podidentity.autopilot.policy.PolicyDocument.of(
+                dev.podidentity.autopilot.policy.TrustPolicies.scopedPodIdentityStatement(
+                        dev.podidentity.autopilot.naming.Partition.AWS, ACCOUNT, cluster, namespace, sa)).toJson());
+    }
+
     static Map<String, String> ownershipTags(String cluster, String namespace, String sa) {
         return Map.of(OURS, "pod-identity-autopilot", "pod-identity-autopilot/cluster", cluster,
                 "pod-identity-autopilot/namespace", namespace, "pod-identity-autopilot/service-account", sa);

@@ -106,6 +106,20 @@ public final class AwsIamRoles implements IamRoles {
     }
 
     @Override
+    public Optional<String> defaultPolicyDocument(String policyArn) {
+        try {
+            String version = iam.getPolicy(r -> r.policyArn(policyArn)).policy().defaultVersionId();
+            return Optional.of(decode(iam.getPolicyVersion(r -> r.policyArn(policyArn).versionId(version))
+                    .policyVersion().document()));
+        } catch (SdkException e) {
+            if (AwsErrors.is(e, "NoSuchEntity")) {
+                return Optional.empty();
+            }
+            throw AwsErrors.map(e, "GetPolicyVersion \"" + policyArn + "\"");
+        }
+    }
+
+    @Override
     public boolean createRole(NewRole role) {
         try {
             iam.createRole(r -> r.roleName(role.name()).path(role.path())

@@ -11,6 +11,7 @@ import dev.podidentity.autopilot.plan.DesiredRole;
 import dev.podidentity.autopilot.policy.PolicyDocument;
 import dev.podidentity.autopilot.policy.PolicyLimit;
 import dev.podidentity.autopilot.policy.PolicySize;
+import dev.podidentity.autopilot.policy.Statement;
 import dev.podidentity.autopilot.policy.TrustPolicies;
 import dev.podidentity.autopilot.port.IamRoles;
 import java.util.ArrayList;
@@ -87,7 +88,10 @@ public final class RoleEnsurer {
                 : Optional.empty();
         if (existing.isEmpty()) {
             checkInlineSize(desired);
-            String trust = TrustPolicies.podIdentityTrustPolicy(partitionOf(desired.arn())).toJson();
+            Partition partition = partitionOf(desired.arn());
+            String trust = scopedStatement(cluster, desired)
+                    .map(st -> PolicyDocument.of(st))
+                    .orElseGet(() -> TrustPolicies.podIdentityTrustPolicy(partition)).toJson();
             boolean created = iam.createRole(new IamRoles.NewRole(desired.name(), desired.path(), trust,
                     desired.permissionsBoundaryArn(), desired.tags(),
                     "EKS Pod Identity role created by pod-identity-autopilot for cluster " + cluster));
@@ -116,7 +120,18 @@ public final class RoleEnsurer {
         List<String> changes = new ArrayList<>();
 
         PolicyDocument trust = PolicyDocument.parse(role.trustPolicyJson());
-        if (!TrustPolicies.hasPodIdentityStatement(trust)) {
+        Optional<Statement> scoped = scopedStatement(cluster, desired);
+        if (scoped.isPresent()) {
+            PolicyDocument updated = TrustPolicies.withScopedPodIdentityStatement(trust, scoped.get());
+            if (!updated.equals(trust)) {
+                PolicySize.problem(updated, PolicyLimit.TRUST_POLICY).ifPresent(p -> {
+                    throw new InvalidInputException("role \"" + name + "\": " + p);
+                });
+                iam.updateTrustPolicy(name, updated.toJson());
+                changes.add("trust: pods.eks.amazonaws.com scoped to cluster " + cluster + " and "
+                        + desired.tags().get(OwnershipTags.SERVICE_ACCOUNT));
+            }
+        } else if (!TrustPolicies.hasPodIdentityStatement(trust)) {
             PolicyDocument updated = TrustPolicies.withPodIdentityStatement(trust, partitionOf(role.arn()));
             PolicySize.problem(updated, PolicyLimit.TRUST_POLICY).ifPresent(p -> {
                 throw new InvalidInputException("role \"" + name + "\": " + p);
@@ -177,6 +192,20 @@ public final class RoleEnsurer {
         }
         return new EnsuredRole(role.arn(), changes.isEmpty() ? Outcome.Result.UNCHANGED : Outcome.Result.UPDATED,
                 changes);
+    }
+
+    /**
+     * The trust statement of a role made for one service account of one cluster, when its association keeps session
+     * tags on; empty for a role without our service-account tag.
+     */
+    static Optional<Statement> scopedStatement(String cluster, DesiredRole desired) {
+        String serviceAccount = desired.tags().get(OwnershipTags.SERVICE_ACCOUNT);
+        if (!desired.scopedTrust() || serviceAccount == null || cluster == null) {
+            return Optional.empty();
+        }
+        dev.podidentity.autopilot.naming.Arn arn = Arns.role(desired.arn()).orElseThrow().arn();
+        return Optional.of(TrustPolicies.scopedPodIdentityStatement(arn.partition(), arn.accountId(), cluster,
+                desired.tags().get(OwnershipTags.NAMESPACE), serviceAccount));
     }
 
     private static void checkInlineSize(DesiredRole desired) {

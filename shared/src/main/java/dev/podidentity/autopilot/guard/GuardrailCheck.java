@@ -8,6 +8,7 @@ import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.config.SourceMap;
 import dev.podidentity.autopilot.naming.ArnResult;
 import dev.podidentity.autopilot.naming.Arns;
+import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.policy.PolicyDocument;
 import dev.podidentity.autopilot.policy.PolicyFormatException;
 import dev.podidentity.autopilot.plan.Step;
@@ -26,17 +27,26 @@ import java.util.Optional;
  */
 public final class GuardrailCheck {
     private final Guardrails guardrails;
+    private final IamFacts facts;
+    private String cluster;
     private final List<Problem> problems = new ArrayList<>();
     /** Refusals of planned steps, which have no place in a config file. */
     private final List<String> unplaced = new ArrayList<>();
     private SourceMap source;
 
-    private GuardrailCheck(Guardrails guardrails) {
+    private GuardrailCheck(Guardrails guardrails, IamFacts facts) {
         this.guardrails = guardrails;
+        this.facts = facts;
     }
 
+    /** The checks that need no IAM reads; a run uses {@link #check(ClusterConfig, Guardrails, IamFacts)}. */
     public static List<Problem> check(ClusterConfig config, Guardrails guardrails) {
-        GuardrailCheck c = new GuardrailCheck(guardrails);
+        return check(config, guardrails, IamFacts.OFFLINE);
+    }
+
+    /** Every guardrail, with what IAM says about the roles and customer managed policies the config names. */
+    public static List<Problem> check(ClusterConfig config, Guardrails guardrails, IamFacts facts) {
+        GuardrailCheck c = new GuardrailCheck(guardrails, facts);
         c.source = config.source();
         c.run(config);
         c.problems.sort(Problem.BY_POSITION);
@@ -51,7 +61,8 @@ public final class GuardrailCheck {
      * @return one line per refusal, "WHAT: guardrail RULE: why"; empty when the plan keeps every guardrail
      */
     public static List<String> checkMigrations(String cluster, List<Step> steps, Guardrails guardrails) {
-        GuardrailCheck c = new GuardrailCheck(guardrails);
+        GuardrailCheck c = new GuardrailCheck(guardrails, IamFacts.OFFLINE);
+        c.cluster = cluster;
         for (Step step : steps) {
             if (step instanceof Step.MigrateServiceAccount m) {
                 String what = "migration of service account " + m.namespace() + "/" + m.serviceAccount();
@@ -76,7 +87,10 @@ public final class GuardrailCheck {
     }
 
     private void run(ClusterConfig config) {
-        String cluster = config.metadata() == null ? null : config.metadata().name();
+        cluster = config.metadata() == null ? null : config.metadata().name();
+        if (config.metadata() != null) {
+            checkTags("metadata.tags", config.metadata().tags());
+        }
         List<PodIdentityAssociationSpec> pias = config.iam().podIdentityAssociations();
         if (pias.size() > guardrails.maxAssociations()) {
             refuse("iam.podIdentityAssociations", "MaxAssociations", String.format(
@@ -92,6 +106,7 @@ public final class GuardrailCheck {
             checkManaged(p + ".attachPolicyARNs", sas.get(i).attachPolicyARNs());
             checkInline(p + ".attachPolicy", sas.get(i).attachPolicy());
             checkExistingRole(p + ".attachRoleARN", sas.get(i).attachRoleARN());
+            checkTags(p + ".tags", sas.get(i).tags());
             // eksctl's default namespace counts too: the IRSA opt-in gives that service account pod identity
             if (cluster != null && guardrails.namespaces().restricts()) {
                 checkNamespace(p + ".metadata.namespace", sas.get(i).effectiveNamespace(), cluster);
@@ -104,6 +119,7 @@ public final class GuardrailCheck {
             checkManaged(a + ".attachPolicyARNs", addon.attachPolicyARNs());
             checkInline(a + ".attachPolicy", addon.attachPolicy());
             checkExistingRole(a + ".serviceAccountRoleARN", addon.serviceAccountRoleARN());
+            checkTags(a + ".tags", addon.tags());
             if (addon.podIdentityAssociations() != null) {
                 for (int j = 0; j < addon.podIdentityAssociations().size(); j++) {
                     checkAssociation(a + ".podIdentityAssociations[" + j + "]",
@@ -118,7 +134,8 @@ public final class GuardrailCheck {
         checkInline(p + ".permissionPolicy", pia.permissionPolicy());
         checkExistingRole(p + ".roleARN", pia.roleARN());
         checkBoundary(p, pia);
-        checkAccount(p + ".targetRoleARN", pia.targetRoleARN());
+        checkExistingRole(p + ".targetRoleARN", pia.targetRoleARN());
+        checkTags(p + ".tags", pia.tags());
         if (standalone && cluster != null && pia.namespace() != null && guardrails.namespaces().restricts()) {
             checkNamespace(p + ".namespace", pia.namespace(), cluster);
         }
@@ -159,18 +176,65 @@ public final class GuardrailCheck {
         }
     }
 
+    /** Tags under our prefix are ownership and opt-in marks only IAM administrators and the application set. */
+    private void checkTags(String path, Map<String, String> tags) {
+        for (String key : tags.keySet()) {
+            if (OwnershipTags.isReserved(key)) {
+                refuse(path + "." + key, "ReservedTags", "tag \"" + key + "\" is under the prefix "
+                        + OwnershipTags.PREFIX + ", which pod-identity-autopilot reserves for ownership and for marks "
+                        + "an IAM administrator sets; choose another key");
+            }
+        }
+    }
+
     private void checkManaged(String path, List<String> arns) {
         for (int i = 0; i < arns.size(); i++) {
             String arn = arns.get(i);
-            String name = arn.substring(arn.lastIndexOf('/') + 1);
-            boolean awsManaged = arn.contains(":iam::aws:policy/");
-            boolean denied = guardrails.deniedPolicies().contains(arn)
-                    || (awsManaged && guardrails.deniedPolicies().contains(name));
-            if (denied) {
-                refuse(path + "[" + i + "]", "DeniedPolicyArns", "managed policy " + arn
-                        + " grants more than a workload may get");
+            String at = path + "[" + i + "]";
+            if (isDenied(arn)) {
+                refuse(at, "DeniedPolicyArns", "managed policy " + arn + " grants more than a workload may get");
+            } else if (!arn.contains(":iam::aws:policy/") && facts.known() && !guardrails.allowWildcardInline()) {
+                Optional<String> document = facts.policyDocument(arn);
+                if (document.isPresent()) {
+                    try {
+                        checkDocument(at, PolicyDocument.parse(document.get()), "managed policy " + arn + " (default "
+                                + "version) ");
+                    } catch (PolicyFormatException | IllegalArgumentException e) {
+                        refuse(at, "AllowWildcardInlinePolicies", "managed policy " + arn
+                                + " cannot be read as a policy document, so it cannot be checked");
+                    }
+                }
             }
         }
+    }
+
+    /**
+     * Denied by ARN or, for AWS managed policies, by name (with its path) in every partition; case-insensitively, so
+     * neither {@code administratoraccess} nor another partition slips past the list.
+     */
+    private boolean isDenied(String arn) {
+        String asked = arn.toLowerCase(Locale.ROOT);
+        String awsManaged = awsManagedName(asked);
+        for (String entry : guardrails.deniedPolicies()) {
+            String denied = entry.toLowerCase(Locale.ROOT);
+            if (denied.equals(asked)) {
+                return true;
+            }
+            String deniedName = denied.startsWith("arn:") ? awsManagedName(denied) : denied;
+            if (awsManaged != null && awsManaged.equals(deniedName)) {
+                return true;
+            }
+            if (awsManaged != null && !denied.startsWith("arn:") && awsManaged.endsWith("/" + denied)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "job-function/systemadministrator" for arn:PARTITION:iam::aws:policy/job-function/SystemAdministrator. */
+    private static String awsManagedName(String lowerArn) {
+        int at = lowerArn.indexOf(":iam::aws:policy/");
+        return lowerArn.startsWith("arn:") && at > 0 ? lowerArn.substring(at + ":iam::aws:policy/".length()) : null;
     }
 
     private void checkInline(String path, Map<String, Object> document) {
@@ -183,49 +247,56 @@ public final class GuardrailCheck {
         } catch (PolicyFormatException e) {
             return; // the validator reports malformed documents
         }
+        checkDocument(path, doc, "");
+    }
+
+    /** Refuses each Allow statement that grants a privilege-escalating action, the way IAM would evaluate it. */
+    private void checkDocument(String path, PolicyDocument doc, String what) {
         for (int s = 0; s < doc.statements().size(); s++) {
             Statement st = doc.statements().get(s);
-            if (!st.isAllow()) {
-                continue;
-            }
-            String at = path + ".Statement[" + s + "]";
-            if (st.notActions() != null && !st.notActions().isEmpty()) {
-                refuse(at, "AllowWildcardInlinePolicies", "Allow with NotAction grants every other action");
-                continue;
-            }
-            boolean everyResource = st.resources() != null && st.resources().contains("*");
-            for (String action : st.actions() == null ? List.<String>of() : st.actions()) {
-                String reason = escalation(action.toLowerCase(Locale.ROOT), everyResource);
-                if (reason != null) {
-                    refuse(at, "AllowWildcardInlinePolicies", "action \"" + action + "\" " + reason);
-                }
+            String at = what.isEmpty() ? path + ".Statement[" + s + "]" : path;
+            for (PolicyEscalation.Finding f : PolicyEscalation.analyse(st, guardrails.allowedPrivilegedActions())) {
+                List<String> a = f.actions();
+                String actions = a.size() <= 3 ? String.join(", ", a)
+                        : String.join(", ", a.subList(0, 3)) + " and " + (a.size() - 3) + " more";
+                refuse(at, "AllowWildcardInlinePolicies", what + (what.isEmpty() ? "" : "statement " + s + ": ")
+                        + f.how() + " grants " + actions + ", which can escalate privileges");
             }
         }
     }
 
-    /** Why an allowed action lets a workload escalate, or null. */
-    private static String escalation(String action, boolean everyResource) {
-        if (action.equals("*") || action.equals("*:*")) {
-            return "grants every action";
-        }
-        if (action.startsWith("iam:") && action.contains("*")) {
-            return "grants IAM administration";
-        }
-        if (everyResource && (action.equals("iam:passrole") || action.equals("sts:assumerole"))) {
-            return "on every resource lets the workload become any role";
-        }
-        return null;
-    }
-
+    /**
+     * A role a config hands to workloads (roleARN, targetRoleARN, addon serviceAccountRoleARN, attachRoleARN, or an
+     * IRSA role migration found) must be granted explicitly: made by us for this cluster, tagged
+     * {@code pod-identity-autopilot/assignable=true} by an IAM administrator, or matching AllowedRoleArnPatterns.
+     * With AllowUnmarkedRoles (eksctl's behaviour) only the patterns, when set, restrict it.
+     */
     private void checkExistingRole(String path, String roleArn) {
-        if (roleArn == null || roleArn.isEmpty() || !checkAccount(path, roleArn)
-                || guardrails.allowedRoleArnPatterns().isEmpty()) {
+        if (roleArn == null || roleArn.isEmpty() || !checkAccount(path, roleArn)) {
             return;
         }
-        boolean allowed = guardrails.allowedRoleArnPatterns().stream().anyMatch(g -> Globs.matches(g, roleArn));
-        if (!allowed) {
+        List<String> patterns = guardrails.allowedRoleArnPatterns();
+        if (!patterns.isEmpty() && patterns.stream().anyMatch(g -> Globs.matches(g, roleArn))) {
+            return;
+        }
+        boolean granted;
+        if (guardrails.allowUnmarkedRoles() || !facts.known()) {
+            granted = patterns.isEmpty(); // offline, the tags cannot be read: the run judges them
+        } else {
+            Map<String, String> tags = facts.roleTags(roleArn).orElse(Map.of());
+            granted = OwnershipTags.isOwnedBy(tags, cluster) || OwnershipTags.isAssignable(tags);
+        }
+        if (granted) {
+            return;
+        }
+        if (!patterns.isEmpty()) {
             refuse(path, "AllowedRoleArnPatterns", "role " + roleArn + " is not one this deployment may hand to "
-                    + "workloads; allowed: " + String.join(", ", guardrails.allowedRoleArnPatterns()));
+                    + "workloads; allowed: " + String.join(", ", patterns));
+        } else {
+            refuse(path, "AllowUnmarkedRoles", "role " + roleArn + " is not one this deployment may hand to "
+                    + "workloads: it was not created by pod-identity-autopilot for cluster \"" + cluster
+                    + "\" and is not tagged " + OwnershipTags.ASSIGNABLE + "=" + OwnershipTags.TRUE
+                    + " by an IAM administrator (or set AllowedRoleArnPatterns)");
         }
     }
 

@@ -25,6 +25,10 @@ import java.util.Set;
  * @param namespaces               per cluster, the namespaces a config may give permissions to
  * @param maxAssociations          associations per config (EKS's default per-cluster quota is 5,000)
  * @param maxConfigBytes           size of a config file
+ * @param allowedPrivilegedActions privilege-escalating actions (e.g. {@code iam:PassRole}) inline policies may grant
+ *                                 on named resources; compared case-insensitively
+ * @param allowUnmarkedRoles       eksctl's behaviour: a config may hand any existing role to a workload, not only roles
+ *                                 made for the cluster, marked assignable or matching {@code allowedRoleArnPatterns}
  */
 public record Guardrails(
         String rolePath,
@@ -35,13 +39,29 @@ public record Guardrails(
         Set<String> allowedAccounts,
         NamespaceAllowList namespaces,
         int maxAssociations,
-        int maxConfigBytes) {
+        int maxConfigBytes,
+        Set<String> allowedPrivilegedActions,
+        boolean allowUnmarkedRoles) {
 
-    /** AWS managed policies that would make a workload an administrator of the account, or of its IAM. */
-    public static final Set<String> DEFAULT_DENIED_POLICIES = Set.of(
-            "AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess",
-            "AdministratorAccess-Amplify", "AdministratorAccess-AWSElasticBeanstalk", "AWSCloudFormationFullAccess",
-            "AWSLambda_FullAccess", "AmazonEKSClusterPolicy", "SecurityAudit");
+    /**
+     * Managed policies no created role may get: the default of the template's {@code DeniedPolicyArns}, word for word
+     * ({@code TemplateTest} holds them equal). They make a workload an administrator of the account or of its IAM, or
+     * let it pass roles to services that run code ({@code AWSLambda_FullAccess}, {@code AWSCloudFormationFullAccess}).
+     */
+    public static final List<String> DEFAULT_DENIED_POLICY_ARNS = List.of(
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "arn:aws:iam::aws:policy/AdministratorAccess-Amplify",
+            "arn:aws:iam::aws:policy/AdministratorAccess-AWSElasticBeanstalk",
+            "arn:aws:iam::aws:policy/IAMFullAccess",
+            "arn:aws:iam::aws:policy/PowerUserAccess",
+            "arn:aws:iam::aws:policy/AWSOrganizationsFullAccess",
+            "arn:aws:iam::aws:policy/job-function/SystemAdministrator",
+            "arn:aws:iam::aws:policy/AWSSSOMasterAccountAdministrator",
+            "arn:aws:iam::aws:policy/AWSLambda_FullAccess",
+            "arn:aws:iam::aws:policy/AWSCloudFormationFullAccess");
+
+    /** The same list as a set. */
+    public static final Set<String> DEFAULT_DENIED_POLICIES = Set.copyOf(DEFAULT_DENIED_POLICY_ARNS);
 
     /** EKS's default quota of pod identity associations per cluster. */
     public static final int EKS_ASSOCIATION_QUOTA = 5_000;
@@ -54,11 +74,14 @@ public record Guardrails(
         allowedRoleArnPatterns = allowedRoleArnPatterns == null ? List.of() : List.copyOf(allowedRoleArnPatterns);
         allowedAccounts = allowedAccounts == null ? Set.of() : Set.copyOf(allowedAccounts);
         namespaces = namespaces == null ? NamespaceAllowList.NONE : namespaces;
+        allowedPrivilegedActions = allowedPrivilegedActions == null ? Set.of()
+                : allowedPrivilegedActions.stream().map(a -> a.toLowerCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     public static Guardrails defaults() {
         return new Guardrails("/", null, DEFAULT_DENIED_POLICIES, false, List.of(), Set.of(), NamespaceAllowList.NONE,
-                EKS_ASSOCIATION_QUOTA, ReadLimits.DEFAULT.maxBytes());
+                EKS_ASSOCIATION_QUOTA, ReadLimits.DEFAULT.maxBytes(), Set.of(), false);
     }
 
     /** How much of a config file the loader reads: the default limits with this deployment's size. */
@@ -68,46 +91,58 @@ public record Guardrails(
 
     public Guardrails withRolePath(String path) {
         return new Guardrails(path, permissionsBoundaryArn, deniedPolicies, allowWildcardInline,
-                allowedRoleArnPatterns, allowedAccounts, namespaces, maxAssociations, maxConfigBytes);
+                allowedRoleArnPatterns, allowedAccounts, namespaces, maxAssociations, maxConfigBytes, allowedPrivilegedActions, allowUnmarkedRoles);
     }
 
     public Guardrails withPermissionsBoundary(String arn) {
         return new Guardrails(rolePath, arn, deniedPolicies, allowWildcardInline, allowedRoleArnPatterns,
-                allowedAccounts, namespaces, maxAssociations, maxConfigBytes);
+                allowedAccounts, namespaces, maxAssociations, maxConfigBytes, allowedPrivilegedActions, allowUnmarkedRoles);
     }
 
     public Guardrails withDeniedPolicies(Set<String> denied) {
         return new Guardrails(rolePath, permissionsBoundaryArn, denied, allowWildcardInline, allowedRoleArnPatterns,
-                allowedAccounts, namespaces, maxAssociations, maxConfigBytes);
+                allowedAccounts, namespaces, maxAssociations, maxConfigBytes, allowedPrivilegedActions, allowUnmarkedRoles);
     }
 
     public Guardrails withAllowWildcardInline(boolean allow) {
         return new Guardrails(rolePath, permissionsBoundaryArn, deniedPolicies, allow, allowedRoleArnPatterns,
-                allowedAccounts, namespaces, maxAssociations, maxConfigBytes);
+                allowedAccounts, namespaces, maxAssociations, maxConfigBytes, allowedPrivilegedActions, allowUnmarkedRoles);
     }
 
     public Guardrails withAllowedRoleArnPatterns(List<String> patterns) {
         return new Guardrails(rolePath, permissionsBoundaryArn, deniedPolicies, allowWildcardInline, patterns,
-                allowedAccounts, namespaces, maxAssociations, maxConfigBytes);
+                allowedAccounts, namespaces, maxAssociations, maxConfigBytes, allowedPrivilegedActions, allowUnmarkedRoles);
     }
 
     public Guardrails withAllowedAccounts(Set<String> accounts) {
         return new Guardrails(rolePath, permissionsBoundaryArn, deniedPolicies, allowWildcardInline,
-                allowedRoleArnPatterns, accounts, namespaces, maxAssociations, maxConfigBytes);
+                allowedRoleArnPatterns, accounts, namespaces, maxAssociations, maxConfigBytes, allowedPrivilegedActions, allowUnmarkedRoles);
     }
 
     public Guardrails withNamespaces(NamespaceAllowList allowList) {
         return new Guardrails(rolePath, permissionsBoundaryArn, deniedPolicies, allowWildcardInline,
-                allowedRoleArnPatterns, allowedAccounts, allowList, maxAssociations, maxConfigBytes);
+                allowedRoleArnPatterns, allowedAccounts, allowList, maxAssociations, maxConfigBytes, allowedPrivilegedActions, allowUnmarkedRoles);
     }
 
     public Guardrails withMaxAssociations(int max) {
         return new Guardrails(rolePath, permissionsBoundaryArn, deniedPolicies, allowWildcardInline,
-                allowedRoleArnPatterns, allowedAccounts, namespaces, max, maxConfigBytes);
+                allowedRoleArnPatterns, allowedAccounts, namespaces, max, maxConfigBytes, allowedPrivilegedActions, allowUnmarkedRoles);
     }
 
     public Guardrails withMaxConfigBytes(int max) {
         return new Guardrails(rolePath, permissionsBoundaryArn, deniedPolicies, allowWildcardInline,
-                allowedRoleArnPatterns, allowedAccounts, namespaces, maxAssociations, max);
+                allowedRoleArnPatterns, allowedAccounts, namespaces, maxAssociations, max, allowedPrivilegedActions, allowUnmarkedRoles);
+    }
+
+    public Guardrails withAllowedPrivilegedActions(Set<String> actions) {
+        return new Guardrails(rolePath, permissionsBoundaryArn, deniedPolicies, allowWildcardInline,
+                allowedRoleArnPatterns, allowedAccounts, namespaces, maxAssociations, maxConfigBytes, actions,
+                allowUnmarkedRoles);
+    }
+
+    public Guardrails withAllowUnmarkedRoles(boolean allow) {
+        return new Guardrails(rolePath, permissionsBoundaryArn, deniedPolicies, allowWildcardInline,
+                allowedRoleArnPatterns, allowedAccounts, namespaces, maxAssociations, maxConfigBytes,
+                allowedPrivilegedActions, allow);
     }
 }

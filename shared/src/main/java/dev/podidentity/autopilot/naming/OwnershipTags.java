@@ -28,6 +28,12 @@ public final class OwnershipTags {
     public static final String NAMESPACE = PREFIX + "namespace";
     public static final String SERVICE_ACCOUNT = PREFIX + "service-account";
     public static final String ADDON = PREFIX + "addon";
+    /** Set by an IAM administrator on a role any config may hand to workloads (value {@value #TRUE}). */
+    public static final String ASSIGNABLE = PREFIX + "assignable";
+    /** Set by an IAM administrator on an IRSA role whose trust migration may rewrite (value {@value #ALLOWED}). */
+    public static final String MIGRATION = PREFIX + "migration";
+    public static final String TRUE = "true";
+    public static final String ALLOWED = "allowed";
 
     /** eksctl's tag keys (reference §1.5, §4.3); any of them marks an eksctl-created resource. */
     public static final String EKSCTL_CLUSTER_NAME = "alpha.eksctl.io/cluster-name";
@@ -70,6 +76,21 @@ public final class OwnershipTags {
         tags.put(MANAGED_BY, MANAGED_BY_VALUE);
         tags.put(CLUSTER, cluster);
         return tags;
+    }
+
+    /** Whether a tag key is under our reserved prefix, in any case: configs may never set such a tag. */
+    public static boolean isReserved(String key) {
+        return key != null && key.toLowerCase(Locale.ROOT).startsWith(PREFIX);
+    }
+
+    /** True for a role an IAM administrator marked as one any config may hand to workloads. */
+    public static boolean isAssignable(Map<String, String> tags) {
+        return TRUE.equals(tags.get(ASSIGNABLE));
+    }
+
+    /** True for a role an IAM administrator opted in to trust rewrites by migration. */
+    public static boolean isMigrationAllowed(Map<String, String> tags) {
+        return ALLOWED.equals(tags.get(MIGRATION));
     }
 
     /** True only for resources this application created for this cluster. */

@@ -14,10 +14,11 @@ import java.util.TreeMap;
  * @param managedPolicyArns managed policies to attach (CREATE / UPDATE_PERMISSIONS)
  * @param inlinePolicies   inline policy name → document JSON (CREATE / UPDATE_PERMISSIONS)
  * @param tags             role tags, our ownership tags included (CREATE)
+ * @param scopedTrust      trust only the cluster and service account of its ownership tags (session tags are on)
  */
 public record DesiredRole(Mode mode, String arn, String name, String path, List<String> managedPolicyArns,
                           Map<String, String> inlinePolicies, String permissionsBoundaryArn,
-                          Map<String, String> tags) {
+                          Map<String, String> tags, boolean scopedTrust) {
 
     public enum Mode {
         /** Use the role as it is: the user's, or ours and already right. */
@@ -32,6 +33,12 @@ public record DesiredRole(Mode mode, String arn, String name, String path, List<
         managedPolicyArns = managedPolicyArns == null ? List.of() : List.copyOf(managedPolicyArns);
         inlinePolicies = inlinePolicies == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(inlinePolicies));
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+    }
+
+    /** A role whose trust is the plain pod identity statement (session tags off, or not ours to scope). */
+    public DesiredRole(Mode mode, String arn, String name, String path, List<String> managedPolicyArns,
+                       Map<String, String> inlinePolicies, String permissionsBoundaryArn, Map<String, String> tags) {
+        this(mode, arn, name, path, managedPolicyArns, inlinePolicies, permissionsBoundaryArn, tags, false);
     }
 
     public static DesiredRole existing(String arn) {

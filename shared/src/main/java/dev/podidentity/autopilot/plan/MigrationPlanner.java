@@ -1,6 +1,8 @@
 package dev.podidentity.autopilot.plan;
 
 import dev.podidentity.autopilot.config.Addon;
+import dev.podidentity.autopilot.naming.Owner;
+import dev.podidentity.autopilot.naming.OwnershipTags;
 
 import java.util.HashMap;
 import java.util.List;
@@ -80,6 +82,11 @@ final class MigrationPlanner {
                 return;
             }
         }
+        if (trustBlocked(role.get(), provider, true)) {
+            draft.warn("addon " + name + ": role \"" + role.get().arn() + "\" " + TRUST_BLOCKED
+                    + "; skipping migration to pod identity");
+            return;
+        }
         trust(role.get(), provider, true, "addon " + name);
         draft.needsAgent = true;
         draft.add(new Step.MigrateAddon(name, addon.version(), sa, role.get().arn()));
@@ -117,6 +124,16 @@ final class MigrationPlanner {
             draft.warn("service account \"" + key + "\": role \"" + sa.roleArn() + "\" not found; skipping migration "
                     + "to pod identity");
             return;
+        } else if (!irsaGranted(role.get(), provider, sa)) {
+            // An annotation alone proves nothing: whoever can annotate a service account could name any role.
+            draft.warn("service account \"" + key + "\": role \"" + sa.roleArn() + "\" does not trust this "
+                    + "cluster's OIDC provider for system:serviceaccount:" + sa.namespace() + ":" + sa.name()
+                    + " (its IRSA trust does not grant it); skipping migration to pod identity");
+            return;
+        } else if (trustBlocked(role.get(), provider, draft.options.removeOidcProviderTrustRelationship())) {
+            draft.warn("service account \"" + key + "\": role \"" + sa.roleArn() + "\" " + TRUST_BLOCKED
+                    + "; skipping migration to pod identity");
+            return;
         } else {
             draft.needsAgent = true;
             // Not tagged as ours: the role is the user's, and apply must never prune a migrated association.
@@ -127,6 +144,32 @@ final class MigrationPlanner {
         if (migrated && draft.options.removeOidcProviderTrustRelationship()) {
             draft.add(new Step.RemoveIrsaAnnotation(sa.namespace(), sa.name(), sa.roleArn()));
         }
+    }
+
+    /**
+     * Whether IRSA really gave this service account the role: its trust names this cluster's OIDC provider for
+     * exactly this subject (or a pattern covering it). A rerun of a migration that already dropped the OIDC trust
+     * has no such statement left; it may finish only on a role that trusts pods and is ours or opted in.
+     */
+    private boolean irsaGranted(ClusterState.Role role, String provider, ClusterState.IrsaServiceAccount sa) {
+        if (draft.policies.irsaGrants(role.trustPolicy(), provider, sa.namespace(), sa.name())) {
+            return true;
+        }
+        return !draft.policies.trustsOidcProvider(role.trustPolicy(), provider)
+                && draft.policies.trustsPodIdentity(role.trustPolicy())
+                && (draft.policies.ownerOf(role.tags(), draft.cluster).owner() == Owner.AUTOPILOT
+                        || OwnershipTags.isMigrationAllowed(role.tags()));
+    }
+
+    static final String TRUST_BLOCKED = "needs its trust policy changed, and trust is only rewritten on roles "
+            + "pod-identity-autopilot owns or that an IAM administrator tagged pod-identity-autopilot/migration=allowed";
+
+    /** True when migrating would rewrite the trust of a role that is neither ours nor opted in to migration. */
+    private boolean trustBlocked(ClusterState.Role role, String provider, boolean removeOidc) {
+        boolean add = !draft.policies.trustsPodIdentity(role.trustPolicy());
+        boolean remove = removeOidc && draft.policies.trustsOidcProvider(role.trustPolicy(), provider);
+        return (add || remove) && draft.policies.ownerOf(role.tags(), draft.cluster).owner() != Owner.AUTOPILOT
+                && !OwnershipTags.isMigrationAllowed(role.tags());
     }
 
     private void trust(ClusterState.Role role, String provider, boolean removeOidc, String usedBy) {

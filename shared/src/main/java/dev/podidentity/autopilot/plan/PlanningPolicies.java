@@ -52,6 +52,12 @@ public interface PlanningPolicies {
     /** True when the trust document trusts this OIDC provider (IRSA). */
     boolean trustsOidcProvider(String trustPolicyJson, String oidcProviderArn);
 
+    /**
+     * True when the IRSA trust really grants this service account: an Allow statement trusting this OIDC provider
+     * names {@code system:serviceaccount:NS:SA} exactly, or with a {@code StringLike} pattern that covers it.
+     */
+    boolean irsaGrants(String trustPolicyJson, String oidcProviderArn, String namespace, String serviceAccount);
+
     /** The {@code namespace/serviceAccount} subjects an IRSA trust document lets in, in document order. */
     List<String> irsaServiceAccounts(String trustPolicyJson);
 

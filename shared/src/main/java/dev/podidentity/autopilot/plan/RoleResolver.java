@@ -67,7 +67,8 @@ final class RoleResolver {
         }
         user.putAll(spec.tags());
         Map<String, String> tags = mergeTags(user, ownershipTags, path);
-        return tags == null ? null : resolve(name, permissions, tags, path, subject);
+        return tags == null ? null : resolve(name, permissions, tags, path, subject,
+                !Boolean.TRUE.equals(spec.disableSessionTags()));
     }
 
     /** A role we create with AWS's recommended permissions for an addon service account. */
@@ -76,7 +77,7 @@ final class RoleResolver {
         Map<String, String> tags = mergeTags(draft.config.metadata() == null ? Map.of()
                 : draft.config.metadata().tags(), ownershipTags, path);
         return tags == null ? null
-                : resolve(name, permissions, tags, path, subject);
+                : resolve(name, permissions, tags, path, subject, true);
     }
 
     /** User tags plus ours (ours win); null after recording the problems when IAM would refuse them. */
@@ -90,7 +91,7 @@ final class RoleResolver {
     }
 
     private DesiredRole resolve(String name, PlanningPolicies.Permissions permissions, Map<String, String> tags,
-                                String path, String subject) {
+                                String path, String subject, boolean scopedTrust) {
         String previous = plannedNames.putIfAbsent(name, subject);
         if (previous != null && !previous.equals(subject)) {
             draft.error(path, "role name \"" + name + "\" is also planned for " + previous
@@ -104,7 +105,7 @@ final class RoleResolver {
             String arn = RoleArn.of(draft.observed.partition(), draft.observed.accountId(), draft.options.rolePath(),
                     name);
             return new DesiredRole(DesiredRole.Mode.CREATE, arn, name, draft.options.rolePath(),
-                    permissions.managedPolicyArns(), permissions.inlinePolicies(), boundary, tags);
+                    permissions.managedPolicyArns(), permissions.inlinePolicies(), boundary, tags, scopedTrust);
         }
         ClusterState.Role role = observed.get();
         PlanningPolicies.Ownership owner = draft.policies.ownerOf(role.tags(), draft.cluster);
@@ -128,6 +129,6 @@ final class RoleResolver {
                 && (boundary == null || Objects.equals(role.permissionsBoundaryArn(), boundary));
         DesiredRole.Mode mode = same ? DesiredRole.Mode.USE_EXISTING : DesiredRole.Mode.UPDATE_PERMISSIONS;
         return new DesiredRole(mode, role.arn(), role.name(), role.path(), permissions.managedPolicyArns(),
-                permissions.inlinePolicies(), boundary, tags);
+                permissions.inlinePolicies(), boundary, tags, scopedTrust);
     }
 }

@@ -110,6 +110,27 @@ public final class StandardPlanningPolicies implements PlanningPolicies {
     }
 
     @Override
+    public boolean irsaGrants(String trustPolicyJson, String oidcProviderArn, String namespace,
+                              String serviceAccount) {
+        if (trustPolicyJson == null || oidcProviderArn == null) {
+            return false;
+        }
+        String wanted = "system:serviceaccount:" + namespace + ":" + serviceAccount;
+        return TrustPolicies.irsaServiceAccounts(PolicyDocument.parse(trustPolicyJson)).stream()
+                .filter(s -> oidcProviderArn.equals(s.oidcProviderArn()))
+                .anyMatch(s -> s.pattern() ? like(s.subject(), wanted) : s.subject().equals(wanted));
+    }
+
+    /** IAM's StringLike: {@code *} any run, {@code ?} one character, case-sensitive. */
+    private static boolean like(String pattern, String value) {
+        StringBuilder re = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            re.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+        return value.matches(re.toString());
+    }
+
+    @Override
     public List<String> irsaServiceAccounts(String trustPolicyJson) {
         if (trustPolicyJson == null) {
             return List.of();

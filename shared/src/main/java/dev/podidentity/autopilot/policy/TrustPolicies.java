@@ -55,6 +55,43 @@ public final class TrustPolicies {
                 .build();
     }
 
+    /**
+     * The pod identity statement narrowed to one cluster and service account, with the condition keys AWS documents
+     * for pod identity trust: the session tags EKS Pod Identity sets ({@code eks-cluster-name},
+     * {@code kubernetes-namespace}, {@code kubernetes-service-account}) and {@code aws:SourceAccount}. Only valid
+     * while the association keeps session tags on.
+     *
+     * @param namespace null for an addon's service account (its namespace is the addon's)
+     */
+    public static Statement scopedPodIdentityStatement(Partition partition, String accountId, String cluster,
+                                                       String namespace, String serviceAccount) {
+        Statement.Builder b = podIdentityStatement(partition, POD_IDENTITY_SID).toBuilder()
+                .condition("StringEquals", "aws:SourceAccount", accountId)
+                .condition("StringEquals", "aws:RequestTag/eks-cluster-name", cluster);
+        if (namespace != null) {
+            b.condition("StringEquals", "aws:RequestTag/kubernetes-namespace", namespace);
+        }
+        return b.condition("StringEquals", "aws:RequestTag/kubernetes-service-account", serviceAccount).build();
+    }
+
+    /**
+     * The document with its pod identity statements replaced by {@code scoped}: converging a role we own to the
+     * scoped trust. The same document when it already has exactly that statement and no other pods statement.
+     */
+    public static PolicyDocument withScopedPodIdentityStatement(PolicyDocument document, Statement scoped) {
+        List<Statement> kept = new ArrayList<>();
+        for (Statement statement : document.statements()) {
+            if (!isPodIdentityStatement(statement)) {
+                kept.add(statement);
+            }
+        }
+        if (kept.size() == document.statements().size() - 1 && document.statements().contains(scoped)) {
+            return document;
+        }
+        kept.add(scoped);
+        return document.withStatements(kept);
+    }
+
     /** The trust policy of a role we create: the pod identity statement alone. */
     public static PolicyDocument podIdentityTrustPolicy(Partition partition) {
         return PolicyDocument.of(podIdentityStatement(partition));

@@ -36,6 +36,12 @@ public interface IamRoles {
     /** GetRolePolicy: the decoded document; empty when the policy is not there. */
     Optional<String> inlinePolicy(String roleName, String policyName);
 
+    /**
+     * GetPolicy then GetPolicyVersion of its default version: the document (URL-decoded) a customer managed policy
+     * grants today; empty when the policy does not exist.
+     */
+    Optional<String> defaultPolicyDocument(String policyArn);
+
     /** CreateRole; false when a role of that name already exists (at any path). */
     boolean createRole(NewRole role);
 

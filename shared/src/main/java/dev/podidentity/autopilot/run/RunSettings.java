@@ -104,12 +104,14 @@ public record RunSettings(String configBucket, Guardrails guardrails, String def
         } catch (IllegalArgumentException e) {
             problems.add(setting("AllowedNamespaces", "ALLOWED_NAMESPACES", e.getMessage()));
         }
-        String wildcard = orDefault(env.apply("ALLOW_WILDCARD_INLINE_POLICIES"), "false").trim();
-        if (!wildcard.equals("true") && !wildcard.equals("false")) {
-            problems.add(setting("AllowWildcardInlinePolicies", "ALLOW_WILDCARD_INLINE_POLICIES",
-                    "\"" + wildcard + "\" is neither true nor false"));
-        }
-        g = g.withAllowWildcardInline(wildcard.equals("true"));
+        g = g.withAllowWildcardInline(flag(env, "AllowWildcardInlinePolicies", "ALLOW_WILDCARD_INLINE_POLICIES",
+                problems));
+        g = g.withAllowUnmarkedRoles(flag(env, "AllowUnmarkedRoles", "ALLOW_UNMARKED_ROLES", problems));
+        List<String> privileged = list(env.apply("ALLOWED_PRIVILEGED_ACTIONS"));
+        privileged.stream().filter(a -> !ACTION.matcher(a).matches()).forEach(a -> problems.add(setting(
+                "AllowedPrivilegedActions", "ALLOWED_PRIVILEGED_ACTIONS", "\"" + a + "\" is not an IAM action "
+                        + "(service:Action, no wildcards)")));
+        g = g.withAllowedPrivilegedActions(Set.copyOf(privileged));
         g = g.withMaxAssociations(number(env, "MaxAssociations", "MAX_ASSOCIATIONS", g.maxAssociations(), 1,
                 Guardrails.EKS_ASSOCIATION_QUOTA, problems));
         g = g.withMaxConfigBytes(number(env, "MaxConfigBytes", "MAX_CONFIG_BYTES", g.maxConfigBytes(), 1024,
@@ -119,6 +121,18 @@ public record RunSettings(String configBucket, Guardrails guardrails, String def
                     + "parameters:\n  " + String.join("\n  ", problems));
         }
         return g;
+    }
+
+    private static final Pattern ACTION = Pattern.compile("[a-zA-Z0-9-]+:[a-zA-Z0-9]+");
+
+    /** A "true"/"false" parameter; anything else is a problem naming it. */
+    private static boolean flag(Function<String, String> env, String parameter, String variable,
+                                List<String> problems) {
+        String value = orDefault(env.apply(variable), "false").trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            problems.add(setting(parameter, variable, "\"" + value + "\" is neither true nor false"));
+        }
+        return value.equals("true");
     }
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every guardrail, refusing the config that breaks it and allowing its nearest acceptable twin. */
 class GuardrailCheckTest {
-    private static final String HEADER = """
+    static final String HEADER = """
             apiVersion: eksctl.io/v1alpha5
             kind: ClusterConfig
             metadata: {name: prod}
@@ -62,23 +62,24 @@ class GuardrailCheckTest {
                         "      permissionPolicyARNs: [arn:aws:iam::111122223333:policy/read-only]\n"),
                 new Case("inline Action *", d,
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}\n",
-                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: action \"*\" grants every action",
+                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: Action \"*\" on * grants iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:CreatePolicy and 28 more, which can escalate privileges",
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}\n"),
                 new Case("inline iam:*", d,
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: ['s3:GetObject', 'iam:*'], Resource: 'arn:aws:s3:::b/*'}]}\n",
-                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: action \"iam:*\" grants IAM administration",
+                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: Action \"s3:GetObject\", \"iam:*\" on arn:aws:s3:::b/* grants iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:CreatePolicy and 20 more, which can escalate privileges",
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Deny, Action: 'iam:*', Resource: '*'}]}\n"),
                 new Case("inline sts:AssumeRole on *", d,
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'sts:AssumeRole', Resource: '*'}]}\n",
-                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: action \"sts:AssumeRole\" on every resource lets the workload become any role",
+                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: Action \"sts:AssumeRole\" on * grants sts:AssumeRole, which can escalate privileges",
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::444455556666:role/reader'}]}\n"),
                 new Case("inline iam:PassRole on *", d,
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: ['iam:PassRole'], Resource: ['*']}]}\n",
-                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: action \"iam:PassRole\" on every resource lets the workload become any role",
-                        "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: ['iam:PassRole'], Resource: ['arn:aws:iam::111122223333:role/app-*']}]}\n"),
+                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: Action \"iam:PassRole\" on * grants iam:PassRole, which can escalate privileges",
+                        // Issue 13: iam:PassRole escalates even on a pattern of roles; its twin is a read of roles.
+                        "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: ['iam:GetRole'], Resource: ['arn:aws:iam::111122223333:role/app-*']}]}\n"),
                 new Case("inline NotAction", d,
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, NotAction: 'iam:*', Resource: '*'}]}\n",
-                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: Allow with NotAction grants every other action",
+                        "f:8:61: iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: NotAction \"iam:*\" (every other action) on * grants lambda:UpdateFunctionCode, lambda:UpdateFunctionConfiguration, glue:UpdateDevEndpoint and 5 more, which can escalate privileges",
                         "      permissionPolicy: {Version: '2012-10-17', Statement: [{Effect: Deny, NotAction: 's3:*', Resource: '*'}]}\n"),
                 new Case("existing role outside the allowed patterns", d.withAllowedRoleArnPatterns(List.of("arn:aws:iam::111122223333:role/workloads/*")),
                         "      roleARN: arn:aws:iam::111122223333:role/OrganizationAccountAccessRole\n",
@@ -163,7 +164,7 @@ class GuardrailCheckTest {
                     attachPolicyARNs: [arn:aws:iam::aws:policy/PowerUserAccess]
                 """;
         assertEquals(List.of(
-                "f:11:57: iam.serviceAccounts[0].attachPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: action \"*:*\" grants every action",
+                "f:11:57: iam.serviceAccounts[0].attachPolicy.Statement[0]: guardrail AllowWildcardInlinePolicies: Action \"*:*\" on * grants iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:CreatePolicy and 28 more, which can escalate privileges",
                 "f:14:24: addons[0].attachPolicyARNs[0]: guardrail DeniedPolicyArns: managed policy arn:aws:iam::aws:policy/PowerUserAccess grants more than a workload may get"),
                 check(entry, Guardrails.defaults()));
     }

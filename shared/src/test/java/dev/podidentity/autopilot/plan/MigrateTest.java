@@ -23,16 +23,18 @@ class MigrateTest {
     static final String EBS_ROLE = roleArn("AmazonEKS_EBS_CSI_DriverRole");
     static final String CNI_ROLE = roleArn("AmazonEKSVPCCNIRole");
     static final PlanOptions APPROVE = PlanOptions.defaults().withApprove(true);
+    /** The tag an IAM administrator puts on a role that is not ours so that migration may rewrite its trust. */
+    static final Map<String, String> OPTED_IN = Map.of(OwnershipTags.MIGRATION, OwnershipTags.ALLOWED);
 
     /** The seed world: two IRSA service accounts (one role ours, one not) and two addons on IRSA; no agent. */
     static World seed() {
         return world().noAgent()
                 .role(OWNED_ROLE, OwnershipTags.forAssociation(CLUSTER, "default", "sa1"), irsaTrust("default", "sa1"),
                         List.of(policyArn("AmazonS3ReadOnlyAccess")), List.of(), null)
-                .role(UNOWNED_ROLE, Map.of(), irsaTrust("default", "sa2"), List.of(), List.of(), null)
-                .role(EBS_ROLE, Map.of(), irsaTrust("kube-system", "ebs-csi-controller-sa"),
+                .role(UNOWNED_ROLE, OPTED_IN, irsaTrust("default", "sa2"), List.of(), List.of(), null)
+                .role(EBS_ROLE, OPTED_IN, irsaTrust("kube-system", "ebs-csi-controller-sa"),
                         List.of(policyArn("service-role/AmazonEBSCSIDriverPolicy")), List.of(), null)
-                .role(CNI_ROLE, Map.of(), irsaTrust("kube-system", "aws-node"), List.of(policyArn("AmazonEKS_CNI_Policy")),
+                .role(CNI_ROLE, OPTED_IN, irsaTrust("kube-system", "aws-node"), List.of(policyArn("AmazonEKS_CNI_Policy")),
                         List.of(), null)
                 .irsa("default", "sa1", OWNED_ROLE)
                 .irsa("default", "sa2", UNOWNED_ROLE)
@@ -106,7 +108,7 @@ class MigrateTest {
         String trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\""
                 + OIDC_PROVIDER + "\"},\"Action\":\"sts:AssumeRoleWithWebIdentity\",\"Condition\":{\"StringEquals\":{\""
                 + ISSUER + ":sub\":[\"system:serviceaccount:team-a:app\",\"system:serviceaccount:team-b:app\"]}}}]}";
-        ClusterState state = world().role(shared, Map.of(), trust, List.of(), List.of(), null)
+        ClusterState state = world().role(shared, OPTED_IN, trust, List.of(), List.of(), null)
                 .irsa("team-a", "app", shared).irsa("team-b", "app", shared).build();
 
         Plan plan = plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, state,
@@ -126,7 +128,7 @@ class MigrateTest {
     void plan_whenRoleArnHasAPath_migratesIt() {
         String pathed = "arn:aws:iam::111122223333:role/teams/payments/payments-irsa";
         ClusterState state = world()
-                .role(pathed, Map.of(), irsaTrust("payments", "ledger"), List.of(), List.of(), null)
+                .role(pathed, OPTED_IN, irsaTrust("payments", "ledger"), List.of(), List.of(), null)
                 .irsa("payments", "ledger", pathed).build();
 
         Plan plan = plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, state, APPROVE);
@@ -145,7 +147,7 @@ class MigrateTest {
         String both = "{\"Version\":\"2012-10-17\",\"Statement\":[" + POD_TRUST.substring(POD_TRUST.indexOf('[') + 1,
                 POD_TRUST.lastIndexOf(']')) + "," + irsaTrust("default", "sa2").substring(
                 irsaTrust("default", "sa2").indexOf('[') + 1);
-        ClusterState state = world().role(role, Map.of(), both, List.of(), List.of(), null)
+        ClusterState state = world().role(role, OPTED_IN, both, List.of(), List.of(), null)
                 .irsa("default", "sa2", role)
                 .association("default", "sa2", role, Map.of())
                 .build();
@@ -166,7 +168,7 @@ class MigrateTest {
     @Test
     void plan_whenAddonAlreadyOnPodIdentityOrUnsupported_skipsItLikeEksctl() {
         ClusterState state = world()
-                .role(CNI_ROLE, Map.of(), irsaTrust("kube-system", "aws-node"), List.of(), List.of(), null)
+                .role(CNI_ROLE, OPTED_IN, irsaTrust("kube-system", "aws-node"), List.of(), List.of(), null)
                 .addonAssociation("vpc-cni", "kube-system", "aws-node", CNI_ROLE)
                 .addon("vpc-cni", "v1.19.2-eksbuild.1", CNI_ROLE, associationArn("kube-system", "aws-node"))
                 .addon("coredns", "v1.11.3-eksbuild.2", roleArn("coredns-irsa"))
@@ -215,7 +217,8 @@ class MigrateTest {
         String eksctlRole = roleArn("eksctl-my-cluster-addon-iamserviceaccount-default-sa3-Role1-ABC");
         ClusterState state = world()
                 .role(eksctlRole, Map.of("alpha.eksctl.io/cluster-name", CLUSTER,
-                        "alpha.eksctl.io/iamserviceaccount-name", "default/sa3"), irsaTrust("default", "sa3"),
+                        "alpha.eksctl.io/iamserviceaccount-name", "default/sa3", OwnershipTags.MIGRATION, OwnershipTags.ALLOWED),
+                        irsaTrust("default", "sa3"),
                         List.of(), List.of(), null)
                 .irsa("default", "sa3", eksctlRole).build();
 
@@ -224,5 +227,60 @@ class MigrateTest {
         assertEquals("update trust policy of role "
                 + "\"eksctl-my-cluster-addon-iamserviceaccount-default-sa3-Role1-ABC\" (owner: eksctl): allow pods.eks.amazonaws.com "
                 + "(for default/sa3)", PlanText.describe(plan.stepsIn(Phase.TRUST).get(0)));
+    }
+
+    /** Issue 13: an annotation names a role; only the role's IRSA trust says whether IRSA really granted it. */
+    @Test
+    void plan_whenAnnotatedRoleTrustsAnotherServiceAccount_skipsItAndSaysWhy() {
+        String admin = roleArn("admin");
+        ClusterState state = world().role(admin, OPTED_IN, irsaTrust("ops", "deployer"), List.of(), List.of(), null)
+                .irsa("default", "attacker", admin).build();
+
+        Plan plan = plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, state, APPROVE);
+
+        assertEquals(List.of(), plan.steps().stream().filter(st -> !(st instanceof Step.InstallAgent)).toList());
+        assertTrue(plan.warnings().contains("service account \"default/attacker\": role \"" + admin + "\" does not trust this "
+                + "cluster's OIDC provider for system:serviceaccount:default:attacker (its IRSA trust does not grant "
+                + "it); skipping migration to pod identity"), plan.warnings().toString());
+    }
+
+    @Test
+    void plan_whenRoleTrustsAnotherClustersProvider_skipsIt() {
+        String role = roleArn("other-cluster-irsa");
+        String otherProvider = irsaTrust("default", "sa9").replace("EXAMPLED539D4633E53DE1B71EXAMPLE", "OTHERCLUSTER");
+        ClusterState state = world().role(role, OPTED_IN, otherProvider, List.of(), List.of(), null)
+                .irsa("default", "sa9", role).build();
+
+        Plan plan = plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, state, APPROVE);
+
+        assertEquals(List.of(), plan.stepsIn(Phase.TRUST));
+        assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("does not trust this cluster's OIDC provider")),
+                plan.warnings().toString());
+    }
+
+    @Test
+    void plan_whenTrustNamesTheServiceAccountWithACoveringWildcard_migratesIt() {
+        String role = roleArn("team-irsa");
+        String like = irsaTrust("team-a", "*").replace("StringEquals", "StringLike");
+        ClusterState state = world().role(role, OPTED_IN, like, List.of(), List.of(), null)
+                .irsa("team-a", "worker", role).build();
+
+        Plan plan = plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, state, APPROVE);
+
+        assertInstanceOf(Step.MigrateServiceAccount.class, step(plan, "associate/team-a/worker"));
+    }
+
+    /** Trust is rewritten only on roles we own or that an IAM administrator opted in to migration. */
+    @Test
+    void plan_whenRoleIsNeitherOursNorOptedIn_skipsItInsteadOfRewritingItsTrust() {
+        String role = roleArn("someone-elses");
+        ClusterState state = world().role(role, Map.of(), irsaTrust("default", "sa2"), List.of(), List.of(), null)
+                .irsa("default", "sa2", role).build();
+
+        Plan plan = plan(CONFIG, Action.MIGRATE_TO_POD_IDENTITY, state, APPROVE);
+
+        assertEquals(List.of(), plan.stepsIn(Phase.TRUST));
+        assertTrue(plan.warnings().contains("service account \"default/sa2\": role \"" + role + "\" "
+                + MigrationPlanner.TRUST_BLOCKED + "; skipping migration to pod identity"), plan.warnings().toString());
     }
 }

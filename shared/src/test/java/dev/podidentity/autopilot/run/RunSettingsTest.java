@@ -31,7 +31,10 @@ class RunSettingsTest {
         Guardrails g = parse(Map.of());
         assertEquals("/pod-identity-autopilot/", g.rolePath());
         assertNull(g.permissionsBoundaryArn());
-        assertTrue(g.deniedPolicies().contains("AdministratorAccess"));
+        // The default list is the template's, by ARN (issue 13: one list for code and template).
+        assertTrue(g.deniedPolicies().contains("arn:aws:iam::aws:policy/AdministratorAccess"));
+        assertFalse(g.allowUnmarkedRoles());
+        assertEquals(Set.of(), g.allowedPrivilegedActions());
         assertFalse(g.allowWildcardInline());
         assertEquals(List.of(), g.allowedRoleArnPatterns());
         assertEquals(Set.of(), g.allowedAccounts());

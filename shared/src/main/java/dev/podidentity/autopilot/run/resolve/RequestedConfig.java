@@ -6,11 +6,11 @@ import dev.podidentity.autopilot.config.ConfigLoader;
 import dev.podidentity.autopilot.config.LoadResult;
 import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.error.InvalidInputException;
-import dev.podidentity.autopilot.guard.GuardrailCheck;
+import dev.podidentity.autopilot.guard.ConfigJudgement;
+import dev.podidentity.autopilot.guard.IamFacts;
 import dev.podidentity.autopilot.naming.BucketLayout;
 import dev.podidentity.autopilot.port.ConfigStore;
 import dev.podidentity.autopilot.run.RunSettings;
-import dev.podidentity.autopilot.validate.ConfigValidator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +25,10 @@ import java.util.Optional;
 final class RequestedConfig {
     private final ConfigStore store;
     private final RunSettings settings;
+    private final IamFacts facts;
 
-    RequestedConfig(ConfigStore store, RunSettings settings) {
+    RequestedConfig(ConfigStore store, RunSettings settings, IamFacts facts) {
+        this.facts = facts;
         this.store = store;
         this.settings = settings;
     }
@@ -85,9 +87,7 @@ final class RequestedConfig {
         }
         ClusterConfig config = isDefault ? loaded.config().withClusterName(cluster) : loaded.config();
         List<Problem> problems = new ArrayList<>(loaded.problems());
-        // The association count is the MaxAssociations guardrail's to judge (named by rule), not the validator's.
-        problems.addAll(ConfigValidator.validate(config, request.action(), Integer.MAX_VALUE));
-        problems.addAll(GuardrailCheck.check(config, settings.guardrails()));
+        problems.addAll(ConfigJudgement.judge(config, request.action(), settings.guardrails(), facts));
         String declared = config.metadata() == null ? null : config.metadata().name();
         if (declared != null && !declared.equals(cluster)) {
             problems.add(Problem.error("metadata.name", config.source().positionOf("metadata.name"),

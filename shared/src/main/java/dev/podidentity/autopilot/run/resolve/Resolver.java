@@ -59,7 +59,7 @@ public final class Resolver {
         this.access = access;
         this.artifacts = artifacts;
         this.batches = batches;
-        this.configs = new RequestedConfig(store, settings);
+        this.configs = new RequestedConfig(store, settings, new IamGuardrailFacts(iam));
         this.observer = observer;
         this.iam = iam;
         this.planner = planner;
