@@ -267,27 +267,29 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * S3 answers a GetObject/HeadObject of a missing key with 403 AccessDenied instead of 404 NoSuchKey when the
-     * caller may not list the bucket (S3 API Reference, GetObject "Permissions"). The refusal to send in that case, or
-     * null when a 404 stays a 404. The listing is judged with the key as s3:prefix.
+     * caller may not list the bucket (S3 API Reference, GetObject "Permissions"). What to send instead of a 404 for
+     * this call (null: keep it), decided once the 404 is known. The listing is judged with the key as s3:prefix.
      */
-    private static ErrorShapes.Shape hiddenMissingKey(String function, IamAuthorizer iam, HttpCall call) {
+    private static java.util.function.Supplier<ErrorShapes.Shape> hiddenMissingKey(String function, IamAuthorizer iam,
+                                                                                     HttpCall call) {
         if (function == null || iam == null || !call.service().equals("s3")
                 || !(call.operation().equals("GetObject") || call.operation().equals("HeadObject"))) {
-            return null;
+            return () -> null;
         }
         java.util.List<String> s = call.segments();
         if (s.size() < 2) {
-            return null;
+            return () -> null;
         }
         String key = String.join("/", s.subList(1, s.size()));
         RequestContext list = new RequestContext("s3:ListBucket", "arn:aws:s3:::" + s.get(0),
                 java.util.Map.of("s3:prefix", java.util.List.of(key)));
-        return iam.allows(function, list) ? null
-                : ErrorShapes.accessDenied("s3", "Access Denied (no s3:ListBucket on " + s.get(0) + ", so a missing key reads as AccessDenied)");
+        return () -> iam.allowsOnTheSide(function, list) ? null
+                : ErrorShapes.accessDenied("s3", "Access Denied");
     }
 
     private void forward(HttpExchange exchange, byte[] body, String region, boolean describeCluster,
-                         ErrorShapes.Shape instead404) throws IOException, InterruptedException {
+                         java.util.function.Supplier<ErrorShapes.Shape> instead404)
+            throws IOException, InterruptedException {
         URI upstream = moto;
         if (upstream == null) {
             sendJson(exchange, 503, "ServiceUnavailable", "{\"message\":\"moto is not attached to the gateway\"}".getBytes(StandardCharsets.UTF_8));
@@ -304,8 +306,9 @@ public final class Gateway implements AutoCloseable {
             }
         });
         HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (instead404 != null && response.statusCode() == 404) {
-            sendShape(exchange, instead404);
+        ErrorShapes.Shape denied = instead404 != null && response.statusCode() == 404 ? instead404.get() : null;
+        if (denied != null) {
+            sendShape(exchange, denied);
             return;
         }
         byte[] out = response.body();

@@ -94,9 +94,20 @@ public final class IamAuthorizer {
                 + " is not authorized to perform: " + request.action() + " on resource: " + request.resource() + " " + why));
     }
 
-    /** Whether {@code function} may do this, without recording it (for decisions a service makes on the side). */
-    public boolean allows(String function, RequestContext request) {
-        return PolicyEvaluator.evaluate(statementsOf(function), request).allowed();
+    /**
+     * For a decision a service makes on the side (S3: may the caller list the bucket, so that a missing key reads as
+     * NoSuchKey rather than AccessDenied): whether {@code function} may do this. Recorded only when allowed, since
+     * the grant is then what makes the answer differ; a refusal here is not a refused call.
+     */
+    public boolean allowsOnTheSide(String function, RequestContext request) {
+        PolicyEvaluator.Decision decision = PolicyEvaluator.evaluate(statementsOf(function), request);
+        if (decision.allowed()) {
+            String type = reference.action(request.action()).flatMap(row -> row.typeOf(request.resource()))
+                    .map(ServiceAuthorization.ResourceType::name).orElse("*");
+            observed.add(new Observed(function, request, type, decision.effect(),
+                    decision.decidedBy().stream().map(Statement::origin).toList()));
+        }
+        return decision.allowed();
     }
 
     private List<Statement> statementsOf(String function) {
