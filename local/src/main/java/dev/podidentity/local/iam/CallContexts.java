@@ -190,7 +190,7 @@ public final class CallContexts {
             if (op.equals("TagResource")) {
                 requestTags(keys, tagMap(body.path("tags")));
             } else if (op.equals("UntagResource")) {
-                keys.put("aws:TagKeys", multi(call.rawQuery(), "tagKeys"));
+                keys.put("aws:TagKeys", call.queryAll("tagKeys"));
             }
             return List.of(new RequestContext(action, arn, keys));
         }
@@ -292,19 +292,6 @@ public final class CallContexts {
     private static Map<String, String> tagMap(JsonNode tags) {
         Map<String, String> out = new LinkedHashMap<>();
         tags.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
-        return out;
-    }
-
-    private static List<String> multi(String rawQuery, String name) {
-        List<String> out = new ArrayList<>();
-        if (rawQuery != null) {
-            for (String pair : rawQuery.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                    out.add(java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
-                }
-            }
-        }
         return out;
     }
 

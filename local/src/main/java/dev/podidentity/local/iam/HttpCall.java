@@ -17,6 +17,20 @@ public record HttpCall(String service, String operation, String region, String m
         return decode(rawQuery);
     }
 
+    /** Every value of a repeated query-string parameter ({@code tagKeys=a&tagKeys=b}), URL-decoded. */
+    public List<String> queryAll(String name) {
+        List<String> out = new ArrayList<>();
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+                    out.add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Form parameters of a query-protocol request (IAM, STS, SQS query): the query string and the form body. */
     public Map<String, String> form() {
         Map<String, String> out = new LinkedHashMap<>(query());
