@@ -12,6 +12,10 @@ import dev.podidentity.local.gateway.FunctionInvocations;
 import dev.podidentity.local.gateway.Gateway;
 import dev.podidentity.local.gateway.LambdaInvoker;
 import dev.podidentity.local.gateway.LambdaRegistry;
+import dev.podidentity.local.iam.CallContexts;
+import dev.podidentity.local.iam.IamAuthorizer;
+import dev.podidentity.local.iam.ServiceAuthorization;
+import dev.podidentity.local.iam.TemplatePolicies;
 import dev.podidentity.local.kube.KubernetesApis;
 import dev.podidentity.local.moto.MotoOptions;
 import dev.podidentity.local.moto.MotoServer;
@@ -248,6 +252,51 @@ public final class LocalCloud implements AutoCloseable {
 
     public CallCounter calls() {
         return gateway.calls();
+    }
+
+    /**
+     * Enforces IAM from now on: each call an in-process function makes is authorized against that function's role as
+     * {@code policies} resolve it ({@link IamAuthorizer}); {@code roleNames} gives each role's physical name (for the
+     * assumed-role ARN in refusals). Returns the authorizer, which also records every authorization.
+     */
+    public IamAuthorizer enforceIam(TemplatePolicies policies, java.util.function.Function<String, String> roleNames) {
+        CallContexts contexts = new CallContexts(accountId(), "aws", new CallContexts.Lookups() {
+            @Override
+            public java.util.Optional<CallContexts.RoleView> role(String roleName) {
+                try {
+                    var role = motoIam.getRole(b -> b.roleName(roleName)).role();
+                    java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+                    motoIam.listRoleTags(b -> b.roleName(roleName)).tags().forEach(t -> tags.put(t.key(), t.value()));
+                    String boundary = role.permissionsBoundary() == null ? null
+                            : role.permissionsBoundary().permissionsBoundaryArn();
+                    return java.util.Optional.of(new CallContexts.RoleView(role.arn(), tags, boundary));
+                } catch (software.amazon.awssdk.services.iam.model.NoSuchEntityException missing) {
+                    return java.util.Optional.empty();
+                }
+            }
+
+            @Override
+            public java.util.Optional<CallContexts.ResourceView> addon(String region, String cluster, String addon) {
+                return emulator.peekAddon(region, cluster, addon)
+                        .map(v -> new CallContexts.ResourceView(v.arn(), v.tags(), v.associationArns()));
+            }
+
+            @Override
+            public java.util.Optional<CallContexts.ResourceView> association(String region, String cluster, String id) {
+                return emulator.peekAssociation(region, cluster, id)
+                        .map(v -> new CallContexts.ResourceView(v.arn(), v.tags(), v.associationArns()));
+            }
+        });
+        IamAuthorizer authorizer = new IamAuthorizer(policies, ServiceAuthorization.load(), contexts,
+                function -> "arn:aws:sts::" + accountId() + ":assumed-role/" + roleNames.apply(policies.roleOf(function))
+                        + "/" + function);
+        gateway.authorizer(authorizer);
+        return authorizer;
+    }
+
+    /** The IAM authorizer, when {@link #enforceIam} was called. */
+    public java.util.Optional<IamAuthorizer> iamAuthorizer() {
+        return gateway.authorizer();
     }
 
     public FaultInjector faults() {

@@ -72,6 +72,8 @@ public final class LocalApp {
     private final Map<String, String> functionByRule = new HashMap<>();
 
     private static Path functionLog;
+    /** The state machine's name as template.yaml gives it: ${AWS::StackName}-runs. */
+    static final String STATE_MACHINE = LocalDeployment.STACK + "-runs";
 
     private LocalApp(LocalCloud cloud, int waitSeconds, int mapConcurrency, Function<RunSettings, RunSettings> tune,
                      Map<String, String> parameters) {
@@ -80,8 +82,9 @@ public final class LocalApp {
         this.template = CfnTemplate.load();
         this.bucket = "pod-identity-autopilot-config-" + cloud.accountId();
         this.rules = EventRules.fromTemplate(template, bucket, parameters);
+        // The template names it ${AWS::StackName}-runs; the Lock function's policy is written against that name.
         this.stateMachineArn = "arn:aws:states:" + cloud.region() + ":" + cloud.accountId()
-                + ":stateMachine:pod-identity-autopilot";
+                + ":stateMachine:" + STATE_MACHINE;
         // The environment template.yaml gives the functions, from the parameters' defaults and the overrides.
         StackParameters stack = new StackParameters(template, cloud.accountId(), parameters);
         createManagedPolicies(stack);
@@ -111,6 +114,7 @@ public final class LocalApp {
         this.services = Services.of(clients, settings, LockSettings.from(env::get), BatchSettings.from(env::get),
                 kubernetes,                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
         registerFunctions();
+        enforceIam(parameters);
         deployStateMachine(waitSeconds, mapConcurrency);
         grantKubernetesAccess();
         for (Map.Entry<String, JsonNode> rule : template.resourcesOfType("AWS::Events::Rule").entrySet()) {
@@ -129,6 +133,26 @@ public final class LocalApp {
                 // another app on the same local cloud created it
             }
         }
+    }
+
+    /**
+     * Every AWS call a function makes from now on is authorized against its role from template.yaml (translated by
+     * SAM, resolved for this deployment's parameters and resource names); see docs/permissions.md.
+     */
+    private void enforceIam(Map<String, String> parameters) {
+        JsonNode translated = dev.podidentity.local.iam.SamTranslation.of(ProjectFiles.root());
+        String queue = LocalDeployment.STACK + "-DispatchFailureQueue";
+        Map<String, String> given = new HashMap<>();
+        given.put("ConfigBucket", bucket);
+        given.put("ConfigBucket.Arn", "arn:aws:s3:::" + bucket);
+        given.put("PodIdentityStateMachine", stateMachineArn);
+        given.put("PodIdentityStateMachine.Name", STATE_MACHINE);
+        given.put("ClusterLockTable", lockTable);
+        given.put("ClusterLockTable.Arn", "arn:aws:dynamodb:" + cloud.region() + ":" + cloud.accountId() + ":table/" + lockTable);
+        given.put("DispatchFailureQueue.Arn", "arn:aws:sqs:" + cloud.region() + ":" + cloud.accountId() + ":" + queue);
+        var deployment = LocalDeployment.of(translated, cloud.accountId(), cloud.region(), parameters, given);
+        cloud.enforceIam(new dev.podidentity.local.iam.TemplatePolicies(translated, deployment),
+                role -> deployment.physical().apply(role).orElse(role));
     }
 
     /** The template's lock table (key schema, billing, TTL attribute) under this app's table name. */
@@ -426,7 +450,7 @@ public final class LocalApp {
         String intervals = RETRY_INTERVAL.matcher(waits).replaceAll("\"IntervalSeconds\": " + waitSeconds);
         String body = RETRY_MAX_DELAY.matcher(intervals).replaceAll(d -> "\"MaxDelaySeconds\": "
                 + Math.min(Integer.parseInt(d.group(1)), 4 * waitSeconds));
-        cloud.sfn().createStateMachine(b -> b.name("pod-identity-autopilot").definition(body)
+        cloud.sfn().createStateMachine(b -> b.name(STATE_MACHINE).definition(body)
                 .roleArn("arn:aws:iam::" + cloud.accountId() + ":role/pod-identity-autopilot-state-machine"));
     }
 

@@ -847,6 +847,37 @@ public final class EksEmulator {
         }
     }
 
+    /** An add-on or association as IAM sees it when authorizing a call on it: ARN, tags, owned associations. */
+    public record ResourceView(String arn, Map<String, String> tags, List<String> associationArns) {
+    }
+
+    /**
+     * The add-on of that name, read without side effects (no status progress, unlike DescribeAddon), with the ARNs of
+     * the pod identity associations it owns; empty when there is none.
+     */
+    public Optional<ResourceView> peekAddon(String region, String clusterName, String addonName) {
+        synchronized (lock) {
+            ClusterState state = clusters.get(key(region, clusterName));
+            AddonState addon = state == null ? null : state.addons.get(addonName);
+            if (addon == null) {
+                return Optional.empty();
+            }
+            List<String> owned = state.associations.values().stream()
+                    .filter(a -> addon.arn.equals(a.ownerArn)).map(a -> a.arn).toList();
+            return Optional.of(new ResourceView(addon.arn, addon.tags == null ? Map.of() : Map.copyOf(addon.tags), owned));
+        }
+    }
+
+    /** The association with that id, read without side effects; empty when there is none. */
+    public Optional<ResourceView> peekAssociation(String region, String clusterName, String associationId) {
+        synchronized (lock) {
+            ClusterState state = clusters.get(key(region, clusterName));
+            Association association = state == null ? null : state.associations.get(associationId);
+            return association == null ? Optional.empty()
+                    : Optional.of(new ResourceView(association.arn, association.tags == null ? Map.of() : Map.copyOf(association.tags), List.of()));
+        }
+    }
+
     // ------------------------------------------------------------------ internals
 
     /** A service account and role an add-on should have a pod identity association for. */

@@ -37,6 +37,25 @@ final class ErrorShapes {
         };
     }
 
+    /**
+     * How each service refuses a call IAM does not allow: IAM and STS with a query-protocol AccessDenied (403), S3
+     * with its XML AccessDenied (403), EKS and Lambda with AccessDeniedException (403, REST JSON), the JSON-protocol
+     * services (DynamoDB, Step Functions, EventBridge, SQS, ...) with an AccessDeniedException type (400).
+     */
+    static Shape accessDenied(String service, String message) {
+        String escaped = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        String quoted = message.replace("\\", "\\\\").replace("\"", "\\\"");
+        return switch (service) {
+            case "iam" -> queryXml(403, "AccessDenied", escaped, "https://iam.amazonaws.com/doc/2010-05-08/");
+            case "sts" -> queryXml(403, "AccessDenied", escaped, "https://sts.amazonaws.com/doc/2011-06-15/");
+            case "s3" -> s3Xml(403, "AccessDenied", escaped);
+            case "eks", "lambda" -> json(403, "AccessDeniedException", "{\"message\":\"" + quoted + "\"}");
+            case "dynamodb" -> json(400, null, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#AccessDeniedException\","
+                    + "\"message\":\"" + quoted + "\"}");
+            default -> json(400, null, "{\"__type\":\"AccessDeniedException\",\"message\":\"" + quoted + "\"}");
+        };
+    }
+
     private static Shape queryXml(int status, String code, String message, String namespace) {
         String type = status >= 500 ? "Receiver" : "Sender";
         String body = "<ErrorResponse xmlns=\"" + namespace + "\"><Error><Type>" + type + "</Type><Code>" + code

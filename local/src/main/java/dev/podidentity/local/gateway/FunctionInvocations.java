@@ -21,10 +21,13 @@ public final class FunctionInvocations {
     public static final String INVOCATION_HEADER = "x-local-lambda-invocation";
     /** Response header telling the calling invocation that its runtime dies now. */
     public static final String CRASH_HEADER = "x-local-lambda-crash";
+    /** Request header naming the function (template logical id) whose role a call is made with. */
+    public static final String FUNCTION_HEADER = "x-local-lambda-function";
     /** The error type Lambda reports when a function's runtime process exits mid-invocation. */
     public static final String EXIT_ERROR = "Runtime.ExitError";
 
     private static final InheritableThreadLocal<String> CURRENT = new InheritableThreadLocal<>();
+    private static final InheritableThreadLocal<String> FUNCTION = new InheritableThreadLocal<>();
 
     private FunctionInvocations() {
     }
@@ -38,6 +41,25 @@ public final class FunctionInvocations {
         } finally {
             CURRENT.set(outer);
         }
+    }
+
+    /**
+     * Runs {@code body} as the function {@code name}: the AWS calls made meanwhile on this thread (or threads it
+     * starts) carry the name, so the gateway authorizes them against that function's role.
+     */
+    public static <T> T asFunction(String name, Callable<T> body) throws Exception {
+        String outer = FUNCTION.get();
+        FUNCTION.set(name);
+        try {
+            return body.call();
+        } finally {
+            FUNCTION.set(outer);
+        }
+    }
+
+    /** The function whose code runs on this thread, if any. */
+    public static Optional<String> function() {
+        return Optional.ofNullable(FUNCTION.get());
     }
 
     static String newId() {
@@ -65,8 +87,18 @@ public final class FunctionInvocations {
             @Override
             public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
                 String id = CURRENT.get();
-                return id == null ? context.httpRequest()
-                        : context.httpRequest().toBuilder().putHeader(INVOCATION_HEADER, id).build();
+                String function = FUNCTION.get();
+                if (id == null && function == null) {
+                    return context.httpRequest();
+                }
+                SdkHttpRequest.Builder request = context.httpRequest().toBuilder();
+                if (id != null) {
+                    request.putHeader(INVOCATION_HEADER, id);
+                }
+                if (function != null) {
+                    request.putHeader(FUNCTION_HEADER, function);
+                }
+                return request.build();
             }
 
             @Override

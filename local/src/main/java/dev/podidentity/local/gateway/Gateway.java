@@ -7,6 +7,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.podidentity.local.eks.EksEmulator;
 import dev.podidentity.local.eks.EksRestApi;
+import dev.podidentity.local.iam.HttpCall;
+import dev.podidentity.local.iam.IamAuthorizer;
+import dev.podidentity.local.iam.RequestContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     private final RateLimits rateLimits = new RateLimits();
     private volatile URI moto;
     private volatile LambdaInvoker lambdas;
+    private volatile IamAuthorizer authorizer;
 
     private Gateway(HttpServer server, String accountId, String defaultRegion, EksEmulator emulator, LambdaInvoker lambdas) {
         this.server = server;
@@ -100,6 +105,18 @@ public final class Gateway implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port());
     }
 
+    /**
+     * From now on, every call a function makes (a call carrying {@link FunctionInvocations#FUNCTION_HEADER}) is
+     * authorized against that function's role first; refused calls get the service's AccessDenied answer.
+     */
+    public void authorizer(IamAuthorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
+    public Optional<IamAuthorizer> authorizer() {
+        return Optional.ofNullable(authorizer);
+    }
+
     public CallCounter calls() {
         return calls;
     }
@@ -123,6 +140,18 @@ public final class Gateway implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("X-Amz-Target"),
                     exchange.getRequestHeaders().getFirst("Content-Type"), body, defaultRegion);
             calls.record(call.service(), call.operation());
+
+            String function = exchange.getRequestHeaders().getFirst(FunctionInvocations.FUNCTION_HEADER);
+            IamAuthorizer iam = authorizer;
+            HttpCall httpCall = new HttpCall(call.service(), call.operation(), call.region(), method, rawPath,
+                    uri.getRawQuery(), exchange.getRequestHeaders().getFirst("Content-Type"), body);
+            if (function != null && iam != null) {
+                Optional<IamAuthorizer.Denial> denied = iam.authorize(function, httpCall);
+                if (denied.isPresent()) {
+                    sendShape(exchange, ErrorShapes.accessDenied(call.service(), denied.get().message()));
+                    return;
+                }
+            }
 
             // the bucket is checked as the call arrives; a throttled answer takes the injected latency too
             boolean admitted = rateLimits.admit(call.service(), call.operation());
@@ -161,11 +190,11 @@ public final class Gateway implements AutoCloseable {
                     return;
                 }
                 if (op.equals("DescribeCluster")) {
-                    forward(exchange, body, call.region(), true);
+                    forward(exchange, body, call.region(), true, null);
                     return;
                 }
             }
-            forward(exchange, body, call.region(), false);
+            forward(exchange, body, call.region(), false, hiddenMissingKey(function, iam, httpCall));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -250,7 +279,30 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- moto
 
-    private void forward(HttpExchange exchange, byte[] body, String region, boolean describeCluster)
+    /**
+     * S3 answers a GetObject/HeadObject of a missing key with 403 AccessDenied instead of 404 NoSuchKey when the
+     * caller may not list the bucket (S3 API Reference, GetObject "Permissions"). What to send instead of a 404 for
+     * this call (null: keep it), decided once the 404 is known. The listing is judged with the key as s3:prefix.
+     */
+    private static java.util.function.Supplier<ErrorShapes.Shape> hiddenMissingKey(String function, IamAuthorizer iam,
+                                                                                     HttpCall call) {
+        if (function == null || iam == null || !call.service().equals("s3")
+                || !(call.operation().equals("GetObject") || call.operation().equals("HeadObject"))) {
+            return () -> null;
+        }
+        java.util.List<String> s = call.segments();
+        if (s.size() < 2) {
+            return () -> null;
+        }
+        String key = String.join("/", s.subList(1, s.size()));
+        RequestContext list = new RequestContext("s3:ListBucket", "arn:aws:s3:::" + s.get(0),
+                java.util.Map.of("s3:prefix", java.util.List.of(key)));
+        return () -> iam.allowsOnTheSide(function, list) ? null
+                : ErrorShapes.accessDenied("s3", "Access Denied");
+    }
+
+    private void forward(HttpExchange exchange, byte[] body, String region, boolean describeCluster,
+                         java.util.function.Supplier<ErrorShapes.Shape> instead404)
             throws IOException, InterruptedException {
         URI upstream = moto;
         if (upstream == null) {
@@ -268,6 +320,11 @@ public final class Gateway implements AutoCloseable {
             }
         });
         HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        ErrorShapes.Shape denied = instead404 != null && response.statusCode() == 404 ? instead404.get() : null;
+        if (denied != null) {
+            sendShape(exchange, denied);
+            return;
+        }
         byte[] out = response.body();
         if (describeCluster && response.statusCode() == 200) {
             ObjectNode merged = emulator.overlayDescribeCluster(region, (ObjectNode) JSON.readTree(out));
@@ -304,6 +361,10 @@ public final class Gateway implements AutoCloseable {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", shape.errorTypeHeader());
         }
         exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(shape.status(), -1);
+            return;
+        }
         exchange.sendResponseHeaders(shape.status(), shape.body().length);
         try (OutputStream stream = exchange.getResponseBody()) {
             stream.write(shape.body());

@@ -50,7 +50,8 @@ public final class LambdaRegistry implements LambdaInvoker {
         }
         long start = System.nanoTime();
         try {
-            return function.apply(payload);
+            // The function's AWS calls are made with its own role, as Lambda gives each function its execution role.
+            return FunctionInvocations.asFunction(functionName, () -> function.apply(payload));
         } finally {
             long millis = Math.max(1, (System.nanoTime() - start + 999_999) / 1_000_000);
             LongAdder[] sums = billed.computeIfAbsent(functionName, k -> new LongAdder[] {new LongAdder(), new LongAdder()});

@@ -117,7 +117,9 @@ class TrustPolicyUpdaterTest {
         assertEquals(1, after.statements().size());
         assertTrue(TrustPolicies.hasPodIdentityStatement(after));
         assertEquals(List.of("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"), iam.attachedPolicyArns("Unowned-Role1"));
-        assertEquals(Map.of("owner", "platform-team"), iam.getRole("Unowned-Role1").orElseThrow().tags());
+        // The world's IRSA roles carry the operator's migration opt-in tag; the update leaves the tags as they were.
+        assertEquals(Map.of("owner", "platform-team", "pod-identity-autopilot/migration", "allowed"),
+                iam.getRole("Unowned-Role1").orElseThrow().tags());
         assertEquals(1, cloud.calls().writes("iam"), "only UpdateAssumeRolePolicy: " + cloud.calls().snapshot());
     }
 

@@ -1,0 +1,96 @@
+package dev.podidentity.local.iam;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.local.app.ProjectFiles;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** template.yaml's function roles, translated by SAM and resolved for a deployment's parameters. */
+class TemplatePoliciesTest {
+    static final JsonNode TRANSLATED = SamTranslation.of(ProjectFiles.root());
+
+    static TemplatePolicies deployed(Map<String, String> parameters) {
+        return new TemplatePolicies(TRANSLATED, new TemplatePolicies.Deployment("111122223333", "us-west-2",
+                "pod-identity-autopilot", parameters, key -> Optional.of(switch (key) {
+                    case "ConfigBucket" -> "cfg";
+                    case "ConfigBucket.Arn" -> "arn:aws:s3:::cfg";
+                    case "PodIdentityStateMachine" -> "arn:aws:states:us-west-2:111122223333:stateMachine:pod-identity-autopilot-runs";
+                    case "ClusterLockTable.Arn" -> "arn:aws:dynamodb:us-west-2:111122223333:table/locks";
+                    case "DispatchFailureQueue.Arn" -> "arn:aws:sqs:us-west-2:111122223333:dlq";
+                    default -> "local-" + key;
+                })));
+    }
+
+    static boolean allowed(TemplatePolicies p, String function, RequestContext request) {
+        return PolicyEvaluator.evaluate(p.statements(function), request).allowed();
+    }
+
+    @Test
+    void everyFunctionHasItsRole_includingWhatSamAddsForEventInvokeDestinations() {
+        TemplatePolicies p = deployed(Map.of());
+        assertTrue(p.functions().containsAll(List.of("ResolveFunction", "AssociationFunction", "AddonFunction", "PruneFunction",
+                "DispatcherFunction", "LockFunction", "ReportFunction", "SweepFunction")), p.functions().toString());
+        assertEquals("DispatcherFunctionRole", p.roleOf("DispatcherFunction"));
+        // SAM's EventInvokeConfig OnFailure destination: the function role may send to the dead-letter queue.
+        assertTrue(allowed(p, "DispatcherFunction", RequestContext.of("sqs:SendMessage", "arn:aws:sqs:us-west-2:111122223333:dlq")));
+        assertFalse(allowed(p, "ResolveFunction", RequestContext.of("sqs:SendMessage", "arn:aws:sqs:us-west-2:111122223333:dlq")));
+    }
+
+    @Test
+    void subAndGetAtt_resolveToTheDeploymentsResources() {
+        TemplatePolicies p = deployed(Map.of());
+        assertTrue(allowed(p, "ResolveFunction", RequestContext.of("s3:GetObject", "arn:aws:s3:::cfg/clusters/dev.yaml")));
+        assertFalse(allowed(p, "ResolveFunction", RequestContext.of("s3:GetObject", "arn:aws:s3:::other/clusters/dev.yaml")));
+        assertTrue(allowed(p, "LockFunction", RequestContext.of("dynamodb:PutItem", "arn:aws:dynamodb:us-west-2:111122223333:table/locks")));
+        assertTrue(allowed(p, "ResolveFunction", RequestContext.of("eks:DescribeCluster", "arn:aws:eks:us-west-2:111122223333:cluster/dev")));
+        assertFalse(allowed(p, "ResolveFunction", RequestContext.of("eks:DescribeCluster", "arn:aws:eks:eu-west-1:111122223333:cluster/dev")));
+    }
+
+    @Test
+    void theRolePathParameter_confinesRoleWrites() {
+        RequestContext create = new RequestContext("iam:CreateRole", "arn:aws:iam::111122223333:role/custom/app",
+                Map.of("aws:RequestTag/pod-identity-autopilot/managed-by", List.of("pod-identity-autopilot"),
+                        "aws:TagKeys", List.of("pod-identity-autopilot/managed-by")));
+        assertFalse(allowed(deployed(Map.of()), "AssociationFunction", create));
+        assertTrue(allowed(deployed(Map.of("RolePath", "/custom/")), "AssociationFunction", create));
+    }
+
+    @Test
+    void deniedPolicyArns_aListParameter_becomesTheConditionsValues() {
+        RequestContext attach = new RequestContext("iam:AttachRolePolicy",
+                "arn:aws:iam::111122223333:role/pod-identity-autopilot/app",
+                Map.of("iam:PolicyARN", List.of("arn:aws:iam::aws:policy/PowerUserAccess"),
+                        "aws:ResourceTag/pod-identity-autopilot/managed-by", List.of("pod-identity-autopilot")));
+        assertEquals(PolicyEvaluator.Effect.EXPLICIT_DENY,
+                PolicyEvaluator.evaluate(deployed(Map.of()).statements("AssociationFunction"), attach).effect());
+        TemplatePolicies lenient = deployed(Map.of("DeniedPolicyArns", "arn:aws:iam::aws:policy/AdministratorAccess"));
+        assertFalse(PolicyEvaluator.evaluate(lenient.statements("AssociationFunction"), attach).effect()
+                == PolicyEvaluator.Effect.EXPLICIT_DENY);
+    }
+
+    @Test
+    void aPermissionsBoundaryParameter_isRequiredOnCreateRole() {
+        String boundary = "arn:aws:iam::111122223333:policy/workload-boundary";
+        TemplatePolicies p = deployed(Map.of("PermissionsBoundaryArn", boundary));
+        Map<String, List<String>> tags = Map.of("aws:RequestTag/pod-identity-autopilot/managed-by", List.of("pod-identity-autopilot"),
+                "aws:TagKeys", List.of("pod-identity-autopilot/managed-by"));
+        String role = "arn:aws:iam::111122223333:role/pod-identity-autopilot/app";
+        assertFalse(allowed(p, "AssociationFunction", new RequestContext("iam:CreateRole", role, tags)));
+        java.util.Map<String, List<String>> withBoundary = new java.util.HashMap<>(tags);
+        withBoundary.put("iam:PermissionsBoundary", List.of(boundary));
+        assertTrue(allowed(p, "AssociationFunction", new RequestContext("iam:CreateRole", role, withBoundary)));
+    }
+
+    @Test
+    void aMisspeltParameter_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> deployed(Map.of("RolePth", "/x/")));
+        assertTrue(e.getMessage().contains("RolePth"), e.getMessage());
+    }
+}
