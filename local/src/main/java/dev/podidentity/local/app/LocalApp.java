@@ -134,7 +134,7 @@ public final class LocalApp {
     }
 
     /**
-     * What the README asks an operator to do after deploying: an access entry with cluster-admin access for each
+     * What docs/kubernetes-access.md asks an operator to do after deploying: an access entry with cluster-admin access for each
      * Kubernetes-calling function role on every cluster that exists. Clusters created later get none, and
      * Resolve's access check says so.
      */

@@ -171,7 +171,7 @@ class SweepWorkflowTest {
                 event("scheduled-sweep.json").toString()));
         JsonNode dev = finding(report, "dev-cluster");
         assertEquals("NOT_ONBOARDED", dev.path("verdict").asText());
-        // The same plan an apply shows (README: ./run-local events/console-dry-run.json): 4 changes.
+        // The same plan an apply shows (docs/local.md: ./run-local events/console-dry-run.json): 4 changes.
         assertEquals(4, dev.path("changes").asInt());
         assertContains(dev.path("note").asText(), "4 changes pending from clusters/dev-cluster.yaml");
         assertEquals("NOT_ONBOARDED", finding(report, "auto-cluster").path("verdict").asText());
