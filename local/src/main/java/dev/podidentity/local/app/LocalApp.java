@@ -65,11 +65,12 @@ public final class LocalApp {
     private final String stateMachineArn;
     private final String lockTable;
     private final Map<String, String> functionByRule = new HashMap<>();
+    private final EventInbox inbox;
 
     private static Path functionLog;
 
     private LocalApp(LocalCloud cloud, int waitSeconds, int mapConcurrency, Function<RunSettings, RunSettings> tune,
-                     Map<String, String> parameters) {
+                     Map<String, String> parameters, Map<String, String> environment) {
         routeFunctionLogs();
         this.cloud = cloud;
         this.template = CfnTemplate.load();
@@ -88,15 +89,17 @@ public final class LocalApp {
         this.lockTable = "pod-identity-autopilot-locks";
         env.put("LOCK_TABLE", lockTable);
         env.put("LOCK_LEASE_SECONDS", template.parameter("LockLeaseSeconds").path("Default").asText());
+        env.putAll(environment);
         createLockTable();
         AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn())
-                .withDynamoDb(cloud.dynamoDb());
+                .withDynamoDb(cloud.dynamoDb()).withEventBridge(cloud.eventBridge());
         // The functions' real Kubernetes path: DescribeCluster through the gateway names the cluster's mock API
         // server, an EKS token is signed for the local credentials, fabric8 talks HTTP to it.
         KubernetesPort kubernetes = new Fabric8Kubernetes(KubernetesClients.using(
                 new AwsClusterAccess(cloud.eks(), cloud.credentials(), cloud.region(), Clock.systemUTC())));
         this.services = Services.of(clients, settings, LockSettings.from(env::get), BatchSettings.from(env::get),
                 kubernetes,                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
+        this.inbox = new EventInbox(cloud);
         registerFunctions();
         deployStateMachine(waitSeconds, mapConcurrency);
         grantKubernetesAccess();
@@ -177,7 +180,15 @@ public final class LocalApp {
     }
 
     public static LocalApp deploy(LocalCloud cloud) {
-        return new LocalApp(cloud, 1, 5, s -> s, Map.of());
+        return new LocalApp(cloud, 1, 5, s -> s, Map.of(), Map.of());
+    }
+
+    /**
+     * Deployed with stack parameters and with function environment variables the template does not set (a test's
+     * shortcut, e.g. {@code LOCK_WAIT_CHECKS=2} so a locked-out run gives up in seconds).
+     */
+    public static LocalApp deploy(LocalCloud cloud, Map<String, String> parameters, Map<String, String> environment) {
+        return new LocalApp(cloud, 1, 5, s -> s, parameters, environment);
     }
 
     /**
@@ -185,12 +196,12 @@ public final class LocalApp {
      * them, e.g. {@code SweepEnabled=true}); the others keep template.yaml's defaults.
      */
     public static LocalApp deploy(LocalCloud cloud, Map<String, String> parameters) {
-        return new LocalApp(cloud, 1, 5, s -> s, parameters);
+        return new LocalApp(cloud, 1, 5, s -> s, parameters, Map.of());
     }
 
     public static LocalApp deploy(LocalCloud cloud, int waitSeconds, int mapConcurrency,
                                   Function<RunSettings, RunSettings> tune) {
-        return new LocalApp(cloud, waitSeconds, mapConcurrency, tune, Map.of());
+        return new LocalApp(cloud, waitSeconds, mapConcurrency, tune, Map.of(), Map.of());
     }
 
     public LocalCloud cloud() {
@@ -199,6 +210,11 @@ public final class LocalApp {
 
     public Services services() {
         return services;
+    }
+
+    /** The events the application put on the default bus (run-finished, sweep findings), as a rule receives them. */
+    public EventInbox inbox() {
+        return inbox;
     }
 
     public String bucket() {

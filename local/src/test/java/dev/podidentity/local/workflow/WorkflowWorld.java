@@ -57,6 +57,26 @@ final class WorkflowWorld {
         progress.clear();
     }
 
+    /** The application deployed again with stack parameters and function environment overrides. */
+    void deploy(Map<String, String> parameters, Map<String, String> environment) {
+        app = LocalApp.deploy(cloud, parameters, environment);
+    }
+
+    /** The events the application put since the last call, as a rule on the default bus received them. */
+    List<JsonNode> events() {
+        return app.inbox().drain();
+    }
+
+    /** The human-readable report beside the JSON one (reports/<cluster>/<execution>.md). */
+    String markdown(LocalApp.Run run, String cluster) {
+        String key = "reports/" + cluster + "/" + executionName(run) + ".md";
+        try {
+            return cloud.s3().getObjectAsBytes(b -> b.bucket(app.bucket()).key(key)).asUtf8String();
+        } catch (Exception e) {
+            throw new AssertionError("no Markdown report at s3://" + app.bucket() + "/" + key + ": " + e, e);
+        }
+    }
+
     /** The application deployed again with some stack parameters set; the world is left as it is. */
     void deploy(Map<String, String> parameters) {
         app = LocalApp.deploy(cloud, parameters);

@@ -2,7 +2,9 @@ package dev.podidentity.functions.sweep;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.operate.RunNotices;
 import dev.podidentity.autopilot.workflow.Services;
 import dev.podidentity.autopilot.workflow.Sweeper;
 
@@ -17,6 +19,7 @@ public final class SweepHandler extends JsonHandler<JsonNode, Object> {
     static final Duration WITHOUT_CONTEXT = Duration.ofMinutes(5);
 
     private final Sweeper sweeper;
+    private final RunNotices notices;
 
     public SweepHandler() {
         this(Services.fromEnvironment());
@@ -25,11 +28,15 @@ public final class SweepHandler extends JsonHandler<JsonNode, Object> {
     public SweepHandler(Services services) {
         super(JsonNode.class);
         this.sweeper = services.sweeper();
+        this.notices = services.notices();
     }
 
     @Override
     protected Object handle(JsonNode event, Context context) {
         Duration budget = context == null ? WITHOUT_CONTEXT : Duration.ofMillis(context.getRemainingTimeInMillis());
-        return sweeper.sweep(event, budget);
+        ObjectNode report = sweeper.sweep(event, budget);
+        // after the report is written: each finding that needs a person becomes an event (docs/operations.md)
+        report.put("findingEvents", notices.sweepFindings(report));
+        return report;
     }
 }
