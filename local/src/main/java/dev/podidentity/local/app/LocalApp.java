@@ -66,6 +66,8 @@ public final class LocalApp {
     private final String lockTable;
     private final Map<String, String> functionByRule = new HashMap<>();
     private final EventInbox inbox;
+    /** The state machine's top-level states and their types, for the progress lines. */
+    private final Map<String, String> stateTypes = new HashMap<>();
 
     private static Path functionLog;
 
@@ -100,6 +102,8 @@ public final class LocalApp {
         this.services = Services.of(clients, settings, LockSettings.from(env::get), BatchSettings.from(env::get),
                 kubernetes,                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
         this.inbox = new EventInbox(cloud);
+        ProjectFiles.readJson(ProjectFiles.stateMachine()).path("States").fields()
+                .forEachRemaining(state -> stateTypes.put(state.getKey(), state.getValue().path("Type").asText()));
         registerFunctions();
         deployStateMachine(waitSeconds, mapConcurrency);
         grantKubernetesAccess();
@@ -306,21 +310,29 @@ public final class LocalApp {
         return event;
     }
 
-    /** Polls the execution, reporting states as they are entered and left, until it ends. */
+    /**
+     * Polls the execution until it ends, reporting each top-level state as it is left, with the time since the
+     * execution started: work (tasks, Maps) with how long it took, decisions (Choice, Pass, Wait) indented and
+     * quieter; failed tasks and the state the run failed in. States inside a Map's iterations are not listed.
+     */
     public Run follow(String executionArn, Consumer<String> progress, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
         DescribeExecutionResponse d;
         int transitions = 0;
+        java.time.Instant started = null;
+        Map<String, java.time.Instant> entered = new HashMap<>();
         while (true) {
             d = cloud.sfn().describeExecution(b -> b.executionArn(executionArn));
             List<HistoryEvent> events = history(executionArn);
             for (int i = seen; i < events.size(); i++) {
-                String line = describe(events.get(i));
+                HistoryEvent e = events.get(i);
+                started = started == null ? e.timestamp() : started;
+                String line = describe(e, started, entered);
                 if (line != null) {
                     progress.accept(line);
                 }
-                if (events.get(i).stateEnteredEventDetails() != null) {
+                if (e.stateEnteredEventDetails() != null) {
                     transitions++;
                 }
             }
@@ -352,18 +364,33 @@ public final class LocalApp {
         return all;
     }
 
-    private static String describe(HistoryEvent e) {
+    private String describe(HistoryEvent e, java.time.Instant started, Map<String, java.time.Instant> entered) {
+        double at = Duration.between(started, e.timestamp()).toMillis() / 1000.0;
         if (e.stateEnteredEventDetails() != null) {
-            return "  -> " + e.stateEnteredEventDetails().name();
+            String name = e.stateEnteredEventDetails().name();
+            entered.put(name, e.timestamp());
+            return "Fail".equals(stateTypes.get(name)) ? String.format("%7.1f s  x %s", at, name) : null;
         }
         if (e.stateExitedEventDetails() != null) {
-            return "  <- " + e.stateExitedEventDetails().name();
+            String name = e.stateExitedEventDetails().name();
+            String type = stateTypes.get(name);
+            if (type == null) {
+                return null; // a state inside a Map's iterations
+            }
+            java.time.Instant from = entered.getOrDefault(name, e.timestamp());
+            double took = Duration.between(from, e.timestamp()).toMillis() / 1000.0;
+            return switch (type) {
+                case "Task", "Map", "Parallel" -> String.format("%7.1f s  %-24s %6.1f s", at, name, took);
+                case "Wait" -> String.format("%7.1f s      %s (waited %.1f s)", at, name, took);
+                default -> String.format("%7.1f s      %s", at, name);
+            };
         }
         if (e.taskFailedEventDetails() != null) {
-            return "  !! task failed: " + e.taskFailedEventDetails().error();
+            return String.format("%7.1f s  ! a task failed: %s (the state machine retries or catches it)", at,
+                    e.taskFailedEventDetails().error());
         }
         if (e.lambdaFunctionFailedEventDetails() != null) {
-            return "  !! " + e.lambdaFunctionFailedEventDetails().error();
+            return String.format("%7.1f s  ! %s", at, e.lambdaFunctionFailedEventDetails().error());
         }
         return null;
     }

@@ -29,33 +29,38 @@ final class PlanCommand {
     private PlanCommand() {
     }
 
+    static final String HELP = """
+            ./run-local plan CONFIG [--world WORLD.yaml] [--for ACTION]
+
+            Shows what a run would do with an eksctl ClusterConfig file on the world's cluster (the one the file
+            names in metadata.name), without doing it: the same plan a dry run prints. Starts the local cloud.
+
+              --world WORLD.yaml   the world to plan against (default local/worlds/default.yaml)
+              --for ACTION         the action to plan (default apply)
+            """;
+
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Path config = null;
-        Path world = null;
+        CliArgs parsed = CliArgs.parse("./run-local plan", args, java.util.Set.of("--world", "--for"), 1);
+        if (parsed.help) {
+            out.print(HELP);
+            return 0;
+        }
         Action action = Action.APPLY;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--world") && i + 1 < args.size()) {
-                world = Path.of(args.get(++i));
-            } else if (a.equals("--for") && i + 1 < args.size()) {
-                String name = args.get(++i);
-                action = Action.fromWireName(name).orElse(null);
-                if (action == null) {
-                    err.println("plan: unknown action \"" + name + "\"");
-                    return 2;
-                }
-            } else if (!a.startsWith("-") && config == null) {
-                config = Path.of(a);
-            } else {
-                err.println("plan: unexpected argument " + a);
-                err.println(USAGE);
-                return 2;
-            }
+        if (parsed.options.containsKey("--for")) {
+            String name = parsed.options.get("--for");
+            action = Action.fromWireName(name).orElseThrow(() -> new UsageException("plan: unknown action \"" + name
+                    + "\" (one of " + String.join(", ", java.util.Arrays.stream(Action.values())
+                    .map(Action::wireName).toList()) + ")"));
         }
-        if (config == null || !Files.isRegularFile(config)) {
-            err.println(config == null ? USAGE : "plan: " + config + ": no such file");
-            return 2;
+        if (parsed.positional.isEmpty()) {
+            throw new UsageException("plan needs a CONFIG file (./run-local plan --help)");
         }
+        Path config = Path.of(parsed.positional.get(0));
+        if (!Files.isRegularFile(config)) {
+            throw new UsageException("plan: " + config + ": no such file");
+        }
+        Path world = parsed.existingFile("--world", "world file");
+        LocalChecks.world(world != null ? world : LocalWorlds.defaultWorld());
         String file = config.toString();
         byte[] bytes = Files.readAllBytes(config);
         LoadResult loaded = ConfigLoader.withDefaults().load(bytes, file);

@@ -27,35 +27,50 @@ final class ValidateCommand {
     private ValidateCommand() {
     }
 
+    static final String HELP = """
+            ./run-local validate FILE [--for ACTION]
+
+            Judges an eksctl ClusterConfig file as a run would, without the local cloud: prints "valid", or one
+            FILE:LINE:COLUMN: FIELD: PROBLEM line per problem (all of them at once). Exit 0 valid, 1 problems.
+
+              --for ACTION   the action whose rules apply (default apply): %s
+            """;
+
     static int run(List<String> args, PrintStream out, PrintStream err) {
-        String file = null;
-        Action action = Action.APPLY;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--for") || a.startsWith("--for=")) {
-                String value = a.startsWith("--for=") ? a.substring(6) : (i + 1 < args.size() ? args.get(++i) : "");
-                var parsed = Action.fromWireName(value).filter(VALIDATABLE::contains);
-                if (parsed.isEmpty()) {
-                    err.println("validate: unknown action for --for: \"" + value + "\"");
-                    err.println(USAGE);
-                    return 2;
-                }
-                action = parsed.get();
-            } else if (a.startsWith("-")) {
-                err.println("validate: unknown option " + a);
-                err.println(USAGE);
-                return 2;
-            } else if (file == null) {
-                file = a;
-            } else {
-                err.println("validate: one file at a time; got \"" + file + "\" and \"" + a + "\"");
-                return 2;
-            }
-        }
-        if (file == null) {
-            err.println(USAGE);
+        try {
+            return check(args, out, err);
+        } catch (UsageException e) {
+            err.println("run-local: " + e.getMessage());
             return 2;
         }
+    }
+
+    private static int check(List<String> args, PrintStream out, PrintStream err) {
+        List<String> normalized = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--for=")) {
+                normalized.add("--for");
+                normalized.add(a.substring("--for=".length()));
+            } else {
+                normalized.add(a);
+            }
+        }
+        CliArgs parsed = CliArgs.parse("./run-local validate", normalized, java.util.Set.of("--for"), 1);
+        if (parsed.help) {
+            out.print(String.format(HELP, String.join(", ", VALIDATABLE.stream().map(Action::wireName).toList())));
+            return 0;
+        }
+        Action action = Action.APPLY;
+        if (parsed.options.containsKey("--for")) {
+            String value = parsed.options.get("--for");
+            action = Action.fromWireName(value).filter(VALIDATABLE::contains).orElseThrow(() -> new UsageException(
+                    "validate: unknown action for --for: \"" + value + "\" (one of "
+                            + String.join(", ", VALIDATABLE.stream().map(Action::wireName).toList()) + ")"));
+        }
+        if (parsed.positional.isEmpty()) {
+            throw new UsageException("validate needs a FILE (./run-local validate --help)");
+        }
+        String file = parsed.positional.get(0);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(Path.of(file));

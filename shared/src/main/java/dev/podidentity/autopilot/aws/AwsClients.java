@@ -72,9 +72,14 @@ public final class AwsClients implements AutoCloseable {
                 .connectionTimeout(settings.connectTimeout())
                 .socketTimeout(settings.readTimeout())
                 .build();
-        ClientOverrideConfiguration override = ClientOverrideConfiguration.builder()
-                // throttled calls become the AwsThrottled metric; each call a subsegment of the function's trace
-                .addMetricPublisher(ThrottleMetrics.INSTANCE)
+        ClientOverrideConfiguration.Builder configured = ClientOverrideConfiguration.builder()
+                // throttled calls become the AwsThrottled metric (docs/operations.md)
+                .addMetricPublisher(ThrottleMetrics.INSTANCE);
+        if (traced()) {
+            // each call a subsegment of the function's X-Ray trace (Tracing: Active in template.yaml)
+            configured.addExecutionInterceptor(new com.amazonaws.xray.interceptors.TracingInterceptor());
+        }
+        ClientOverrideConfiguration override = configured
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                         .maxAttempts(settings.maxAttempts())
                         .backoffStrategy(BackoffStrategy.exponentialDelay(settings.backoffBase(), settings.backoffMax()))
@@ -91,6 +96,14 @@ public final class AwsClients implements AutoCloseable {
                 build(SfnClient.builder(), settings, http, override),
                 () -> build(DynamoDbClient.builder(), settings, http, override),
                 () -> build(EventBridgeClient.builder(), settings, http, override));
+    }
+
+    /**
+     * In a Lambda function with active tracing (Lambda sets the X-Ray daemon's address): elsewhere (the local cloud,
+     * the benchmarks, tests) there is no segment to attach subsegments to.
+     */
+    static boolean traced() {
+        return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null && System.getenv("AWS_XRAY_DAEMON_ADDRESS") != null;
     }
 
     /** Clients built elsewhere (tests); null for the ones not needed. Closing closes them. */
