@@ -112,7 +112,14 @@ class SweepWorkflowTest {
                 writes.put(call, count);
             }
         });
-        assertEquals(Map.of("s3:PutObject", 1L), writes, () -> "every call: " + cloud.calls().snapshot());
+        // its report, and one event per finding that needs a person (WorkflowRunEventsTest reads them back)
+        long findings = 0;
+        for (JsonNode f : report.path("clusters")) {
+            findings += List.of("NOT_ONBOARDED", "DRIFT", "INVALID_CONFIG").contains(f.path("verdict").asText()) ? 1 : 0;
+        }
+        assertTrue(findings > 0, report::toPrettyString);
+        assertEquals(Map.of("s3:PutObject", 1L, "events:PutEvents", findings), writes,
+                () -> "every call: " + cloud.calls().snapshot());
         assertEquals(before, withoutBuckets(world.stateWithoutTimestamps()), "IAM, EKS and Kubernetes are unchanged");
         List<String> keysAfter = new ArrayList<>(bucketKeys(world.state()));
         keysAfter.removeAll(keysBefore);

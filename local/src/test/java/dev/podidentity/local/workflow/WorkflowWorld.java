@@ -197,8 +197,8 @@ final class WorkflowWorld {
 
     /**
      * The state dump without what changes by itself (timestamps) and without the runs' working data (the plans and
-     * batch outcomes under runs/ in the config bucket, which every run writes, plan-only ones included): equal dumps
-     * mean nothing was changed.
+     * batch outcomes under runs/ in the config bucket, which every run writes, plan-only ones included) and Markdown
+     * reports (plan-only runs write one): equal dumps mean nothing was changed.
      */
     ObjectNode stateWithoutTimestamps() {
         return withoutTimestamps(cloud.dumpState());
@@ -208,15 +208,21 @@ final class WorkflowWorld {
     static ObjectNode withoutTimestamps(JsonNode state) {
         ObjectNode s = (ObjectNode) state.deepCopy();
         strip(s);
+        // plan-only runs leave their human-readable report (reports/<cluster>/<execution>.md) and nothing else
+        withoutKeysMatching(s, key -> key.startsWith("reports/") && key.endsWith(".md"));
         return withoutKeys(s, "runs/");
     }
 
     /** The state dump without the bucket keys under {@code prefix}. */
     static ObjectNode withoutKeys(ObjectNode state, String prefix) {
+        return withoutKeysMatching(state, key -> key.startsWith(prefix));
+    }
+
+    private static ObjectNode withoutKeysMatching(ObjectNode state, java.util.function.Predicate<String> drop) {
         state.path("buckets").forEach(b -> {
             ArrayNode keys = (ArrayNode) b.path("keys");
             for (int i = keys.size() - 1; i >= 0; i--) {
-                if (keys.get(i).asText().startsWith(prefix)) {
+                if (drop.test(keys.get(i).asText())) {
                     keys.remove(i);
                 }
             }
