@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.lambda.Log;
-import dev.podidentity.autopilot.workflow.ConfigStore;
+import dev.podidentity.autopilot.naming.BucketLayout;
+import dev.podidentity.autopilot.port.ConfigStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -70,7 +71,7 @@ public final class RunNotices {
         report.set("summary", summary);
         report.put("planText", run.path("planText").asText(""));
         report.putArray("outcomes");
-        String mdKey = "reports/" + run.path("cluster").asText() + "/"
+        String mdKey = BucketLayout.reportsOf(run.path("cluster").asText())
                 + in.path("execution").path("name").asText("unnamed") + ".md";
         ObjectNode output = JsonNodeFactory.instance.objectNode();
         announce(RunFinished.Outcome.PLANNED, report, null, mdKey, output);

@@ -1,15 +1,16 @@
 package dev.podidentity.functions.clusterstatus;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.run.contract.StatusTask;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** One status check of a cluster or addon, for the state machine's wait loops. */
-public final class ClusterStatusHandler extends TaskHandler {
+public final class ClusterStatusHandler extends TaskHandler<StatusTask> {
     public ClusterStatusHandler() {
         this(Services.fromEnvironment());
     }
 
     public ClusterStatusHandler(Services services) {
-        super(services.status()::check);
+        super(StatusTask.class, services.status()::check);
     }
 }

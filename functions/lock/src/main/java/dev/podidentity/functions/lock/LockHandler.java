@@ -1,16 +1,17 @@
 package dev.podidentity.functions.lock;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 /** The per-cluster run lock: acquire before the first write, release after the report. */
-public final class LockHandler extends TaskHandler {
+public final class LockHandler extends TaskHandler<JsonNode> {
     public LockHandler() {
         this(Services.fromEnvironment());
     }
 
     public LockHandler(Services services) {
         // services.lock() here, not per call: the DynamoDB client is built during init, where SnapStart keeps it.
-        super(services.lock()::handle);
+        super(JsonNode.class, services.lock()::handle);
     }
 }

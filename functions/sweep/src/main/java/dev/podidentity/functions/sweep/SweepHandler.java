@@ -4,9 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.app.Services;
 import dev.podidentity.autopilot.operate.RunNotices;
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.Sweeper;
+import dev.podidentity.autopilot.run.sweep.Sweeper;
 
 import java.time.Duration;
 
