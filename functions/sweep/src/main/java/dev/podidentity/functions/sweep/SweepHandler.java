@@ -2,7 +2,6 @@ package dev.podidentity.functions.sweep;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.app.Services;
 import dev.podidentity.autopilot.operate.RunNotices;
@@ -34,9 +33,10 @@ public final class SweepHandler extends JsonHandler<JsonNode, Object> {
     @Override
     protected Object handle(JsonNode event, Context context) {
         Duration budget = context == null ? WITHOUT_CONTEXT : Duration.ofMillis(context.getRemainingTimeInMillis());
-        ObjectNode report = sweeper.sweep(event, budget);
-        // after the report is written: each finding that needs a person becomes an event (docs/operations.md)
-        report.put("findingEvents", notices.sweepFindings(report));
+        var report = sweeper.sweep(event, budget);
+        // after the report is written: each finding that needs a person becomes an event (docs/operations.md); the
+        // answer stays the report as stored
+        notices.sweepFindings(report);
         return report;
     }
 }
