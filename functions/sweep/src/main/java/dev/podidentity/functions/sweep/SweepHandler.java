@@ -35,7 +35,7 @@ public final class SweepHandler extends JsonHandler<JsonNode, Object> {
         Duration budget = context == null ? WITHOUT_CONTEXT : Duration.ofMillis(context.getRemainingTimeInMillis());
         var report = sweeper.sweep(event, budget);
         // after the report is written: each finding that needs a person becomes an event (docs/operations.md); the
-        // answer stays the report as stored
+        // answer stays the report exactly as stored
         notices.sweepFindings(report);
         return report;
     }
