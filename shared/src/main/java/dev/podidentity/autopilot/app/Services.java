@@ -45,6 +45,8 @@ import java.time.Duration;
  */
 public final class Services {
     private static volatile Services fromEnvironment;
+    /** How long an addon step waits in the Lambda for its addon to leave CREATING/UPDATING. */
+    static final Duration ADDON_STEP_WAIT = Duration.ofSeconds(15);
 
     private final Resolver resolver;
     private final StepRunner steps;
@@ -67,7 +69,11 @@ public final class Services {
         Planner planner = new Planner(StandardPlanningPolicies.create());
         // The state machine polls addons itself (cluster-status task): executors look once and return.
         ExecutorSettings executorSettings = ExecutorSettings.defaults().withAddonWait(Duration.ZERO, Duration.ofSeconds(5));
-        StepExecutors executors = new StepExecutors(iam, eks, kubernetes, executorSettings);
+        // Other addons are waited for in the step, up to ADDON_STEP_WAIT (under the 20 s a batch keeps in hand
+        // before the Lambda timeout); still CREATING/UPDATING then is a RetryableException, and the state
+        // machine's Retry runs the step again, which waits again: bounded by that Retry's attempts.
+        StepExecutors executors = new StepExecutors(iam, eks, kubernetes, executorSettings,
+                ExecutorSettings.defaults().withAddonWait(ADDON_STEP_WAIT, Duration.ofSeconds(2)));
         ConfigStore store = settings.configBucket() == null ? null : new S3ConfigStore(clients.s3(), settings.configBucket());
         this.runs = new RunArtifacts(store);
         this.resolver = new Resolver(store, new ClusterObserver(eks, iam, planner), iam, planner, irsa, settings,
