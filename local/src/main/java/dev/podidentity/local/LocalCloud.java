@@ -41,6 +41,8 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -96,6 +98,8 @@ public final class LocalCloud implements AutoCloseable {
     private StsClient sts;
     private SfnClient sfn;
     private DynamoDbClient dynamoDb;
+    private EventBridgeClient eventBridge;
+    private SqsClient sqs;
 
     private LocalCloud(Options options) {
         this.options = options;
@@ -236,6 +240,20 @@ public final class LocalCloud implements AutoCloseable {
             dynamoDb = keep(client(DynamoDbClient.builder()));
         }
         return dynamoDb;
+    }
+
+    public synchronized EventBridgeClient eventBridge() {
+        if (eventBridge == null) {
+            eventBridge = keep(client(EventBridgeClient.builder()));
+        }
+        return eventBridge;
+    }
+
+    public synchronized SqsClient sqs() {
+        if (sqs == null) {
+            sqs = keep(client(SqsClient.builder()));
+        }
+        return sqs;
     }
 
     // ------------------------------------------------------------------ parts

@@ -35,6 +35,11 @@ public final class EventRules {
         EventRules rules = new EventRules();
         for (Map.Entry<String, JsonNode> rule : template.resourcesOfType("AWS::Events::Rule").entrySet()) {
             JsonNode properties = rule.getValue().path("Properties");
+            JsonNode created = rule.getValue().path("Condition");
+            if (created.isTextual() && !condition(template,
+                    template.root().path("Conditions").path(created.asText()), parameters)) {
+                continue; // not in a stack with these parameters (e.g. the notification rule without a target)
+            }
             if (!"ENABLED".equals(state(template, properties.path("State"), parameters))) {
                 rules.disabled.add(rule.getKey());
                 continue;
@@ -93,6 +98,15 @@ public final class EventRules {
         }
         if (c.has("Fn::Not")) {
             return !condition(template, c.get("Fn::Not").get(0), parameters);
+        }
+        if (c.has("Fn::Or") || c.has("Fn::And")) {
+            boolean or = c.has("Fn::Or");
+            for (JsonNode part : c.get(or ? "Fn::Or" : "Fn::And")) {
+                if (condition(template, part, parameters) == or) {
+                    return or;
+                }
+            }
+            return !or;
         }
         if (c.has("Condition")) {
             return condition(template, template.root().path("Conditions").path(c.get("Condition").asText()), parameters);

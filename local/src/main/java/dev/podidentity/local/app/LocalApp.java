@@ -70,13 +70,16 @@ public final class LocalApp {
     private final String stateMachineArn;
     private final String lockTable;
     private final Map<String, String> functionByRule = new HashMap<>();
+    private final EventInbox inbox;
+    /** The state machine's top-level states and their types, for the progress lines. */
+    private final Map<String, String> stateTypes = new HashMap<>();
 
     private static Path functionLog;
     /** The state machine's name as template.yaml gives it: ${AWS::StackName}-runs. */
     static final String STATE_MACHINE = LocalDeployment.STACK + "-runs";
 
     private LocalApp(LocalCloud cloud, int waitSeconds, int mapConcurrency, Function<RunSettings, RunSettings> tune,
-                     Map<String, String> parameters) {
+                     Map<String, String> parameters, Map<String, String> environment) {
         routeFunctionLogs();
         this.cloud = cloud;
         this.template = CfnTemplate.load();
@@ -98,6 +101,7 @@ public final class LocalApp {
         this.lockTable = "pod-identity-autopilot-locks";
         env.put("LOCK_TABLE", lockTable);
         env.put("LOCK_LEASE_SECONDS", template.parameter("LockLeaseSeconds").path("Default").asText());
+        env.putAll(environment);
         createLockTable();
         // IAM and EKS as the functions' clients in AWS see them: a batch paces its writes through these hooks.
         ClientOverrideConfiguration paced = ClientOverrideConfiguration.builder()
@@ -106,15 +110,18 @@ public final class LocalApp {
         AwsClients clients = AwsClients.of(cloud.closing(cloud.client(IamClient.builder().overrideConfiguration(paced))),
                         cloud.closing(cloud.client(EksClient.builder().overrideConfiguration(paced))), cloud.s3(),
                         cloud.sts(), cloud.sfn())
-                .withDynamoDb(cloud.dynamoDb());
+                .withDynamoDb(cloud.dynamoDb()).withEventBridge(cloud.eventBridge());
         // The functions' real Kubernetes path: DescribeCluster through the gateway names the cluster's mock API
         // server, an EKS token is signed for the local credentials, fabric8 talks HTTP to it.
         KubernetesPort kubernetes = new Fabric8Kubernetes(KubernetesClients.using(
                 new AwsClusterAccess(cloud.eks(), cloud.credentials(), cloud.region(), Clock.systemUTC())));
         this.services = Services.of(clients, settings, LockSettings.from(env::get), BatchSettings.from(env::get),
                 kubernetes,                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
+        this.inbox = new EventInbox(cloud);
+        ProjectFiles.readJson(ProjectFiles.stateMachine()).path("States").fields()
+                .forEachRemaining(state -> stateTypes.put(state.getKey(), state.getValue().path("Type").asText()));
         registerFunctions();
-        enforceIam(parameters);
+        enforceIam(parameters, stack);
         deployStateMachine(waitSeconds, mapConcurrency);
         grantKubernetesAccess();
         for (Map.Entry<String, JsonNode> rule : template.resourcesOfType("AWS::Events::Rule").entrySet()) {
@@ -139,7 +146,7 @@ public final class LocalApp {
      * Every AWS call a function makes from now on is authorized against its role from template.yaml (translated by
      * SAM, resolved for this deployment's parameters and resource names); see docs/permissions.md.
      */
-    private void enforceIam(Map<String, String> parameters) {
+    private void enforceIam(Map<String, String> parameters, StackParameters stack) {
         JsonNode translated = dev.podidentity.local.iam.SamTranslation.of(ProjectFiles.root());
         String queue = LocalDeployment.STACK + "-DispatchFailureQueue";
         Map<String, String> given = new HashMap<>();
@@ -150,6 +157,8 @@ public final class LocalApp {
         given.put("ClusterLockTable", lockTable);
         given.put("ClusterLockTable.Arn", "arn:aws:dynamodb:" + cloud.region() + ":" + cloud.accountId() + ":table/" + lockTable);
         given.put("DispatchFailureQueue.Arn", "arn:aws:sqs:" + cloud.region() + ":" + cloud.accountId() + ":" + queue);
+        // the stack's managed policies (the default permissions boundary) under the names createManagedPolicies gave them
+        stack.managedPolicies().forEach((id, policy) -> given.put(id, policy.arn()));
         var deployment = LocalDeployment.of(translated, cloud.accountId(), cloud.region(), parameters, given);
         cloud.enforceIam(new dev.podidentity.local.iam.TemplatePolicies(translated, deployment),
                 role -> deployment.physical().apply(role).orElse(role));
@@ -183,7 +192,7 @@ public final class LocalApp {
     }
 
     /**
-     * What the README asks an operator to do after deploying: an access entry with cluster-admin access for each
+     * What docs/kubernetes-access.md asks an operator to do after deploying: an access entry with cluster-admin access for each
      * Kubernetes-calling function role on every cluster that exists. Clusters created later get none, and
      * Resolve's access check says so.
      */
@@ -226,7 +235,15 @@ public final class LocalApp {
     }
 
     public static LocalApp deploy(LocalCloud cloud) {
-        return new LocalApp(cloud, 1, 5, s -> s, Map.of());
+        return new LocalApp(cloud, 1, 5, s -> s, Map.of(), Map.of());
+    }
+
+    /**
+     * Deployed with stack parameters and with function environment variables the template does not set (a test's
+     * shortcut, e.g. {@code LOCK_WAIT_CHECKS=2} so a locked-out run gives up in seconds).
+     */
+    public static LocalApp deploy(LocalCloud cloud, Map<String, String> parameters, Map<String, String> environment) {
+        return new LocalApp(cloud, 1, 5, s -> s, parameters, environment);
     }
 
     /**
@@ -234,12 +251,12 @@ public final class LocalApp {
      * them, e.g. {@code SweepEnabled=true}); the others keep template.yaml's defaults.
      */
     public static LocalApp deploy(LocalCloud cloud, Map<String, String> parameters) {
-        return new LocalApp(cloud, 1, 5, s -> s, parameters);
+        return new LocalApp(cloud, 1, 5, s -> s, parameters, Map.of());
     }
 
     public static LocalApp deploy(LocalCloud cloud, int waitSeconds, int mapConcurrency,
                                   Function<RunSettings, RunSettings> tune) {
-        return new LocalApp(cloud, waitSeconds, mapConcurrency, tune, Map.of());
+        return new LocalApp(cloud, waitSeconds, mapConcurrency, tune, Map.of(), Map.of());
     }
 
     public LocalCloud cloud() {
@@ -248,6 +265,11 @@ public final class LocalApp {
 
     public Services services() {
         return services;
+    }
+
+    /** The events the application put on the default bus (run-finished, sweep findings), as a rule receives them. */
+    public EventInbox inbox() {
+        return inbox;
     }
 
     public String bucket() {
@@ -339,21 +361,29 @@ public final class LocalApp {
         return event;
     }
 
-    /** Polls the execution, reporting states as they are entered and left, until it ends. */
+    /**
+     * Polls the execution until it ends, reporting each top-level state as it is left, with the time since the
+     * execution started: work (tasks, Maps) with how long it took, decisions (Choice, Pass, Wait) indented and
+     * quieter; failed tasks and the state the run failed in. States inside a Map's iterations are not listed.
+     */
     public Run follow(String executionArn, Consumer<String> progress, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
         DescribeExecutionResponse d;
         int transitions = 0;
+        java.time.Instant started = null;
+        Map<String, java.time.Instant> entered = new HashMap<>();
         while (true) {
             d = cloud.sfn().describeExecution(b -> b.executionArn(executionArn));
             List<HistoryEvent> events = history(executionArn);
             for (int i = seen; i < events.size(); i++) {
-                String line = describe(events.get(i));
+                HistoryEvent e = events.get(i);
+                started = started == null ? e.timestamp() : started;
+                String line = describe(e, started, entered);
                 if (line != null) {
                     progress.accept(line);
                 }
-                if (events.get(i).stateEnteredEventDetails() != null) {
+                if (e.stateEnteredEventDetails() != null) {
                     transitions++;
                 }
             }
@@ -385,18 +415,33 @@ public final class LocalApp {
         return all;
     }
 
-    private static String describe(HistoryEvent e) {
+    private String describe(HistoryEvent e, java.time.Instant started, Map<String, java.time.Instant> entered) {
+        double at = Duration.between(started, e.timestamp()).toMillis() / 1000.0;
         if (e.stateEnteredEventDetails() != null) {
-            return "  -> " + e.stateEnteredEventDetails().name();
+            String name = e.stateEnteredEventDetails().name();
+            entered.put(name, e.timestamp());
+            return "Fail".equals(stateTypes.get(name)) ? String.format("%7.1f s  x %s", at, name) : null;
         }
         if (e.stateExitedEventDetails() != null) {
-            return "  <- " + e.stateExitedEventDetails().name();
+            String name = e.stateExitedEventDetails().name();
+            String type = stateTypes.get(name);
+            if (type == null) {
+                return null; // a state inside a Map's iterations
+            }
+            java.time.Instant from = entered.getOrDefault(name, e.timestamp());
+            double took = Duration.between(from, e.timestamp()).toMillis() / 1000.0;
+            return switch (type) {
+                case "Task", "Map", "Parallel" -> String.format("%7.1f s  %-24s %6.1f s", at, name, took);
+                case "Wait" -> String.format("%7.1f s      %s (waited %.1f s)", at, name, took);
+                default -> String.format("%7.1f s      %s", at, name);
+            };
         }
         if (e.taskFailedEventDetails() != null) {
-            return "  !! task failed: " + e.taskFailedEventDetails().error();
+            return String.format("%7.1f s  ! a task failed: %s (the state machine retries or catches it)", at,
+                    e.taskFailedEventDetails().error());
         }
         if (e.lambdaFunctionFailedEventDetails() != null) {
-            return "  !! " + e.lambdaFunctionFailedEventDetails().error();
+            return String.format("%7.1f s  ! %s", at, e.lambdaFunctionFailedEventDetails().error());
         }
         return null;
     }

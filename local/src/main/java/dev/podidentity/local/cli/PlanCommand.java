@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./run-local plan CONFIG [--world WORLD.yaml] [--for ACTION]}: what a run would do with this config on the
+ * {@code ./run-local plan CONFIG [--world WORLD.yaml] [--for ACTION] [--parameters FILE]}: what a run would do with this config on the
  * world's cluster, without doing it. The config is put where an upload would put it and Resolve plans it, so the
  * plan is exactly the one a real run would follow.
  */
@@ -31,39 +31,40 @@ final class PlanCommand {
     private PlanCommand() {
     }
 
+    static final String HELP = """
+            ./run-local plan CONFIG [--world WORLD.yaml] [--for ACTION] [--parameters FILE]
+
+            Shows what a run would do with an eksctl ClusterConfig file on the world's cluster (the one the file
+            names in metadata.name), without doing it: the same plan a dry run prints. Starts the local cloud.
+
+              --world WORLD.yaml   the world to plan against (default local/worlds/default.yaml)
+              --for ACTION         the action to plan (default apply)
+              --parameters FILE    the deployment's stack parameters (Key=Value lines or JSON), as deployed
+            """;
+
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Path config = null;
-        Path world = null;
+        CliArgs parsed = CliArgs.parse("./run-local plan", args, java.util.Set.of("--world", "--for", ParametersFile.OPTION), 1);
+        if (parsed.help) {
+            out.print(HELP);
+            return 0;
+        }
         Action action = Action.APPLY;
-        Map<String, String> parameters = Map.of();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals(ParametersFile.OPTION) && i + 1 < args.size()) {
-                parameters = ParametersFile.readOrReport(args.get(++i), "plan", err);
-                if (parameters == null) {
-                    return 2;
-                }
-            } else if (a.equals("--world") && i + 1 < args.size()) {
-                world = Path.of(args.get(++i));
-            } else if (a.equals("--for") && i + 1 < args.size()) {
-                String name = args.get(++i);
-                action = Action.fromWireName(name).orElse(null);
-                if (action == null) {
-                    err.println("plan: unknown action \"" + name + "\"");
-                    return 2;
-                }
-            } else if (!a.startsWith("-") && config == null) {
-                config = Path.of(a);
-            } else {
-                err.println("plan: unexpected argument " + a);
-                err.println(USAGE);
-                return 2;
-            }
+        Map<String, String> parameters = parsed.parameters();
+        if (parsed.options.containsKey("--for")) {
+            String name = parsed.options.get("--for");
+            action = Action.fromWireName(name).orElseThrow(() -> new UsageException("plan: unknown action \"" + name
+                    + "\" (one of " + String.join(", ", java.util.Arrays.stream(Action.values())
+                    .map(Action::wireName).toList()) + ")"));
         }
-        if (config == null || !Files.isRegularFile(config)) {
-            err.println(config == null ? USAGE : "plan: " + config + ": no such file");
-            return 2;
+        if (parsed.positional.isEmpty()) {
+            throw new UsageException("plan needs a CONFIG file (./run-local plan --help)");
         }
+        Path config = Path.of(parsed.positional.get(0));
+        if (!Files.isRegularFile(config)) {
+            throw new UsageException("plan: " + config + ": no such file");
+        }
+        Path world = parsed.existingFile("--world", "world file");
+        LocalChecks.world(world != null ? world : LocalWorlds.defaultWorld());
         String file = config.toString();
         byte[] bytes = Files.readAllBytes(config);
         LoadResult loaded = ConfigLoader.withDefaults().load(bytes, file);
@@ -77,13 +78,7 @@ final class PlanCommand {
         String key = BucketLayout.CLUSTERS + cluster + name.substring(Math.max(0, name.lastIndexOf('.')));
         Action planned = action;
         try (LocalCloud cloud = LocalCloud.start(world != null ? world : LocalWorlds.defaultWorld())) {
-            LocalApp app;
-            try {
-                app = LocalApp.deploy(cloud, parameters);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                err.println("plan: " + e.getMessage());
-                return 2;
-            }
+            LocalApp app = LocalApp.deploy(cloud, parameters);
             cloud.s3().putObject(b -> b.bucket(app.bucket()).key(key), RequestBody.fromBytes(bytes));
             ObjectNode input = JsonNodeFactory.instance.objectNode()
                     .put("action", planned.wireName()).put("cluster", cluster).put("configKey", key).put("dryRun", true);

@@ -8,11 +8,11 @@ import dev.podidentity.autopilot.guard.ConfigJudgement;
 import dev.podidentity.autopilot.guard.Guardrails;
 import dev.podidentity.autopilot.guard.IamFacts;
 import dev.podidentity.autopilot.run.RunSettings;
+import dev.podidentity.autopilot.validate.ConfigValidator;
 import dev.podidentity.local.LocalWorlds;
 import dev.podidentity.local.app.CfnTemplate;
 import dev.podidentity.local.app.StackParameters;
 import dev.podidentity.local.world.WorldFile;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+
 
 /**
  * {@code ./run-local validate FILE [--for ACTION]}: judges a config file as a run would,
@@ -36,41 +38,52 @@ final class ValidateCommand {
     private ValidateCommand() {
     }
 
+    static final String HELP = """
+            ./run-local validate FILE [--for ACTION] [--parameters FILE]
+
+            Judges an eksctl ClusterConfig file as a run would, without the local cloud: prints "valid", or one
+            FILE:LINE:COLUMN: FIELD: PROBLEM line per problem (all of them at once). Exit 0 valid, 1 problems.
+
+              --for ACTION        the action whose rules apply (default apply): %s
+              --parameters FILE   the deployment's stack parameters (Key=Value lines, a JSON object, or
+                                  CloudFormation's parameter list), so the guardrails judge as deployed
+            """;
+
     static int run(List<String> args, PrintStream out, PrintStream err) {
-        String file = null;
-        Action action = Action.APPLY;
-        Map<String, String> parameters = Map.of();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals(ParametersFile.OPTION) && i + 1 < args.size()) {
-                parameters = ParametersFile.readOrReport(args.get(++i), "validate", err);
-                if (parameters == null) {
-                    return 2;
-                }
-            } else if (a.equals("--for") || a.startsWith("--for=")) {
-                String value = a.startsWith("--for=") ? a.substring(6) : (i + 1 < args.size() ? args.get(++i) : "");
-                var parsed = Action.fromWireName(value).filter(VALIDATABLE::contains);
-                if (parsed.isEmpty()) {
-                    err.println("validate: unknown action for --for: \"" + value + "\"");
-                    err.println(USAGE);
-                    return 2;
-                }
-                action = parsed.get();
-            } else if (a.startsWith("-")) {
-                err.println("validate: unknown option " + a);
-                err.println(USAGE);
-                return 2;
-            } else if (file == null) {
-                file = a;
-            } else {
-                err.println("validate: one file at a time; got \"" + file + "\" and \"" + a + "\"");
-                return 2;
-            }
-        }
-        if (file == null) {
-            err.println(USAGE);
+        try {
+            return check(args, out, err);
+        } catch (UsageException e) {
+            err.println("run-local: " + e.getMessage());
             return 2;
         }
+    }
+
+    private static int check(List<String> args, PrintStream out, PrintStream err) {
+        List<String> normalized = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--for=")) {
+                normalized.add("--for");
+                normalized.add(a.substring("--for=".length()));
+            } else {
+                normalized.add(a);
+            }
+        }
+        CliArgs parsed = CliArgs.parse("./run-local validate", normalized, java.util.Set.of("--for", ParametersFile.OPTION), 1);
+        if (parsed.help) {
+            out.print(String.format(HELP, String.join(", ", VALIDATABLE.stream().map(Action::wireName).toList())));
+            return 0;
+        }
+        Action action = Action.APPLY;
+        if (parsed.options.containsKey("--for")) {
+            String value = parsed.options.get("--for");
+            action = Action.fromWireName(value).filter(VALIDATABLE::contains).orElseThrow(() -> new UsageException(
+                    "validate: unknown action for --for: \"" + value + "\" (one of "
+                            + String.join(", ", VALIDATABLE.stream().map(Action::wireName).toList()) + ")"));
+        }
+        if (parsed.positional.isEmpty()) {
+            throw new UsageException("validate needs a FILE (./run-local validate --help)");
+        }
+        String file = parsed.positional.get(0);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(Path.of(file));
@@ -83,10 +96,9 @@ final class ValidateCommand {
         }
         Guardrails guardrails;
         try {
-            guardrails = guardrails(parameters);
+            guardrails = guardrails(parsed.parameters());
         } catch (IllegalArgumentException | IllegalStateException e) {
-            err.println("validate: " + e.getMessage());
-            return 2;
+            throw new UsageException("validate: " + e.getMessage());
         }
         List<Problem> problems = check(bytes, file, action, guardrails);
         for (Problem p : problems) {

@@ -124,7 +124,12 @@ class AslControlFlowTest {
         assertTrue(output.path("planText").asText().startsWith("(plan) would create pod identity association default/sa1"));
         assertEquals("dev-cluster", output.path("cluster").asText());
         assertEquals("runs/dev-cluster/x/plan.json", output.path("planKey").asText(), "where the whole plan is");
-        assertEquals(List.of("asl-resolve"), functions());
+        // then only ReportPlan (the Report function, stage plan): the plan's Markdown report, linked from the output
+        assertEquals(List.of("asl-resolve", "asl-report"), functions());
+        assertEquals("plan", CALLS.stream().filter(c -> c.function().equals("asl-report")).findFirst().orElseThrow()
+                .payload().path("stage").asText());
+        assertTrue(output.path("reportMarkdownKey").asText().startsWith("reports/dev-cluster/plan-only-"),
+                output::toString);
         JsonNode resolve = CALLS.peek().payload();
         assertEquals(List.of("execution", "input"), fieldNames(resolve));
         assertEquals(input, resolve.path("input"), "Resolve receives the execution input unchanged");
@@ -514,7 +519,7 @@ class AslControlFlowTest {
         DescribeExecutionResponse done = execute("plan-no-lock", ProjectFiles.readJson(ProjectFiles.event("console-dry-run.json")));
 
         assertEquals(ExecutionStatus.SUCCEEDED, done.status());
-        assertEquals(List.of("asl-resolve"), allCalls());
+        assertEquals(List.of("asl-resolve", "asl-report"), allCalls());
     }
 
     @Test
@@ -610,6 +615,12 @@ class AslControlFlowTest {
 
     /** A report that counts failures the way the real one must: a caught error or any failed batch fails the run. */
     static Object report(JsonNode payload) {
+        if ("plan".equals(payload.path("stage").asText())) {
+            // ReportPlan: the plan's Markdown report and the Run Planned event
+            return ProjectFiles.JSON.createObjectNode().put("reportMarkdownKey", "reports/"
+                    + payload.path("run").path("cluster").asText() + "/" + payload.path("execution").path("name").asText()
+                    + ".md").put("outcome", "PLANNED");
+        }
         List<String> failed = new ArrayList<>();
         int batches = 0;
         for (String phase : List.of("trust", "associate", "addons", "prune")) {

@@ -334,6 +334,10 @@ class StateMachineDefinitionTest {
                 assertEquals(all.path("ResultPath").asText(), first.path("Variable").asText());
                 assertTrue(first.path("IsPresent").asBoolean());
                 assertEquals("Fail", states.path(first.path("Next").asText()).path("Type").asText());
+            } else if (e.getKey().equals("ReportPlan")) {
+                // a plan-only run holds no lock: a failing ReportPlan fails the run with its own error
+                assertEquals("ReportFailed", all.path("Next").asText());
+                assertEquals("$.reportError", all.path("ResultPath").asText());
             } else if (e.getKey().equals("ReleaseLock")) {
                 // after the Report: a release that fails leaves the run's result and output as the Report made them
                 assertEquals("Succeeded?", all.path("Next").asText());
@@ -395,8 +399,14 @@ class StateMachineDefinitionTest {
         assertTrue(superseded.path("And").get(0).path("IsPresent").asBoolean(), "guarded: scripted runs may omit it");
         assertEquals("Report", superseded.path("Next").asText());
         assertEquals("$.run.planOnly", choice.path("Choices").get(1).path("Variable").asText());
-        JsonNode planOnly = asl.path("States").path(choice.path("Choices").get(1).path("Next").asText());
+        // the plan's Markdown report and the Run Planned event (ReportPlan, the Report function), then the answer
+        JsonNode reportPlan = asl.path("States").path(choice.path("Choices").get(1).path("Next").asText());
+        assertEquals("Task", reportPlan.path("Type").asText());
+        assertEquals("${ReportFunctionArn}", reportPlan.path("Resource").asText());
+        assertEquals("plan", reportPlan.path("Parameters").path("stage").asText());
+        JsonNode planOnly = asl.path("States").path(reportPlan.path("Next").asText());
         assertEquals("Pass", planOnly.path("Type").asText());
+        assertEquals("$.report.reportMarkdownKey", planOnly.path("Parameters").path("reportMarkdownKey.$").asText());
         assertTrue(planOnly.path("End").asBoolean());
         assertEquals("$.run.planText", planOnly.path("Parameters").path("planText.$").asText());
     }

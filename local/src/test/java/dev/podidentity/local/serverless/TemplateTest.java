@@ -72,8 +72,8 @@ class TemplateTest {
                 assertTrue(aliases.containsKey(ref), e.getKey() + " resolves to " + ref + ", not an alias");
             }
         });
-        ofType(cfn, "AWS::Events::Rule").forEach((id, rule) -> assertTrue(
-                aliases.containsKey(rule.path("Properties").path("Targets").get(0).path("Arn").path("Ref").asText()), id));
+        ofType(cfn, "AWS::Events::Rule").forEach((id, rule) -> assertTrue(id.equals("NotificationRule") // SNS targets
+                || aliases.containsKey(rule.path("Properties").path("Targets").get(0).path("Arn").path("Ref").asText()), id));
         ofType(cfn, "AWS::IAM::Role").forEach((id, role) -> role.path("Properties").path("ManagedPolicyArns").forEach(arn ->
                 assertFalse(arn.asText().matches(".*(AdministratorAccess|IAMFullAccess|PowerUserAccess).*"), id + " " + arn)));
     }
@@ -241,7 +241,11 @@ class TemplateTest {
                 writes.add(action + " on " + resources(statement));
             }
         }));
-        assertEquals(List.of("s3:PutObject on [{\"Fn::Sub\":\"${ConfigBucket.Arn}/sweeps/*\"}]"), writes);
+        // its report, and one event per finding that needs a person (only on the default bus, only with our source:
+        // OperationsTemplateTest)
+        assertEquals(List.of("events:PutEvents on [{\"Fn::Sub\":\"arn:${AWS::Partition}:events:${AWS::Region}:"
+                + "${AWS::AccountId}:event-bus/default\"}]",
+                "s3:PutObject on [{\"Fn::Sub\":\"${ConfigBucket.Arn}/sweeps/*\"}]"), writes);
         assertEquals(List.of("clusters/*", "defaults/*", "reports/*", "sweeps/*"), ProjectFiles.JSON.convertValue(
                 statements.get("SweepFunction/ListConfigsReportsAndSweeps").path("Condition").path("StringLike")
                         .path("s3:prefix"), List.class));

@@ -112,7 +112,14 @@ class SweepWorkflowTest {
                 writes.put(call, count);
             }
         });
-        assertEquals(Map.of("s3:PutObject", 1L), writes, () -> "every call: " + cloud.calls().snapshot());
+        // its report, and one event per finding that needs a person (WorkflowRunEventsTest reads them back)
+        long findings = 0;
+        for (JsonNode f : report.path("clusters")) {
+            findings += List.of("NOT_ONBOARDED", "DRIFT", "INVALID_CONFIG").contains(f.path("verdict").asText()) ? 1 : 0;
+        }
+        assertTrue(findings > 0, report::toPrettyString);
+        assertEquals(Map.of("s3:PutObject", 1L, "events:PutEvents", findings), writes,
+                () -> "every call: " + cloud.calls().snapshot());
         assertEquals(before, withoutBuckets(world.stateWithoutTimestamps()), "IAM, EKS and Kubernetes are unchanged");
         List<String> keysAfter = new ArrayList<>(bucketKeys(world.state()));
         keysAfter.removeAll(keysBefore);
@@ -171,7 +178,7 @@ class SweepWorkflowTest {
                 event("scheduled-sweep.json").toString()));
         JsonNode dev = finding(report, "dev-cluster");
         assertEquals("NOT_ONBOARDED", dev.path("verdict").asText());
-        // The same plan an apply shows (README: ./run-local events/console-dry-run.json): 4 changes.
+        // The same plan an apply shows (docs/local.md: ./run-local events/console-dry-run.json): 4 changes.
         assertEquals(4, dev.path("changes").asInt());
         assertContains(dev.path("note").asText(), "4 changes pending from clusters/dev-cluster.yaml");
         assertEquals("NOT_ONBOARDED", finding(report, "auto-cluster").path("verdict").asText());

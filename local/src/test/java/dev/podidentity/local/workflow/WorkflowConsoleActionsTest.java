@@ -254,7 +254,7 @@ class WorkflowConsoleActionsTest {
         assertContains(plan, "(plan) would migrate addon \"vpc-cni\" to pod identity: service account \"aws-node\" "
                 + "with role \"AmazonEKSVPCCNIRole\"");
         assertContains(plan, "run again with \"approve\": true to apply the changes");
-        assertEquals(List.of("Prepare", "Resolve", "PlanOnly?", "PlanOnly"), world.statesEntered(run));
+        assertEquals(List.of("Prepare", "Resolve", "PlanOnly?", "ReportPlan", "PlanOnly"), world.statesEntered(run));
     }
 
     @Test

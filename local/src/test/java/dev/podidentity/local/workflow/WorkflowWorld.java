@@ -57,6 +57,26 @@ final class WorkflowWorld {
         progress.clear();
     }
 
+    /** The application deployed again with stack parameters and function environment overrides. */
+    void deploy(Map<String, String> parameters, Map<String, String> environment) {
+        app = LocalApp.deploy(cloud, parameters, environment);
+    }
+
+    /** The events the application put since the last call, as a rule on the default bus received them. */
+    List<JsonNode> events() {
+        return app.inbox().drain();
+    }
+
+    /** The human-readable report beside the JSON one (reports/<cluster>/<execution>.md). */
+    String markdown(LocalApp.Run run, String cluster) {
+        String key = "reports/" + cluster + "/" + executionName(run) + ".md";
+        try {
+            return cloud.s3().getObjectAsBytes(b -> b.bucket(app.bucket()).key(key)).asUtf8String();
+        } catch (Exception e) {
+            throw new AssertionError("no Markdown report at s3://" + app.bucket() + "/" + key + ": " + e, e);
+        }
+    }
+
     /** The application deployed again with some stack parameters set; the world is left as it is. */
     void deploy(Map<String, String> parameters) {
         app = LocalApp.deploy(cloud, parameters);
@@ -177,8 +197,8 @@ final class WorkflowWorld {
 
     /**
      * The state dump without what changes by itself (timestamps) and without the runs' working data (the plans and
-     * batch outcomes under runs/ in the config bucket, which every run writes, plan-only ones included): equal dumps
-     * mean nothing was changed.
+     * batch outcomes under runs/ in the config bucket, which every run writes, plan-only ones included) and Markdown
+     * reports (plan-only runs write one): equal dumps mean nothing was changed.
      */
     ObjectNode stateWithoutTimestamps() {
         return withoutTimestamps(cloud.dumpState());
@@ -188,15 +208,21 @@ final class WorkflowWorld {
     static ObjectNode withoutTimestamps(JsonNode state) {
         ObjectNode s = (ObjectNode) state.deepCopy();
         strip(s);
+        // plan-only runs leave their human-readable report (reports/<cluster>/<execution>.md) and nothing else
+        withoutKeysMatching(s, key -> key.startsWith("reports/") && key.endsWith(".md"));
         return withoutKeys(s, "runs/");
     }
 
     /** The state dump without the bucket keys under {@code prefix}. */
     static ObjectNode withoutKeys(ObjectNode state, String prefix) {
+        return withoutKeysMatching(state, key -> key.startsWith(prefix));
+    }
+
+    private static ObjectNode withoutKeysMatching(ObjectNode state, java.util.function.Predicate<String> drop) {
         state.path("buckets").forEach(b -> {
             ArrayNode keys = (ArrayNode) b.path("keys");
             for (int i = keys.size() - 1; i >= 0; i--) {
-                if (keys.get(i).asText().startsWith(prefix)) {
+                if (drop.test(keys.get(i).asText())) {
                     keys.remove(i);
                 }
             }

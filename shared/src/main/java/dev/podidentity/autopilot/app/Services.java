@@ -20,6 +20,8 @@ import dev.podidentity.autopilot.aws.AwsClusterAccess;
 import dev.podidentity.autopilot.aws.AwsSettings;
 import dev.podidentity.autopilot.aws.AwsEksApi;
 import dev.podidentity.autopilot.aws.DynamoDbLocks;
+import dev.podidentity.autopilot.aws.EventBridgeRunEvents;
+import dev.podidentity.autopilot.operate.RunNotices;
 import dev.podidentity.autopilot.aws.AwsIamRoles;
 import dev.podidentity.autopilot.aws.S3ConfigStore;
 import dev.podidentity.autopilot.aws.SfnExecutions;
@@ -55,6 +57,7 @@ public final class Services {
     private final AwsClients clients;
     private final LockSettings lockSettings;
     private volatile ClusterLock lock;
+    private final RunNotices notices;
 
     private final RunArtifacts runs;
 
@@ -77,7 +80,10 @@ public final class Services {
                 new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()), runs, batches);
         this.steps = new StepRunner(executors, runs, batches.parallelism(), batches.pacing());
         this.status = new StatusChecker(eks, executors, settings);
-        this.reporter = new Reporter(store, runs);
+        // Events are put on the bus the environment names (EVENT_BUS_NAME, default "default").
+        this.notices = new RunNotices(store, settings.configBucket(),
+                new EventBridgeRunEvents(clients::eventBridge, System.getenv("EVENT_BUS_NAME")), Clock.systemUTC());
+        this.reporter = new Reporter(store, runs, notices);
         this.dispatcher = new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn);
         this.sweeper = store == null ? null : new Sweeper(eks, store, resolver,
                 Sweeper.maxClustersFrom(System.getenv("SWEEP_MAX_CLUSTERS")), java.time.Clock.systemUTC());
@@ -143,6 +149,11 @@ public final class Services {
 
     public Reporter reporter() {
         return reporter;
+    }
+
+    /** The Markdown reports, run-finished events, run metrics and sweep-finding events. */
+    public RunNotices notices() {
+        return notices;
     }
 
     public Dispatcher dispatcher() {

@@ -1,5 +1,6 @@
 package dev.podidentity.autopilot.aws;
 
+
 import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -35,11 +37,14 @@ public final class AwsClients implements AutoCloseable {
     private final SfnClient sfn;
     private final Supplier<DynamoDbClient> dynamoDbFactory;
     private volatile DynamoDbClient dynamoDb;
+    private final Supplier<EventBridgeClient> eventBridgeFactory;
+    private volatile EventBridgeClient eventBridge;
 
     private AwsClients(SdkHttpClient http, IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn,
-                       Supplier<DynamoDbClient> dynamoDbFactory) {
+                       Supplier<DynamoDbClient> dynamoDbFactory, Supplier<EventBridgeClient> eventBridgeFactory) {
         this.http = http;
         this.dynamoDbFactory = dynamoDbFactory;
+        this.eventBridgeFactory = eventBridgeFactory;
         this.iam = Objects.requireNonNull(iam, "iam");
         this.eks = Objects.requireNonNull(eks, "eks");
         this.s3 = s3;
@@ -66,8 +71,15 @@ public final class AwsClients implements AutoCloseable {
                 .connectionTimeout(settings.connectTimeout())
                 .socketTimeout(settings.readTimeout())
                 .build();
+        ClientOverrideConfiguration.Builder configured = ClientOverrideConfiguration.builder()
+                // throttled calls become the AwsThrottled metric (docs/operations.md)
+                .addMetricPublisher(SdkThrottles.INSTANCE);
+        if (traced()) {
+            // each call a subsegment of the function's X-Ray trace (Tracing: Active in template.yaml)
+            configured.addExecutionInterceptor(new com.amazonaws.xray.interceptors.TracingInterceptor());
+        }
         // Write pacing (a batch's steps share it; no-op outside a batch) sees every attempt and every throttle.
-        ClientOverrideConfiguration override = ClientOverrideConfiguration.builder()
+        ClientOverrideConfiguration override = configured
                 .retryStrategy(PacingHooks.retries(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                         .maxAttempts(settings.maxAttempts())
                         .backoffStrategy(BackoffStrategy.exponentialDelay(settings.backoffBase(), settings.backoffMax()))
@@ -83,18 +95,33 @@ public final class AwsClients implements AutoCloseable {
                 build(S3Client.builder().forcePathStyle(settings.endpoint() != null), settings, http, override),
                 build(StsClient.builder(), settings, http, override),
                 build(SfnClient.builder(), settings, http, override),
-                () -> build(DynamoDbClient.builder(), settings, http, override));
+                () -> build(DynamoDbClient.builder(), settings, http, override),
+                () -> build(EventBridgeClient.builder(), settings, http, override));
+    }
+
+    /**
+     * In a Lambda function with active tracing (Lambda sets the X-Ray daemon's address): elsewhere (the local cloud,
+     * the benchmarks, tests) there is no segment to attach subsegments to.
+     */
+    static boolean traced() {
+        return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null && System.getenv("AWS_XRAY_DAEMON_ADDRESS") != null;
     }
 
     /** Clients built elsewhere (tests); null for the ones not needed. Closing closes them. */
     public static AwsClients of(IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn) {
-        return new AwsClients(null, iam, eks, s3, sts, sfn, null);
+        return new AwsClients(null, iam, eks, s3, sts, sfn, null, null);
     }
 
     /** The same clients with a DynamoDB client built elsewhere (the local cloud's). */
     public AwsClients withDynamoDb(DynamoDbClient client) {
         Objects.requireNonNull(client, "client");
-        return new AwsClients(http, iam, eks, s3, sts, sfn, () -> client);
+        return new AwsClients(http, iam, eks, s3, sts, sfn, () -> client, eventBridgeFactory);
+    }
+
+    /** The same clients with an EventBridge client built elsewhere (the local cloud's). */
+    public AwsClients withEventBridge(EventBridgeClient client) {
+        Objects.requireNonNull(client, "client");
+        return new AwsClients(http, iam, eks, s3, sts, sfn, dynamoDbFactory, () -> client);
     }
 
     private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
@@ -144,6 +171,20 @@ public final class AwsClients implements AutoCloseable {
         return c;
     }
 
+    /** Built on first call and kept: only the Report and Sweep functions put events. */
+    public EventBridgeClient eventBridge() {
+        EventBridgeClient c = eventBridge;
+        if (c == null) {
+            synchronized (this) {
+                if (eventBridge == null) {
+                    eventBridge = require(eventBridgeFactory, "eventbridge").get();
+                }
+                c = eventBridge;
+            }
+        }
+        return c;
+    }
+
     private static <T> T require(T client, String name) {
         if (client == null) {
             throw new IllegalStateException("no " + name + " client was given");
@@ -153,7 +194,7 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {iam, eks, s3, sts, sfn, dynamoDb}) {
+        for (AutoCloseable c : new AutoCloseable[] {iam, eks, s3, sts, sfn, dynamoDb, eventBridge}) {
             if (c != null) {
                 try {
                     c.close();

@@ -234,7 +234,7 @@ public final class Fabric8Kubernetes implements KubernetesPort {
             return new KubernetesAccessException(where + ": the API server refused the function's IAM role (HTTP "
                     + code + "). Give the role access: an EKS access entry with an access policy (the onboarding "
                     + "step creates one on API or API_AND_CONFIG_MAP clusters), or on a CONFIG_MAP-only cluster a "
-                    + "mapRoles entry in kube-system/aws-auth; see the README, Kubernetes access", e);
+                    + "mapRoles entry in kube-system/aws-auth; see docs/kubernetes-access.md", e);
         }
         if (code == HttpURLConnection.HTTP_NOT_FOUND) {
             clients.forget(cluster);

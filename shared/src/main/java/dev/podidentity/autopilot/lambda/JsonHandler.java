@@ -25,6 +25,9 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    /** Handler classes that have been invoked in this JVM: the first invocation of each is its cold start. */
+    private static final java.util.Set<Class<?>> INVOKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Class<I> inputType;
 
     protected JsonHandler(Class<I> inputType) {
@@ -33,10 +36,16 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) {
+        boolean coldStart = INVOKED.add(getClass());
+        Log.beginInvocation(context == null ? "local-" + java.util.UUID.randomUUID() : context.getAwsRequestId(),
+                context == null ? getClass().getSimpleName() : context.getFunctionName(), coldStart);
         try {
             respond(input, output, context);
         } catch (RuntimeException e) {
             throw withoutStackTraces(e);
+        } finally {
+            ThrottleMetrics.flush();
+            Log.endInvocation();
         }
     }
 

@@ -12,6 +12,12 @@ import java.util.Map;
  * the execution name and the cluster, so one query finds everything a run did across all functions.
  */
 public final class Log {
+    /**
+     * The invocation a line belongs to (request id, function name, cold start), as Lambda's JSON log format names
+     * them; set by the handler base for the duration of one invocation, inherited by the threads it starts.
+     */
+    private static final InheritableThreadLocal<Map<String, Object>> INVOCATION = new InheritableThreadLocal<>();
+
     /** Where lines go: stdout in Lambda (CloudWatch Logs); the local runner sends them to a file. */
     private static volatile PrintStream sink = System.out;
 
@@ -33,6 +39,27 @@ public final class Log {
     /** Sends every later line to {@code out} instead of stdout. */
     public static void sendTo(PrintStream out) {
         sink = out;
+    }
+
+    /**
+     * One line exactly as given (already JSON), e.g. a metrics document in CloudWatch's embedded metric format, to
+     * where the other lines go.
+     */
+    public static void emit(String jsonLine) {
+        sink.println(jsonLine);
+    }
+
+    /** Every line this thread (and the threads it starts) writes until {@link #endInvocation()} names the invocation. */
+    public static void beginInvocation(String requestId, String functionName, boolean coldStart) {
+        Map<String, Object> invocation = new LinkedHashMap<>();
+        invocation.put("requestId", requestId);
+        invocation.put("functionName", functionName);
+        invocation.put("coldStart", coldStart);
+        INVOCATION.set(invocation);
+    }
+
+    public static void endInvocation() {
+        INVOCATION.remove();
     }
 
     /** The same context plus one more field, e.g. the step id. */
@@ -59,6 +86,10 @@ public final class Log {
         line.put("timestamp", Instant.now().toString());
         line.put("level", level);
         line.put("message", message);
+        Map<String, Object> invocation = INVOCATION.get();
+        if (invocation != null) {
+            line.putAll(invocation);
+        }
         line.putAll(context);
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             line.put(String.valueOf(keyValues[i]), keyValues[i + 1]);

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.operate.RunNotices;
 import dev.podidentity.autopilot.run.sweep.Sweeper;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ public final class SweepHandler extends JsonHandler<JsonNode, Object> {
     static final Duration WITHOUT_CONTEXT = Duration.ofMinutes(5);
 
     private final Sweeper sweeper;
+    private final RunNotices notices;
 
     public SweepHandler() {
         this(Services.fromEnvironment());
@@ -25,11 +27,16 @@ public final class SweepHandler extends JsonHandler<JsonNode, Object> {
     public SweepHandler(Services services) {
         super(JsonNode.class);
         this.sweeper = services.sweeper();
+        this.notices = services.notices();
     }
 
     @Override
     protected Object handle(JsonNode event, Context context) {
         Duration budget = context == null ? WITHOUT_CONTEXT : Duration.ofMillis(context.getRemainingTimeInMillis());
-        return sweeper.sweep(event, budget);
+        var report = sweeper.sweep(event, budget);
+        // after the report is written: each finding that needs a person becomes an event (docs/operations.md); the
+        // answer stays the report exactly as stored
+        notices.sweepFindings(report);
+        return report;
     }
 }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The Report's result at {@code $.report} and the execution's output: {@code status} SUCCEEDED or FAILED, where the
- * report is, a summary; {@code cause} (one line) when FAILED, which becomes the execution's cause.
+ * report is, a summary; {@code cause} (one line) when FAILED, which becomes the execution's cause; where the
+ * Markdown report is and how the run ended (the run-finished event's outcome). ReportPlan's result has the last two.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ReportResult(String status, String reportKey, ObjectNode summary, String cause) {
+public record ReportResult(String status, String reportKey, ObjectNode summary, String cause, String reportMarkdownKey,
+                           String outcome) {
 }

@@ -6,13 +6,15 @@ import dev.podidentity.autopilot.port.ConfigStore;
 import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.resolve.RunOutput;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.lambda.Log;
+import dev.podidentity.autopilot.operate.Readable;
+import dev.podidentity.autopilot.port.RunEvents;
+import dev.podidentity.autopilot.operate.RunNotices;
 
 import dev.podidentity.autopilot.error.NotFoundException;
 
@@ -40,10 +42,17 @@ public final class Reporter {
 
     private final ConfigStore store;
     private final RunArtifacts runs;
+    private final RunNotices notices;
 
     public Reporter(ConfigStore store, RunArtifacts runs) {
+        this(store, runs, new RunNotices(store, null, RunEvents.NONE, java.time.Clock.systemUTC()));
+    }
+
+    /** {@code notices}: the Markdown report, the run-finished event and the run's metrics, after the JSON report. */
+    public Reporter(ConfigStore store, RunArtifacts runs, RunNotices notices) {
         this.store = store;
         this.runs = runs;
+        this.notices = notices;
     }
 
     public ObjectNode report(JsonNode input) {
@@ -125,7 +134,11 @@ public final class Reporter {
             full.put("planKey", planKey);
         }
         full.set("outcomes", outcomes);
+        if (runFailed) {
+            full.set("error", error);
+        }
         store.write(reportKey, full.toPrettyString().getBytes(StandardCharsets.UTF_8), "application/json");
+        notices.finished(full, out);
         Log.forRun(execution, cluster).info("run " + status.toLowerCase(java.util.Locale.ROOT), "reportKey",
                 reportKey, "counts", counts);
         return out;
@@ -202,17 +215,6 @@ public final class Reporter {
 
     /** Lambda's error document (a JSON string in Cause) read down to its message, for people. */
     public static String readableCause(String cause) {
-        if (cause == null || cause.isEmpty()) {
-            return "";
-        }
-        try {
-            JsonNode doc = JSON.readTree(cause);
-            if (doc.hasNonNull("errorMessage")) {
-                return doc.get("errorMessage").asText();
-            }
-        } catch (JsonProcessingException notJson) {
-            // a plain-text cause is readable as it is
-        }
-        return cause;
+        return Readable.cause(cause);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Optional;
  * before anything is written; on a CONFIG_MAP-only cluster the warning points at aws-auth instead. Read-only.
  */
 public final class KubernetesAccessCheck {
-    /** The access policy the README recommends for the functions' roles (namespaces and service accounts). */
+    /** The access policy docs/kubernetes-access.md recommends for the functions' roles (namespaces and service accounts). */
     static final String ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
     private final EksApi eks;
@@ -35,7 +35,7 @@ public final class KubernetesAccessCheck {
         if (entries.isEmpty()) {
             out.add("cluster \"" + cluster + "\" uses aws-auth only (authentication mode CONFIG_MAP): map the roles "
                     + String.join(", ", principals) + " in kube-system/aws-auth (mapRoles, a group bound to the "
-                    + "permissions in the README), or switch the cluster to API_AND_CONFIG_MAP");
+                    + "permissions in docs/kubernetes-access.md), or switch the cluster to API_AND_CONFIG_MAP");
             return out;
         }
         for (String principal : principals) {

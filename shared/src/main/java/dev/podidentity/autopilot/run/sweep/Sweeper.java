@@ -163,7 +163,9 @@ public final class Sweeper {
             if (!SweepFindings.judged(status)) {
                 return new ClusterFacts(cluster, status, null, configKey, null, null);
             }
-            evidence = store.list(BucketLayout.reportsOf(cluster), null, 1).stream().findFirst().orElse(null);
+            // A JSON report: every run writes one; plan-only runs leave a Markdown report only.
+            evidence = store.list(BucketLayout.reportsOf(cluster), null, 1000).stream()
+                    .filter(k -> k.endsWith(".json")).findFirst().orElse(null);
             Preview preview = configKey == null ? null : preview(cluster, configKey, sweepId);
             return new ClusterFacts(cluster, status, evidence, configKey, preview, null);
         } catch (RuntimeException e) {

@@ -1,0 +1,114 @@
+package dev.podidentity.autopilot.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.metrics.CoreMetric;
+import software.amazon.awssdk.metrics.MetricCollector;
+
+/**
+ * Every log line of an invocation names it as Lambda's JSON log format does (request id, function name, cold start)
+ * besides the run's execution and cluster; throttled AWS calls become one metric line per service and invocation.
+ */
+class InvocationLogTest {
+    private final ByteArrayOutputStream lines = new ByteArrayOutputStream();
+
+    /** A handler that logs one line for a run and answers its input. */
+    static final class Echo extends JsonHandler<JsonNode, JsonNode> {
+        Echo() {
+            super(JsonNode.class);
+        }
+
+        @Override
+        protected JsonNode handle(JsonNode request, Context context) {
+            Log.forRun("exec-1", "dev-cluster").info("hello");
+            return request;
+        }
+    }
+
+    @AfterEach
+    void back() {
+        Log.sendTo(System.out);
+    }
+
+    @Test
+    void linesOfAnInvocation_carryRequestIdFunctionNameColdStart_andTheRun() throws Exception {
+        Log.sendTo(new PrintStream(lines, true, StandardCharsets.UTF_8));
+        Echo handler = new Echo();
+        invoke(handler);
+        invoke(handler);
+        Log.forRun("exec-1", "dev-cluster").info("between invocations");
+
+        List<JsonNode> logged = logged();
+        assertEquals(3, logged.size(), logged::toString);
+        JsonNode first = logged.get(0);
+        assertEquals("INFO", first.path("level").asText());
+        assertEquals("Echo", first.path("functionName").asText());
+        assertTrue(first.path("requestId").asText().startsWith("local-"), first::toString);
+        assertTrue(first.path("coldStart").asBoolean(), "the first invocation of a handler class is its cold start");
+        assertEquals("exec-1", first.path("execution").asText());
+        assertEquals("dev-cluster", first.path("cluster").asText());
+        assertFalse(logged.get(1).path("coldStart").asBoolean());
+        assertFalse(logged.get(0).path("requestId").asText().equals(logged.get(1).path("requestId").asText()));
+        assertFalse(logged.get(2).has("requestId"), "outside an invocation nothing is claimed");
+    }
+
+    @Test
+    void throttledCalls_areCountedPerService_andWrittenOncePerInvocation() throws Exception {
+        Log.sendTo(new PrintStream(lines, true, StandardCharsets.UTF_8));
+        call("IAM", "Throttling", "Throttling", null);
+        call("EKS", (String) null);
+        call("EKS", "Throttling", "ServerSide");
+        ThrottleMetrics.flush();
+        ThrottleMetrics.flush();
+
+        List<JsonNode> logged = logged();
+        assertEquals(2, logged.size(), logged::toString);
+        assertEquals("eks", logged.get(0).path("Service").asText());
+        assertEquals(1, logged.get(0).path("AwsThrottled").asInt());
+        assertEquals("iam", logged.get(1).path("Service").asText());
+        assertEquals(2, logged.get(1).path("AwsThrottled").asInt());
+        JsonNode directive = logged.get(1).path("_aws").path("CloudWatchMetrics").path(0);
+        assertEquals("PodIdentityAutopilot", directive.path("Namespace").asText());
+        assertEquals("[[\"Service\"]]", directive.path("Dimensions").toString());
+        assertEquals("AwsThrottled", directive.path("Metrics").path(0).path("Name").asText());
+        assertEquals("INFO", logged.get(1).path("level").asText(), "kept at ApplicationLogLevel INFO");
+    }
+
+    private static void call(String service, String... attemptErrors) {
+        MetricCollector call = MetricCollector.create("ApiCall");
+        call.reportMetric(CoreMetric.SERVICE_ID, service);
+        for (String error : attemptErrors) {
+            MetricCollector attempt = call.createChild("ApiCallAttempt");
+            if (error != null) {
+                attempt.reportMetric(CoreMetric.ERROR_TYPE, error);
+            }
+        }
+        dev.podidentity.autopilot.aws.SdkThrottles.INSTANCE.publish(call.collect());
+    }
+
+    private static void invoke(Echo handler) {
+        handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), null);
+    }
+
+    private List<JsonNode> logged() throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String line : lines.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                out.add(JsonHandler.MAPPER.readTree(line));
+            }
+        }
+        return out;
+    }
+}
