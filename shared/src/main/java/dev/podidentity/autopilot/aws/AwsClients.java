@@ -1,7 +1,10 @@
 package dev.podidentity.autopilot.aws;
 
+import dev.podidentity.autopilot.lambda.Lazy;
+import dev.podidentity.autopilot.lambda.Priming;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -11,6 +14,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,29 +26,28 @@ import software.amazon.awssdk.services.sts.StsClient;
  * them warm). Every client shares one URL-connection HTTP client with explicit timeouts and the standard retry
  * strategy with separate backoff for throttling. {@link #fromEnvironment()} is what handlers use;
  * {@link #create(AwsSettings)} lets tests point the same code path at the local cloud; {@link #of} wraps clients
- * built elsewhere. The DynamoDB client (only the lock function uses it) is built on first use.
+ * built elsewhere. Every client is built on its first use.
  */
 public final class AwsClients implements AutoCloseable {
     private static volatile AwsClients shared;
 
     private final SdkHttpClient http;
-    private final IamClient iam;
-    private final EksClient eks;
-    private final S3Client s3;
-    private final StsClient sts;
-    private final SfnClient sfn;
-    private final Supplier<DynamoDbClient> dynamoDbFactory;
-    private volatile DynamoDbClient dynamoDb;
+    private final Lazy<IamClient> iam;
+    private final Lazy<EksClient> eks;
+    private final Lazy<S3Client> s3;
+    private final Lazy<StsClient> sts;
+    private final Lazy<SfnClient> sfn;
+    private final Lazy<DynamoDbClient> dynamoDb;
 
-    private AwsClients(SdkHttpClient http, IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn,
-                       Supplier<DynamoDbClient> dynamoDbFactory) {
+    private AwsClients(SdkHttpClient http, Lazy<IamClient> iam, Lazy<EksClient> eks, Lazy<S3Client> s3,
+                       Lazy<StsClient> sts, Lazy<SfnClient> sfn, Lazy<DynamoDbClient> dynamoDb) {
         this.http = http;
-        this.dynamoDbFactory = dynamoDbFactory;
-        this.iam = Objects.requireNonNull(iam, "iam");
-        this.eks = Objects.requireNonNull(eks, "eks");
+        this.iam = iam;
+        this.eks = eks;
         this.s3 = s3;
         this.sts = sts;
         this.sfn = sfn;
+        this.dynamoDb = dynamoDb;
     }
 
     /** The container's clients, built on first use from {@link AwsSettings#fromEnvironment()}. */
@@ -67,6 +70,7 @@ public final class AwsClients implements AutoCloseable {
                 .socketTimeout(settings.readTimeout())
                 .build();
         ClientOverrideConfiguration override = ClientOverrideConfiguration.builder()
+                .addExecutionInterceptor(Priming.STOP_BEFORE_SENDING)
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                         .maxAttempts(settings.maxAttempts())
                         .backoffStrategy(BackoffStrategy.exponentialDelay(settings.backoffBase(), settings.backoffMax()))
@@ -75,24 +79,26 @@ public final class AwsClients implements AutoCloseable {
                         .build())
                 .build();
         return new AwsClients(http,
-                build(IamClient.builder(), settings, http, override),
-                build(EksClient.builder(), settings, http, override),
+                new Lazy<>(() -> build(IamClient.builder(), settings, http, override)),
+                new Lazy<>(() -> build(EksClient.builder(), settings, http, override)),
                 // path-style: a local endpoint has no per-bucket host names; AWS accepts both
-                build(S3Client.builder().forcePathStyle(settings.endpoint() != null), settings, http, override),
-                build(StsClient.builder(), settings, http, override),
-                build(SfnClient.builder(), settings, http, override),
-                () -> build(DynamoDbClient.builder(), settings, http, override));
+                new Lazy<>(() -> build(S3Client.builder().forcePathStyle(settings.s3EndpointConfigured()), settings,
+                        http, override)),
+                new Lazy<>(() -> build(StsClient.builder(), settings, http, override)),
+                new Lazy<>(() -> build(SfnClient.builder(), settings, http, override)),
+                new Lazy<>(() -> build(DynamoDbClient.builder(), settings, http, override)));
     }
 
     /** Clients built elsewhere (tests); null for the ones not needed. Closing closes them. */
     public static AwsClients of(IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn) {
-        return new AwsClients(null, iam, eks, s3, sts, sfn, null);
+        return new AwsClients(null, Lazy.of(Objects.requireNonNull(iam, "iam")), Lazy.of(Objects.requireNonNull(eks, "eks")),
+                Lazy.of(s3), Lazy.of(sts), Lazy.of(sfn), Lazy.of(null));
     }
 
     /** The same clients with a DynamoDB client built elsewhere (the local cloud's). */
     public AwsClients withDynamoDb(DynamoDbClient client) {
         Objects.requireNonNull(client, "client");
-        return new AwsClients(http, iam, eks, s3, sts, sfn, () -> client);
+        return new AwsClients(http, iam, eks, s3, sts, sfn, Lazy.of(client));
     }
 
     private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
@@ -108,38 +114,53 @@ public final class AwsClients implements AutoCloseable {
         return builder.build();
     }
 
+    /** The clients a function may prime. */
+    public enum Service { IAM, EKS, S3, SFN, DYNAMODB }
+
+    /**
+     * SnapStart priming: builds each named client and makes one typical request with it, marshalled and signed but
+     * not sent ({@link Priming#offline}), so its classes are in the snapshot.
+     */
+    public void prime(Service... services) {
+        for (Service service : services) {
+            Priming.offline(() -> {
+                switch (service) {
+                    case IAM -> iam().getRole(r -> r.roleName("priming"));
+                    case EKS -> eks().describeCluster(r -> r.name("priming"));
+                    case S3 -> s3().getObjectAsBytes(r -> r.bucket("priming").key("priming"));
+                    case SFN -> sfn().startExecution(r -> r.stateMachineArn(
+                            "arn:aws:states:us-east-1:111122223333:stateMachine:priming").name("priming").input("{}"));
+                    case DYNAMODB -> dynamoDb().getItem(r -> r.tableName("priming")
+                            .key(Map.of("pk", AttributeValue.fromS("priming"))));
+                }
+            });
+        }
+    }
+
+    // Each client is built on its first call and kept: a function builds (and ships) only the ones it calls.
+
     public IamClient iam() {
-        return iam;
+        return iam.get();
     }
 
     public EksClient eks() {
-        return eks;
+        return eks.get();
     }
 
     public S3Client s3() {
-        return require(s3, "s3");
+        return require(s3.get(), "s3");
     }
 
     public StsClient sts() {
-        return require(sts, "sts");
+        return require(sts.get(), "sts");
     }
 
     public SfnClient sfn() {
-        return require(sfn, "sfn");
+        return require(sfn.get(), "sfn");
     }
 
-    /** Built on first call and kept; the functions that never call it never pay for it. */
     public DynamoDbClient dynamoDb() {
-        DynamoDbClient c = dynamoDb;
-        if (c == null) {
-            synchronized (this) {
-                if (dynamoDb == null) {
-                    dynamoDb = require(dynamoDbFactory, "dynamodb").get();
-                }
-                c = dynamoDb;
-            }
-        }
-        return c;
+        return require(dynamoDb.get(), "dynamodb");
     }
 
     private static <T> T require(T client, String name) {
@@ -151,7 +172,8 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {iam, eks, s3, sts, sfn, dynamoDb}) {
+        for (Lazy<? extends AutoCloseable> client : List.of(iam, eks, s3, sts, sfn, dynamoDb)) {
+            AutoCloseable c = client.isBuilt() ? client.get() : null;
             if (c != null) {
                 try {
                     c.close();

@@ -3,10 +3,20 @@ package dev.podidentity.functions.addon;
 import dev.podidentity.autopilot.workflow.Services;
 import dev.podidentity.autopilot.workflow.TaskHandler;
 
+import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
+import static dev.podidentity.autopilot.aws.AwsClients.Service.IAM;
+import static dev.podidentity.autopilot.aws.AwsClients.Service.S3;
+
 /** The Addons phase: creates, updates or migrates an addon with its pod identity associations. */
 public final class AddonHandler extends TaskHandler {
+    /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
+    private static final String SAMPLE = """
+            {"batch": {"phase": "ADDONS", "batch": 0, "from": 0, "to": 1}, "planKey": "runs/priming/plan.json",
+            "execution": "priming"}""";
+
     public AddonHandler() {
         this(Services.fromEnvironment());
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(EKS, IAM, S3), SAMPLE);
     }
 
     public AddonHandler(Services services) {

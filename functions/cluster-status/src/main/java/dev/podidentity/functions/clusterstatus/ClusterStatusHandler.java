@@ -3,10 +3,17 @@ package dev.podidentity.functions.clusterstatus;
 import dev.podidentity.autopilot.workflow.Services;
 import dev.podidentity.autopilot.workflow.TaskHandler;
 
+import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
+
 /** One status check of a cluster or addon, for the state machine's wait loops. */
 public final class ClusterStatusHandler extends TaskHandler {
+    /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
+    private static final String SAMPLE = """
+            {"kind": "cluster", "cluster": "priming", "attempt": 0}""";
+
     public ClusterStatusHandler() {
         this(Services.fromEnvironment());
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(EKS), SAMPLE);
     }
 
     public ClusterStatusHandler(Services services) {

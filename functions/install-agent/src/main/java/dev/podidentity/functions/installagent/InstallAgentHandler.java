@@ -3,10 +3,17 @@ package dev.podidentity.functions.installagent;
 import dev.podidentity.autopilot.workflow.Services;
 import dev.podidentity.autopilot.workflow.TaskHandler;
 
+import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
+
 /** Installs the eks-pod-identity-agent addon unless the cluster is Auto Mode or has it. */
 public final class InstallAgentHandler extends TaskHandler {
+    /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
+    private static final String SAMPLE = """
+            {"cluster": "priming", "execution": "priming"}""";
+
     public InstallAgentHandler() {
         this(Services.fromEnvironment());
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(EKS), SAMPLE);
     }
 
     public InstallAgentHandler(Services services) {

@@ -3,10 +3,20 @@ package dev.podidentity.functions.prune;
 import dev.podidentity.autopilot.workflow.Services;
 import dev.podidentity.autopilot.workflow.TaskHandler;
 
+import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
+import static dev.podidentity.autopilot.aws.AwsClients.Service.IAM;
+import static dev.podidentity.autopilot.aws.AwsClients.Service.S3;
+
 /** The Prune phase: deletes associations and addons the request removes, and the roles we own. */
 public final class PruneHandler extends TaskHandler {
+    /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
+    private static final String SAMPLE = """
+            {"batch": {"phase": "PRUNE", "batch": 0, "from": 0, "to": 1}, "planKey": "runs/priming/plan.json",
+            "execution": "priming"}""";
+
     public PruneHandler() {
         this(Services.fromEnvironment());
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(IAM, EKS, S3), SAMPLE);
     }
 
     public PruneHandler(Services services) {

@@ -8,11 +8,20 @@ import dev.podidentity.autopilot.workflow.Sweeper;
 
 import java.time.Duration;
 
+import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
+import static dev.podidentity.autopilot.aws.AwsClients.Service.IAM;
+import static dev.podidentity.autopilot.aws.AwsClients.Service.S3;
+
 /**
  * The scheduled sweep (EventBridge Scheduled Event in): finds clusters never onboarded and drift between configs and
  * clusters, writes sweeps/&lt;time&gt;.json, returns that report. Not a state-machine task: it only reads and reports.
  */
 public final class SweepHandler extends JsonHandler<JsonNode, Object> {
+    /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
+    private static final String SAMPLE = """
+            {"version": "0", "id": "priming", "detail-type": "Scheduled Event", "source": "aws.events",
+            "account": "111122223333", "time": "2026-01-01T00:00:00Z", "region": "us-east-1", "detail": {}}""";
+
     /** The budget when there is no Lambda context (local cloud, tests): the function's timeout in the template. */
     static final Duration WITHOUT_CONTEXT = Duration.ofMinutes(5);
 
@@ -20,6 +29,7 @@ public final class SweepHandler extends JsonHandler<JsonNode, Object> {
 
     public SweepHandler() {
         this(Services.fromEnvironment());
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(EKS, S3, IAM), SAMPLE);
     }
 
     public SweepHandler(Services services) {
