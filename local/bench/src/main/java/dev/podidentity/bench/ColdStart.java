@@ -28,7 +28,8 @@ final class ColdStart {
     private static final int RUNS = Integer.getInteger("runs", 5);
 
     /** One function's medians, and the minimal handler's in the same pairs; {@code errors}: runs whose call threw. */
-    record Row(String function, double jarMiB, long initMs, long firstMs, long minimalFirstMs, long errors) {
+    record Row(String function, double jarMiB, long initMs, long firstMs, long minimalFirstMs, long errors,
+               long primedCallMs) {
         double ratio() {
             return (double) firstMs / minimalFirstMs;
         }
@@ -73,10 +74,10 @@ final class ColdStart {
         Path minimalJar = jar(root, template.resource("ClusterStatusFunction").path("Properties").path("CodeUri").asText());
         Path empty = dir.resolve("minimal.json");
         Files.writeString(empty, "{}");
-        Run minimal = new Run(minimalJar, classes, MinimalSdkHandler.class.getName(), empty, common);
+        Run minimal = new Run(minimalJar, classes, MinimalSdkHandler.class.getName(), empty, common, false);
         StackParameters stack = new StackParameters(template, cloud.accountId(), Map.of());
         long[] alone = measure(List.of(minimal)).get(0);
-        rows.add(new Row("minimal-sdk", 0, alone[0], alone[1], alone[1], alone[2]));
+        rows.add(new Row("minimal-sdk", 0, alone[0], alone[1], alone[1], alone[2], alone[3]));
         for (Map.Entry<String, JsonNode> f : template.resourcesOfType("AWS::Serverless::Function").entrySet()) {
             JsonNode props = f.getValue().path("Properties");
             Path jar = jar(root, props.path("CodeUri").asText());
@@ -91,39 +92,48 @@ final class ColdStart {
             Map<String, String> own = new LinkedHashMap<>(stack.environment(List.of(f.getKey())));
             own.putAll(common);
             try {
-                List<long[]> m = measure(List.of(minimal, new Run(jar, classes, handler, payload, own)));
+                Run function = new Run(jar, classes, handler, payload, own, false);
+                List<long[]> m = measure(List.of(minimal, function, function.primed()));
                 rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, m.get(1)[0], m.get(1)[1], m.get(0)[1],
-                        m.get(1)[2]));
+                        m.get(1)[2], m.get(2)[3]));
             } catch (IllegalStateException noReport) {
                 System.err.println(noReport.getMessage());
-                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, -1, -1, 1, RUNS));
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, -1, -1, 1, RUNS, -1));
             }
         }
         return rows;
     }
 
     static void print(List<Row> rows, Map<String, String> firstPayloads) {
-        System.out.printf("%-28s %8s %8s %9s %10s %8s  %s%n", "function", "jar MiB", "init ms", "first ms",
-                "minimal ms", "vs min", "note");
+        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s  %s%n", "function", "jar MiB", "init ms", "first ms",
+                "minimal ms", "vs min", "primed ms", "note");
         for (Row r : rows) {
-            String note = r.function().equals("minimal-sdk") ? "one EksClient, one DescribeCluster"
+            String note = r.function().equals("minimal-sdk")
+                    ? "one EksClient, one DescribeCluster (the call alone: " + r.primedCallMs() + " ms)"
                     : EVENTS.containsKey(r.function()) ? "events/" + EVENTS.get(r.function())
                     : !firstPayloads.containsKey(r.function()) ? "not invoked in the run: called with {}"
                     : r.initMs() < 0 ? "did not start (stderr says why)"
                     : r.errors() > 0 ? "first call threw" : "";
-            System.out.printf("%-28s %8s %8d %9d %10d %7.2fx  %s%n", r.function(),
+            System.out.printf("%-28s %8s %8d %9d %10d %7.2fx %9s  %s%n", r.function(),
                     r.jarMiB() == 0 ? "-" : String.format("%.1f", r.jarMiB()), r.initMs(), r.firstMs(),
-                    r.minimalFirstMs(), r.ratio(), note);
+                    r.minimalFirstMs(), r.ratio(), r.function().equals("minimal-sdk") ? "-" : r.primedCallMs(), note);
         }
         System.out.println("(fresh JVM per run, no SnapStart; medians of " + RUNS + " runs, each run of a function "
-                + "right after one of the minimal handler: \"minimal ms\" is the minimal handler's in those pairs)");
+                + "right after one of the minimal handler: \"minimal ms\" is the minimal handler's in those pairs; "
+                + "\"primed ms\": the first request alone after SnapStart's priming ran in the JVM, what a restored "
+                + "snapshot's first request costs, restore not counted)");
     }
 
     /** One fresh-JVM run: a jar, the handler class on it, the payload file, the environment. */
-    private record Run(Path jar, Path driverClasses, String handler, Path payload, Map<String, String> env) {
+    private record Run(Path jar, Path driverClasses, String handler, Path payload, Map<String, String> env,
+                       boolean prime) {
+        /** The same run with SnapStart's priming before the first request. */
+        Run primed() {
+            return new Run(jar, driverClasses, handler, payload, env, true);
+        }
     }
 
-    /** RUNS rounds of the given runs one after another; per run its median [init, first, errors]. */
+    /** RUNS rounds of the given runs one after another; per run its median [init, first, errors, call]. */
     private static List<long[]> measure(List<Run> runs) throws IOException, InterruptedException {
         List<List<long[]>> samples = new ArrayList<>();
         runs.forEach(r -> samples.add(new ArrayList<>()));
@@ -136,17 +146,20 @@ final class ColdStart {
         for (List<long[]> s : samples) {
             List<Long> inits = new ArrayList<>(s.stream().map(x -> x[0]).toList());
             List<Long> firsts = new ArrayList<>(s.stream().map(x -> x[1]).toList());
+            List<Long> calls = new ArrayList<>(s.stream().map(x -> x[3]).toList());
             inits.sort(null);
             firsts.sort(null);
-            medians.add(new long[] {inits.get(RUNS / 2), firsts.get(RUNS / 2), s.stream().filter(x -> x[2] > 0).count()});
+            calls.sort(null);
+            medians.add(new long[] {inits.get(RUNS / 2), firsts.get(RUNS / 2), s.stream().filter(x -> x[2] > 0).count(),
+                    calls.get(RUNS / 2)});
         }
         return medians;
     }
 
-    /** One fresh JVM: [init ms, first ms, 1 if the call threw]. */
+    /** One fresh JVM: [init ms, first ms, 1 if the call threw, the call's own ms]. */
     private static long[] once(Run run) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", run.jar() + File.pathSeparator + run.driverClasses(), ColdStartDriver.class.getName(),
+                "-Dcoldstart.prime=" + run.prime(), "-cp", run.jar() + File.pathSeparator + run.driverClasses(), ColdStartDriver.class.getName(),
                 run.handler(), run.payload().toString());
         pb.environment().putAll(run.env());
         pb.redirectErrorStream(true);
@@ -161,6 +174,6 @@ final class ColdStart {
             kv.put(e[0], e.length > 1 ? e[1] : "");
         }
         return new long[] {Long.parseLong(kv.get("init")), Long.parseLong(kv.get("first")),
-                kv.get("error").isEmpty() ? 0 : 1};
+                kv.get("error").isEmpty() ? 0 : 1, Long.parseLong(kv.getOrDefault("call", "-1"))};
     }
 }

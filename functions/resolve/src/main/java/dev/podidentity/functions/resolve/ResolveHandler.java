@@ -1,5 +1,6 @@
 package dev.podidentity.functions.resolve;
 
+import dev.podidentity.autopilot.config.ConfigLoader;
 import dev.podidentity.autopilot.workflow.Services;
 import dev.podidentity.autopilot.workflow.TaskHandler;
 
@@ -13,10 +14,28 @@ public final class ResolveHandler extends TaskHandler {
     private static final String SAMPLE = """
             {"action": "apply", "cluster": "priming", "configKey": "clusters/priming.yaml",
             "execution": "priming", "trigger": {"type": "console", "id": "priming"}}""";
+    /** And a config of the kind it loads: the priming request stops at S3, so the YAML reader and validator run here. */
+    private static final String CONFIG = """
+            apiVersion: eksctl.io/v1alpha5
+            kind: ClusterConfig
+            metadata:
+              name: priming
+              region: us-east-1
+            iam:
+              podIdentityAssociations:
+                - namespace: priming
+                  serviceAccountName: priming
+                  permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+            addons:
+              - name: eks-pod-identity-agent
+            """;
 
     public ResolveHandler() {
         this(Services.fromEnvironment());
-        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(S3, EKS, IAM), SAMPLE);
+        primeBeforeSnapshot(() -> {
+            Services.fromEnvironment().prime(S3, EKS, IAM);
+            ConfigLoader.withDefaults().load(CONFIG, "clusters/priming.yaml");
+        }, SAMPLE);
     }
 
     public ResolveHandler(Services services) {
