@@ -32,15 +32,17 @@ public final class AwsClients implements AutoCloseable {
     private static volatile AwsClients shared;
 
     private final SdkHttpClient http;
-    private final Lazy<IamClient> iam;
-    private final Lazy<EksClient> eks;
-    private final Lazy<S3Client> s3;
-    private final Lazy<StsClient> sts;
-    private final Lazy<SfnClient> sfn;
-    private final Lazy<DynamoDbClient> dynamoDb;
+    // Typed Object, cast on use: a lambda typed with a client class (Supplier<IamClient>) loads that class when
+    // it is created, and a function's jar holds only the SDK modules it calls (functions/<task>/pom.xml).
+    private final Lazy<Object> iam;
+    private final Lazy<Object> eks;
+    private final Lazy<Object> s3;
+    private final Lazy<Object> sts;
+    private final Lazy<Object> sfn;
+    private final Lazy<Object> dynamoDb;
 
-    private AwsClients(SdkHttpClient http, Lazy<IamClient> iam, Lazy<EksClient> eks, Lazy<S3Client> s3,
-                       Lazy<StsClient> sts, Lazy<SfnClient> sfn, Lazy<DynamoDbClient> dynamoDb) {
+    private AwsClients(SdkHttpClient http, Lazy<Object> iam, Lazy<Object> eks, Lazy<Object> s3,
+                       Lazy<Object> sts, Lazy<Object> sfn, Lazy<Object> dynamoDb) {
         this.http = http;
         this.iam = iam;
         this.eks = eks;
@@ -79,26 +81,26 @@ public final class AwsClients implements AutoCloseable {
                         .build())
                 .build();
         return new AwsClients(http,
-                new Lazy<>(() -> build(IamClient.builder(), settings, http, override)),
-                new Lazy<>(() -> build(EksClient.builder(), settings, http, override)),
+                new Lazy<Object>(() -> build(IamClient.builder(), settings, http, override)),
+                new Lazy<Object>(() -> build(EksClient.builder(), settings, http, override)),
                 // path-style: a local endpoint has no per-bucket host names; AWS accepts both
-                new Lazy<>(() -> build(S3Client.builder().forcePathStyle(settings.s3EndpointConfigured()), settings,
-                        http, override)),
-                new Lazy<>(() -> build(StsClient.builder(), settings, http, override)),
-                new Lazy<>(() -> build(SfnClient.builder(), settings, http, override)),
-                new Lazy<>(() -> build(DynamoDbClient.builder(), settings, http, override)));
+                new Lazy<Object>(() -> build(S3Client.builder().forcePathStyle(settings.s3EndpointConfigured()),
+                        settings, http, override)),
+                new Lazy<Object>(() -> build(StsClient.builder(), settings, http, override)),
+                new Lazy<Object>(() -> build(SfnClient.builder(), settings, http, override)),
+                new Lazy<Object>(() -> build(DynamoDbClient.builder(), settings, http, override)));
     }
 
     /** Clients built elsewhere (tests); null for the ones not needed. Closing closes them. */
     public static AwsClients of(IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn) {
-        return new AwsClients(null, Lazy.of(Objects.requireNonNull(iam, "iam")), Lazy.of(Objects.requireNonNull(eks, "eks")),
-                Lazy.of(s3), Lazy.of(sts), Lazy.of(sfn), Lazy.of(null));
+        return new AwsClients(null, Lazy.of(Objects.requireNonNull(iam, "iam")),
+                Lazy.of(Objects.requireNonNull(eks, "eks")), Lazy.of(s3), Lazy.of(sts), Lazy.of(sfn), Lazy.of(null));
     }
 
     /** The same clients with a DynamoDB client built elsewhere (the local cloud's). */
     public AwsClients withDynamoDb(DynamoDbClient client) {
         Objects.requireNonNull(client, "client");
-        return new AwsClients(http, iam, eks, s3, sts, sfn, Lazy.of(client));
+        return new AwsClients(http, iam, eks, s3, sts, sfn, Lazy.of((Object) client));
     }
 
     private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
@@ -140,27 +142,27 @@ public final class AwsClients implements AutoCloseable {
     // Each client is built on its first call and kept: a function builds (and ships) only the ones it calls.
 
     public IamClient iam() {
-        return iam.get();
+        return (IamClient) iam.get();
     }
 
     public EksClient eks() {
-        return eks.get();
+        return (EksClient) eks.get();
     }
 
     public S3Client s3() {
-        return require(s3.get(), "s3");
+        return (S3Client) require(s3.get(), "s3");
     }
 
     public StsClient sts() {
-        return require(sts.get(), "sts");
+        return (StsClient) require(sts.get(), "sts");
     }
 
     public SfnClient sfn() {
-        return require(sfn.get(), "sfn");
+        return (SfnClient) require(sfn.get(), "sfn");
     }
 
     public DynamoDbClient dynamoDb() {
-        return require(dynamoDb.get(), "dynamodb");
+        return (DynamoDbClient) require(dynamoDb.get(), "dynamodb");
     }
 
     private static <T> T require(T client, String name) {
@@ -172,9 +174,8 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Lazy<? extends AutoCloseable> client : List.of(iam, eks, s3, sts, sfn, dynamoDb)) {
-            AutoCloseable c = client.isBuilt() ? client.get() : null;
-            if (c != null) {
+        for (Lazy<Object> client : List.of(iam, eks, s3, sts, sfn, dynamoDb)) {
+            if (client.isBuilt() && client.get() instanceof AutoCloseable c) {
                 try {
                     c.close();
                 } catch (Exception ignored) {
