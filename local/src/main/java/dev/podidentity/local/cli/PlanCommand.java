@@ -3,6 +3,7 @@ package dev.podidentity.local.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.naming.BucketLayout;
 import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.config.ConfigLoader;
 import dev.podidentity.autopilot.config.LoadResult;
@@ -66,7 +67,7 @@ final class PlanCommand {
         }
         String cluster = loaded.config().metadata().name();
         String name = config.getFileName().toString();
-        String key = "clusters/" + cluster + name.substring(Math.max(0, name.lastIndexOf('.')));
+        String key = BucketLayout.CLUSTERS + cluster + name.substring(Math.max(0, name.lastIndexOf('.')));
         Action planned = action;
         try (LocalCloud cloud = LocalCloud.start(world != null ? world : LocalWorlds.defaultWorld())) {
             LocalApp app = LocalApp.deploy(cloud);

@@ -1,6 +1,6 @@
 package dev.podidentity.local.execute;
 
-import dev.podidentity.autopilot.workflow.Services;
+import dev.podidentity.autopilot.app.Services;
 import dev.podidentity.autopilot.aws.AwsAdapters;
 import dev.podidentity.autopilot.aws.AwsClients;
 import dev.podidentity.autopilot.aws.AwsEksApi;

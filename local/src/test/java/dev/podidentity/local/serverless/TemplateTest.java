@@ -3,7 +3,7 @@ package dev.podidentity.local.serverless;
 import dev.podidentity.autopilot.config.tree.ReadLimits;
 import dev.podidentity.autopilot.guard.Guardrails;
 import dev.podidentity.autopilot.guard.NamespaceAllowList;
-import dev.podidentity.autopilot.workflow.RunSettings;
+import dev.podidentity.autopilot.run.RunSettings;
 import dev.podidentity.local.app.CfnTemplate;
 import dev.podidentity.local.app.ProjectFiles;
 import dev.podidentity.local.app.StackParameters;

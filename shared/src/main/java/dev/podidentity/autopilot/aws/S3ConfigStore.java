@@ -1,6 +1,6 @@
 package dev.podidentity.autopilot.aws;
 
-import dev.podidentity.autopilot.workflow.ConfigStore;
+import dev.podidentity.autopilot.port.ConfigStore;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;

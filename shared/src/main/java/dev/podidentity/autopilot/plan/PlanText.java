@@ -17,6 +17,21 @@ public final class PlanText {
     }
 
     public static String render(Plan plan) {
+        return render(plan, List.of());
+    }
+
+    /**
+     * A heading and its lines, shown after the warnings and before the closing counts: what a run adds to the plan
+     * from outside the planner (workloads to restart, Kubernetes access), rendered with it rather than spliced in.
+     */
+    public record Section(String heading, List<String> lines) {
+        public Section {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /** The plan text with {@code sections} before its closing {@code N changes, M unchanged}. */
+    public static String render(Plan plan, List<Section> sections) {
         String verb = plan.planOnly() ? "(plan) would " : "will ";
         List<String> out = new ArrayList<>();
         out.add((plan.planOnly() ? "(plan) " : "") + plan.action() + " on cluster \"" + plan.cluster() + "\":");
@@ -41,6 +56,10 @@ public final class PlanText {
         if (!plan.warnings().isEmpty()) {
             out.add("warnings:");
             plan.warnings().forEach(w -> out.add("  " + w));
+        }
+        for (Section section : sections) {
+            out.add(section.heading());
+            out.addAll(section.lines());
         }
         long changes = plan.changeCount();
         out.add(changes + (changes == 1 ? " change, " : " changes, ") + plan.unchanged().size() + " unchanged");

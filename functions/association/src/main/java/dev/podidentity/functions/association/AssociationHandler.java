@@ -1,17 +1,19 @@
 package dev.podidentity.functions.association;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.plan.Phase;
+import dev.podidentity.autopilot.run.contract.BatchTask;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
 import static dev.podidentity.autopilot.aws.AwsClients.Service.IAM;
 import static dev.podidentity.autopilot.aws.AwsClients.Service.S3;
 
 /** The Associate phase: ensures a role, then creates or updates its pod identity association. */
-public final class AssociationHandler extends TaskHandler {
+public final class AssociationHandler extends TaskHandler<BatchTask> {
     /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
     private static final String SAMPLE = """
-            {"batch": {"phase": "ASSOCIATE", "batch": 0, "from": 0, "to": 1},
+            {"batch": {"phase": "associate", "batch": 0, "from": 0, "to": 1},
             "planKey": "runs/priming/plan.json", "execution": "priming"}""";
 
     public AssociationHandler() {
@@ -20,6 +22,6 @@ public final class AssociationHandler extends TaskHandler {
     }
 
     public AssociationHandler(Services services) {
-        super(services.steps()::runBatch);
+        super(BatchTask.class, services.steps().phase(Phase.ASSOCIATE));
     }
 }

@@ -1,12 +1,13 @@
 package dev.podidentity.functions.dispatcher;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 import static dev.podidentity.autopilot.aws.AwsClients.Service.SFN;
 
 /** EventBridge event in, at most one state machine execution started (named after the event). */
-public final class DispatcherHandler extends TaskHandler {
+public final class DispatcherHandler extends TaskHandler<JsonNode> {
     /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
     private static final String SAMPLE = """
             {"version": "0", "id": "priming", "detail-type": "Object Created", "source": "aws.s3",
@@ -20,6 +21,6 @@ public final class DispatcherHandler extends TaskHandler {
     }
 
     public DispatcherHandler(Services services) {
-        super(services.dispatcher()::dispatch);
+        super(JsonNode.class, services.dispatcher()::dispatch);
     }
 }

@@ -1,12 +1,13 @@
 package dev.podidentity.functions.installagent;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.run.contract.AgentTask;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
 
 /** Installs the eks-pod-identity-agent addon unless the cluster is Auto Mode or has it. */
-public final class InstallAgentHandler extends TaskHandler {
+public final class InstallAgentHandler extends TaskHandler<AgentTask> {
     /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
     private static final String SAMPLE = """
             {"cluster": "priming", "execution": "priming"}""";
@@ -17,6 +18,6 @@ public final class InstallAgentHandler extends TaskHandler {
     }
 
     public InstallAgentHandler(Services services) {
-        super(services.steps()::installAgent);
+        super(AgentTask.class, services.steps()::installAgent);
     }
 }

@@ -1,13 +1,14 @@
 package dev.podidentity.functions.lock;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 import static dev.podidentity.autopilot.aws.AwsClients.Service.DYNAMODB;
 import static dev.podidentity.autopilot.aws.AwsClients.Service.SFN;
 
 /** The per-cluster run lock: acquire before the first write, release after the report. */
-public final class LockHandler extends TaskHandler {
+public final class LockHandler extends TaskHandler<JsonNode> {
     /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
     private static final String SAMPLE = """
             {"operation": "acquire", "cluster": "priming", "execution": "priming",
@@ -20,6 +21,6 @@ public final class LockHandler extends TaskHandler {
 
     public LockHandler(Services services) {
         // services.lock() here, not per call: the DynamoDB client is built during init, where SnapStart keeps it.
-        super(services.lock()::handle);
+        super(JsonNode.class, services.lock()::handle);
     }
 }

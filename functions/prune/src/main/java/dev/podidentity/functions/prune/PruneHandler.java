@@ -1,17 +1,19 @@
 package dev.podidentity.functions.prune;
 
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.plan.Phase;
+import dev.podidentity.autopilot.run.contract.BatchTask;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
 import static dev.podidentity.autopilot.aws.AwsClients.Service.IAM;
 import static dev.podidentity.autopilot.aws.AwsClients.Service.S3;
 
 /** The Prune phase: deletes associations and addons the request removes, and the roles we own. */
-public final class PruneHandler extends TaskHandler {
+public final class PruneHandler extends TaskHandler<BatchTask> {
     /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
     private static final String SAMPLE = """
-            {"batch": {"phase": "PRUNE", "batch": 0, "from": 0, "to": 1}, "planKey": "runs/priming/plan.json",
+            {"batch": {"phase": "prune", "batch": 0, "from": 0, "to": 1}, "planKey": "runs/priming/plan.json",
             "execution": "priming"}""";
 
     public PruneHandler() {
@@ -20,6 +22,6 @@ public final class PruneHandler extends TaskHandler {
     }
 
     public PruneHandler(Services services) {
-        super(services.steps()::runBatch);
+        super(BatchTask.class, services.steps().phase(Phase.PRUNE));
     }
 }

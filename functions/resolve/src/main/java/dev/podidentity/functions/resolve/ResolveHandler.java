@@ -1,19 +1,20 @@
 package dev.podidentity.functions.resolve;
 
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.run.contract.ResolveTask;
 import dev.podidentity.autopilot.config.ConfigLoader;
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.TaskHandler;
+import dev.podidentity.autopilot.lambda.TaskHandler;
 
 import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
 import static dev.podidentity.autopilot.aws.AwsClients.Service.IAM;
 import static dev.podidentity.autopilot.aws.AwsClients.Service.S3;
 
 /** The Resolve task: load, validate and guard the config, observe the cluster, plan; changes nothing, stores the plan. */
-public final class ResolveHandler extends TaskHandler {
+public final class ResolveHandler extends TaskHandler<ResolveTask> {
     /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
     private static final String SAMPLE = """
-            {"action": "apply", "cluster": "priming", "configKey": "clusters/priming.yaml",
-            "execution": "priming", "trigger": {"type": "console", "id": "priming"}}""";
+            {"input": {"action": "apply", "cluster": "priming", "configKey": "clusters/priming.yaml",
+            "trigger": {"type": "console", "id": "priming"}}, "execution": "priming"}""";
     /** And a config of the kind it loads: the priming request stops at S3, so the YAML reader and validator run here. */
     private static final String CONFIG = """
             apiVersion: eksctl.io/v1alpha5
@@ -39,6 +40,6 @@ public final class ResolveHandler extends TaskHandler {
     }
 
     public ResolveHandler(Services services) {
-        super(services.resolver()::resolveTask);
+        super(ResolveTask.class, services.resolver()::resolveTask);
     }
 }

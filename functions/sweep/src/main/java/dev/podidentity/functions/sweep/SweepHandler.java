@@ -3,8 +3,8 @@ package dev.podidentity.functions.sweep;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.autopilot.lambda.JsonHandler;
-import dev.podidentity.autopilot.workflow.Services;
-import dev.podidentity.autopilot.workflow.Sweeper;
+import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.run.sweep.Sweeper;
 
 import java.time.Duration;
 

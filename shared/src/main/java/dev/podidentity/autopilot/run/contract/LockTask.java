@@ -1,0 +1,9 @@
+package dev.podidentity.autopilot.run.contract;
+
+/**
+ * The lock function's input. Acquire: {@code cluster, execution, executionArn, attempt, replanned}; release:
+ * {@code run} (Resolve's result, may be null), {@code execution, executionArn}.
+ */
+public record LockTask(String operation, String cluster, String execution, String executionArn, Integer attempt,
+                       Boolean replanned, ResolveOutput run) {
+}

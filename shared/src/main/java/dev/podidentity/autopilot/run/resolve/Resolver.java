@@ -1,0 +1,251 @@
+package dev.podidentity.autopilot.run.resolve;
+
+import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.RunArtifacts;
+import dev.podidentity.autopilot.run.RunSettings;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.Action;
+import dev.podidentity.autopilot.config.ClusterConfig;
+import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.guard.GuardrailCheck;
+import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.observe.ClusterObserver;
+import dev.podidentity.autopilot.plan.ClusterState;
+import dev.podidentity.autopilot.plan.OffboardPlanner;
+import dev.podidentity.autopilot.plan.Phase;
+import dev.podidentity.autopilot.plan.Plan;
+import dev.podidentity.autopilot.plan.PlanJson;
+import dev.podidentity.autopilot.plan.PlanOptions;
+import dev.podidentity.autopilot.plan.PlanResult;
+import dev.podidentity.autopilot.plan.PlanText;
+import dev.podidentity.autopilot.plan.Planner;
+import dev.podidentity.autopilot.plan.Step;
+import dev.podidentity.autopilot.port.IamRoles;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
+import dev.podidentity.autopilot.run.contract.ResolveTask;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Resolve task, the brain of a run, which writes nothing: normalise the request, load and judge the config
+ * (validation, then guardrails), observe the cluster, plan, and hand the state machine one item per step.
+ */
+public final class Resolver {
+    private static final ObjectMapper STEPS = PlanJson.mapper();
+
+    private final RequestedConfig configs;
+    private final ClusterObserver observer;
+    private final IamRoles iam;
+    private final Planner planner;
+    private final IrsaServiceAccounts irsa;
+    private final RunSettings settings;
+    private final KubernetesAccessCheck access;
+    private final RunArtifacts artifacts;
+    private final int batchSize;
+
+    public Resolver(ConfigStore store, ClusterObserver observer, IamRoles iam, Planner planner,
+                    IrsaServiceAccounts irsa, RunSettings settings, KubernetesAccessCheck access,
+                    RunArtifacts artifacts, int batchSize) {
+        this.access = access;
+        this.artifacts = artifacts;
+        this.batchSize = batchSize;
+        this.configs = new RequestedConfig(store, settings);
+        this.observer = observer;
+        this.iam = iam;
+        this.planner = planner;
+        this.irsa = irsa;
+        this.settings = settings;
+    }
+
+    /**
+     * The Resolve task: {@code {"input": <the execution input>, "execution": <the execution name>}}. The name keys
+     * the plan artifact, so a retried Resolve overwrites its own.
+     */
+    public ResolveOutput resolveTask(ResolveTask task) {
+        if (task == null || task.input() == null || !task.input().isObject() || task.execution() == null) {
+            throw new InvalidInputException("Resolve takes {\"input\": <the execution input>, \"execution\": "
+                    + "<the execution name>} (statemachine/README.md)");
+        }
+        return JsonHandler.MAPPER.convertValue(resolve(task.input(), task.execution()), ResolveOutput.class);
+    }
+
+    /** Plans the request, writes the plan to the config bucket, and returns the run the state machine carries. */
+    public ObjectNode resolve(JsonNode input, String execution) {
+        RunRequest request = RunRequest.from(input);
+        if (execution == null || execution.isBlank()) {
+            throw new InvalidInputException("execution: the execution name must be set");
+        }
+        return RunOutput.publish(full(request), execution, artifacts, settings.configBucket(), batchSize);
+    }
+
+    /**
+     * The same plan as {@link #resolve}, whole and unpublished: nothing is written, not even the plan artifact
+     * (the sweep's drift check, which may only write its own report).
+     */
+    public ObjectNode preview(JsonNode input) {
+        return full(RunRequest.from(input));
+    }
+
+    /** The whole run for a request, before it is published: {@link #resolve} and {@link #preview} both start here. */
+    private ObjectNode full(RunRequest request) {
+        return request.action() == Action.OFFBOARD ? offboard(request) : plan(request);
+    }
+
+    private ObjectNode plan(RunRequest request) {
+        RequestedConfig.Loaded loaded = configs.load(request);
+        Optional<String> newer = configs.newerUpload(request);
+        if (newer.isPresent()) {
+            return superseded(request, newer.get());
+        }
+        ClusterConfig config = loaded.config();
+        boolean migrate = request.action() == Action.MIGRATE_TO_POD_IDENTITY;
+        List<ClusterState.IrsaServiceAccount> irsaAccounts = migrate ? irsaAccounts(request.cluster(), config)
+                : List.of();
+        ClusterState observed = observer.observe(request.cluster(), config, request.action(), irsaAccounts);
+        PlanOptions options = new PlanOptions(settings.guardrails().rolePath(),
+                settings.guardrails().permissionsBoundaryArn(), request.removeOidcProviderTrustRelationship(),
+                request.approve(), request.dryRun());
+        PlanResult result = planner.plan(config, request.action(), observed, options);
+        if (result instanceof PlanResult.Refused refused) {
+            throw RequestedConfig.invalid(loaded.source(), refused.problems());
+        }
+        Plan plan = ((PlanResult.Planned) result).plan();
+        List<String> refused = GuardrailCheck.checkMigrations(request.cluster(), plan.steps(), settings.guardrails());
+        if (!refused.isEmpty()) {
+            throw new InvalidInputException("the plan for cluster \"" + request.cluster() + "\" is refused by the "
+                    + "guardrails; nothing was changed", refused);
+        }
+        Optional<MigrationRestarts> restarts = migrate
+                ? MigrationRestarts.of(irsa, request.cluster(), plan, irsaAccounts) : Optional.empty();
+        List<String> accessWarnings = access == null ? List.of() : access.warnings(request.cluster(), plan, migrate);
+        List<PlanText.Section> sections = new ArrayList<>();
+        restarts.ifPresent(r -> sections.add(r.section()));
+        if (!accessWarnings.isEmpty()) {
+            sections.add(new PlanText.Section("kubernetes access:", accessWarnings.stream().map(w -> "  " + w)
+                    .toList()));
+        }
+        ObjectNode run = run(request, plan, context(request, observed), agentBusy(observed), sections);
+        ObjectNode summary = (ObjectNode) run.get("summary");
+        restarts.ifPresent(r -> {
+            // in plan order (the plan mapper would sort a Map's keys)
+            ObjectNode workloads = summary.putObject("restartWorkloads");
+            r.workloads().forEach((account, names) -> names.forEach(workloads.putArray(account)::add));
+            summary.put("restartNote", r.note());
+        });
+        accessWarnings.forEach(summary.withArray("warnings")::add);
+        return run;
+    }
+
+    /**
+     * The cluster's annotated service accounts, plus the config's {@code iam.serviceAccounts} with an
+     * {@code attachRoleARN} that the cluster does not show annotated (e.g. {@code roleOnly} ones whose annotation
+     * lives in a Helm chart not yet deployed).
+     */
+    private List<ClusterState.IrsaServiceAccount> irsaAccounts(String cluster, ClusterConfig config) {
+        List<ClusterState.IrsaServiceAccount> found = new ArrayList<>(irsa.find(cluster));
+        if (config != null && config.iam() != null) {
+            Set<String> seen = new java.util.HashSet<>();
+            found.forEach(sa -> seen.add(sa.key()));
+            for (var sa : config.iam().serviceAccounts()) {
+                String ns = sa.namespace() == null || sa.namespace().isEmpty() ? "default" : sa.namespace();
+                if (sa.attachRoleARN() != null && !sa.attachRoleARN().isEmpty() && seen.add(ns + "/" + sa.name())) {
+                    found.add(new ClusterState.IrsaServiceAccount(ns, sa.name(), sa.attachRoleARN()));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static ObjectNode context(RunRequest request, ClusterState observed) {
+        ObjectNode context = JsonNodeFactory.instance.objectNode();
+        context.put("cluster", request.cluster());
+        context.put("account", observed.accountId());
+        context.put("region", observed.region());
+        context.put("partition", observed.partition());
+        return context;
+    }
+
+    private static boolean agentBusy(ClusterState observed) {
+        return observed.agent() != null && !"ACTIVE".equals(observed.agent().status());
+    }
+
+    /** A run that stands down for a newer upload's: no steps; the report says why (statemachine/README.md). */
+    private static ObjectNode superseded(RunRequest request, String current) {
+        Plan nothing = new Plan(request.cluster(), request.action(), false, List.of(), List.of(), List.of());
+        ObjectNode run = run(request, nothing, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()),
+                false, List.of());
+        String why = request.configKey() + " was replaced after this run's upload (version " + request.configVersion()
+                + "; now " + current + "): the newer upload's run applies it; this run changed nothing";
+        run.put("superseded", true);
+        run.put("planText", "superseded: " + why + "\n0 changes, 0 unchanged\n");
+        ObjectNode summary = (ObjectNode) run.get("summary");
+        summary.putObject("superseded").put("configKey", request.configKey())
+                .put("version", request.configVersion()).put("currentVersion", current);
+        summary.withArray("warnings").add("superseded: " + why);
+        return run;
+    }
+
+    /**
+     * The whole run for any plan: the Resolve fields (statemachine/README.md) plus {@code context} and every step
+     * per phase in {@code phases}, which {@link RunOutput#publish} moves to the plan artifact.
+     */
+    private static ObjectNode run(RunRequest request, Plan plan, ObjectNode context, boolean agentBusy,
+                                  List<PlanText.Section> sections) {
+        ObjectNode run = JsonNodeFactory.instance.objectNode();
+        run.put("action", request.action().wireName());
+        run.put("cluster", request.cluster());
+        boolean planOnly = plan.planOnly() || request.dryRun() || request.action() == Action.GET
+                || (request.action() == Action.MIGRATE_TO_POD_IDENTITY && !request.approve());
+        run.put("planOnly", planOnly);
+        run.put("waitForCluster", !plan.stepsIn(Phase.WAIT_ACTIVE).isEmpty());
+        boolean installAgent = !plan.stepsIn(Phase.AGENT).isEmpty();
+        run.put("installAgent", installAgent);
+        boolean needsAgent = !plan.stepsIn(Phase.ASSOCIATE).isEmpty() || !plan.stepsIn(Phase.ADDONS).isEmpty();
+        run.put("waitForAgent", !installAgent && agentBusy && needsAgent);
+        run.set("context", context);
+        ObjectNode phases = run.putObject("phases");
+        phases.set("trust", steps(plan.stepsIn(Phase.TRUST)));
+        phases.set("associate", steps(plan.stepsIn(Phase.ASSOCIATE)));
+        phases.set("addons", steps(plan.stepsIn(Phase.ADDONS)));
+        phases.set("prune", steps(plan.stepsIn(Phase.PRUNE)));
+        run.put("planText", PlanText.render(plan, sections));
+        ObjectNode summary = run.putObject("summary");
+        summary.put("changes", plan.changeCount());
+        summary.put("unchanged", plan.unchanged().size());
+        ArrayNode warnings = summary.putArray("warnings");
+        plan.warnings().forEach(w -> warnings.add(String.valueOf(w)));
+        for (Step step : plan.stepsIn(Phase.REPORT)) {
+            if (step instanceof Step.ReportAssociations report) {
+                summary.set("associations", STEPS.valueToTree(report.associations()));
+            }
+        }
+        return run;
+    }
+
+    private static ArrayNode steps(List<Step> steps) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        for (Step step : steps) {
+            out.add(STEPS.<JsonNode>valueToTree(step));
+        }
+        return out;
+    }
+
+    /** Offboarding a deleted cluster: the planner decides which of the listed roles are ours to delete. */
+    private ObjectNode offboard(RunRequest request) {
+        List<OffboardPlanner.ListedRole> roles = new ArrayList<>();
+        for (String name : iam.listRoleNames(settings.guardrails().rolePath())) {
+            iam.getRole(name).ifPresent(r -> roles.add(new OffboardPlanner.ListedRole(name, r.arn(), r.tags())));
+        }
+        Plan plan = OffboardPlanner.plan(request.cluster(), request.dryRun(), roles);
+        return run(request, plan, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()), false,
+                List.of());
+    }
+}

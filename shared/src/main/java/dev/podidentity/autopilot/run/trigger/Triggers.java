@@ -1,0 +1,186 @@
+package dev.podidentity.autopilot.run.trigger;
+
+import java.util.Optional;
+
+import dev.podidentity.autopilot.naming.ClusterNames;
+
+import dev.podidentity.autopilot.naming.BucketLayout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.Action;
+import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.naming.ExecutionNames;
+
+
+/**
+ * Turns the events the rules deliver (CloudTrail CreateCluster / DeleteCluster, S3 Object Created in the config
+ * bucket) into the state machine's execution input and a deterministic execution name: a redelivered event maps to
+ * the same name, so Step Functions refuses to start it twice.
+ */
+public final class Triggers {
+    /** {@code clusters/<cluster>.yaml|yml|json}, nothing nested: the file name is the cluster name. */
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** S3's own limit on a key, in UTF-8 bytes. */
+    static final int MAX_KEY_BYTES = BucketLayout.MAX_KEY_BYTES;
+    /** CloudTrail event ids are UUIDs, S3 version ids and sequencers are shorter; anything longer is not theirs. */
+    static final int MAX_TRIGGER_ID_LENGTH = 1024;
+
+    private Triggers() {
+    }
+
+    /**
+     * The event, checked before any field is used: a malformed event (not an object, no {@code detail} object,
+     * fields of the wrong type or size, a key outside {@code clusters/} and {@code defaults/}) is refused with the
+     * reason, so it lands in the dead-letter queue instead of starting a run.
+     */
+    public static Dispatch fromEvent(JsonNode event) {
+        if (event == null || !event.isObject()) {
+            throw new InvalidInputException("the event must be a JSON object (an EventBridge event), got "
+                    + (event == null ? "nothing" : event.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+        }
+        String source = string(event, "source", "");
+        String detailType = string(event, "detail-type", "");
+        boolean cloudTrail = "aws.eks".equals(source) && "AWS API Call via CloudTrail".equals(detailType);
+        boolean objectCreated = "aws.s3".equals(source) && "Object Created".equals(detailType);
+        if (cloudTrail || objectCreated) {
+            JsonNode detail = event.get("detail");
+            if (detail == null || !detail.isObject()) {
+                throw new InvalidInputException("the " + detailType + " event has no detail object; nothing to do");
+            }
+            return cloudTrail ? fromCloudTrail(detail) : fromObjectCreated(detail);
+        }
+        return new Dispatch.Ignore("not an event this application handles: source \"" + source
+                + "\", detail-type \"" + detailType + "\"");
+    }
+
+    private static Dispatch fromCloudTrail(JsonNode detail) {
+        string(detail, "eventName", "detail.");
+        string(detail, "eventID", "detail.");
+        if (detail.hasNonNull("errorCode")) {
+            return new Dispatch.Ignore("the " + text(detail, "eventName") + " call failed ("
+                    + text(detail, "errorCode") + "); nothing to do");
+        }
+        Action action = switch (text(detail, "eventName")) {
+            case "CreateCluster" -> Action.ONBOARD;
+            case "DeleteCluster" -> Action.OFFBOARD;
+            default -> null;
+        };
+        if (action == null) {
+            return new Dispatch.Ignore("CloudTrail event " + text(detail, "eventName") + " is not handled");
+        }
+        // The request field is "name" today; older examples show "clusterName"; the response is the truth.
+        String cluster = firstText(detail, "/responseElements/cluster/name", "/requestParameters/name",
+                "/requestParameters/clusterName");
+        if (cluster == null) {
+            throw new InvalidInputException("the " + text(detail, "eventName")
+                    + " event names no cluster (responseElements.cluster.name, requestParameters.name)");
+        }
+        if (!ClusterNames.isValid(cluster)) {
+            throw new InvalidInputException("the " + text(detail, "eventName") + " event names cluster \""
+                    + abbreviate(cluster) + "\", which is not an EKS cluster name (1-100 letters, digits, - and _)");
+        }
+        String eventId = text(detail, "eventID");
+        if (eventId == null) {
+            throw new InvalidInputException("the CloudTrail event has no eventID to deduplicate it by");
+        }
+        checkTriggerId("detail.eventID", eventId);
+        ObjectNode input = base(action, cluster, "cloudtrail", eventId);
+        return new Dispatch.Start(ExecutionNames.forTrigger(cluster, eventId, action.wireName()), input);
+    }
+
+    private static Dispatch fromObjectCreated(JsonNode detail) {
+        JsonNode object = detail.get("object");
+        if (object == null || !object.isObject()) {
+            throw new InvalidInputException("the Object Created event has no detail.object; nothing to do");
+        }
+        String key = string(object, "key", "detail.object.");
+        if (key == null || key.isEmpty()) {
+            throw new InvalidInputException("the Object Created event has no detail.object.key");
+        }
+        int keyBytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (keyBytes > MAX_KEY_BYTES) {
+            throw new InvalidInputException("detail.object.key is " + keyBytes + " bytes; S3 keys have at most "
+                    + MAX_KEY_BYTES + ", so this is not an S3 event");
+        }
+        if (!key.startsWith(BucketLayout.CLUSTERS) && !key.startsWith(BucketLayout.DEFAULTS)) {
+            throw new InvalidInputException("object \"" + abbreviate(key) + "\" is outside clusters/ and defaults/; "
+                    + "only cluster configs start runs, and the rule delivers nothing else");
+        }
+        if (key.startsWith(BucketLayout.DEFAULTS)) {
+            return new Dispatch.Ignore("object \"" + key + "\" is the default config: it applies to clusters created "
+                    + "later and starts no run itself");
+        }
+        Optional<String> configured = BucketLayout.clusterOfConfigKey(key);
+        if (configured.isEmpty()) {
+            return new Dispatch.Ignore("object \"" + key + "\" is not a cluster config: configs are "
+                    + "clusters/<cluster>.yaml, .yml or .json, directly under clusters/");
+        }
+        String cluster = configured.get();
+        // The bucket is versioned, so each upload has its own version id; the sequencer orders unversioned ones.
+        String version = string(object, "version-id", "detail.object.");
+        String triggerId = version != null ? version : string(object, "sequencer", "detail.object.");
+        if (triggerId == null) {
+            throw new InvalidInputException("the Object Created event for " + key
+                    + " has neither a version-id nor a sequencer");
+        }
+        checkTriggerId(version != null ? "detail.object.version-id" : "detail.object.sequencer", triggerId);
+        ObjectNode input = base(Action.APPLY, cluster, "s3", triggerId);
+        input.put("configKey", key);
+        if (version != null) {
+            input.put("configVersion", version);
+        }
+        return new Dispatch.Start(ExecutionNames.forTrigger(cluster, triggerId, Action.APPLY.wireName()), input);
+    }
+
+    private static ObjectNode base(Action action, String cluster, String triggerType, String triggerId) {
+        ObjectNode input = JSON.objectNode();
+        input.put("action", action.wireName());
+        input.put("cluster", cluster);
+        input.put("dryRun", false);
+        ObjectNode trigger = input.putObject("trigger");
+        trigger.put("type", triggerType);
+        trigger.put("id", triggerId);
+        return input;
+    }
+
+    /** A field that must be a string when present; null when absent. */
+    private static String string(JsonNode node, String field, String prefix) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new InvalidInputException(prefix + field + " must be a string, got "
+                    + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+        }
+        return v.asText();
+    }
+
+    private static void checkTriggerId(String field, String id) {
+        if (id.isEmpty() || id.length() > MAX_TRIGGER_ID_LENGTH || id.chars().anyMatch(c -> c < 0x21 || c > 0x7E)) {
+            throw new InvalidInputException(field + " must be 1-" + MAX_TRIGGER_ID_LENGTH
+                    + " printable characters without spaces, got \"" + abbreviate(id) + "\"");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
+    }
+
+    private static String firstText(JsonNode node, String... pointers) {
+        for (String p : pointers) {
+            JsonNode v = node.at(p);
+            if (v.isTextual() && !v.asText().isEmpty()) {
+                return v.asText();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.podidentity.autopilot.run.contract;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The records of the run contract against the ASL: every {@code $.x.y} a state reads or writes exists in the
+ * records (the state is {@link RunState}, a Map item's is {@link BatchTask} plus its {@code error}), each task gets
+ * exactly the fields of its input record and puts its result record where the state declares that type, and the
+ * Prepare state gives every field of the state a value except those the last states add.
+ */
+class RunContractTest {
+    private static final Path ASL = Path.of("..", "statemachine", "pod-identity.asl.json");
+
+    /** A Map item's state: what ItemSelector builds plus what its Catch adds. */
+    record ItemState(BatchDescriptor batch, String planKey, String execution, RunError error) {
+    }
+
+    private static final Map<String, Class<?>> TASK_INPUT = Map.of(
+            "${ResolveFunctionArn}", ResolveTask.class,
+            "${ClusterStatusFunctionArn}", StatusTask.class,
+            "${InstallAgentFunctionArn}", AgentTask.class,
+            "${LockFunctionArn}", LockTask.class,
+            "${ReportFunctionArn}", ReportTask.class,
+            "${TrustPolicyFunctionArn}", BatchTask.class,
+            "${AssociationFunctionArn}", BatchTask.class,
+            "${AddonFunctionArn}", BatchTask.class,
+            "${PruneFunctionArn}", BatchTask.class);
+
+    /** Fields of an input record a state may leave out: the lock's two operations share one record; addon is optional. */
+    private static final Map<String, Set<String>> NOT_GIVEN = Map.of(
+            "AcquireLock", Set.of("run"),
+            "ReleaseLock", Set.of("cluster", "attempt", "replanned"),
+            "ClusterStatus", Set.of("addon"));
+
+    private final List<String> problems = new ArrayList<>();
+    private final Set<String> checked = new TreeSet<>();
+
+    @Test
+    void everyAslPath_existsInTheContractRecords() throws IOException {
+        JsonNode asl = new ObjectMapper().readTree(Files.readString(ASL));
+        states(asl.path("States"), RunState.class);
+        assertEquals(List.of(), problems, "ASL paths the run contract does not have");
+        assertTrue(checked.size() > 40, "the walk saw the ASL's paths: " + checked);
+        for (String path : List.of("$.run.planOnly", "$.run.trust", "$.lock.giveUp", "$.clusterWait.done",
+                "$.outcomes.prune", "$.report.status", "$.batch.phase", "$.settings.mapMaxConcurrency")) {
+            assertTrue(checked.contains(path), path + " was not checked: " + checked);
+        }
+    }
+
+    @Test
+    void aPathTheRecordsLack_isReported() {
+        resolve("$.run.planOnlyy", RunState.class, "Test");
+        resolve("$.lock.heldBy.name", RunState.class, "Test");
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("planOnlyy"), problems.get(0));
+    }
+
+    @Test
+    void prepare_givesEveryFieldOfTheStateAValue_butThoseTheLastStatesAdd() throws IOException {
+        JsonNode prepare = new ObjectMapper().readTree(Files.readString(ASL)).path("States").path("Prepare");
+        Set<String> given = keys(prepare.path("Parameters"));
+        Set<String> expected = new TreeSet<>(jsonNames(RunState.class));
+        expected.removeAll(Set.of("report", "lockRelease", "reportError"));
+        assertEquals(expected, given);
+    }
+
+    private void states(JsonNode states, Class<?> scope) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = states.fields(); it.hasNext(); ) {
+            var e = it.next();
+            state(e.getKey(), e.getValue(), scope);
+        }
+    }
+
+    private void state(String name, JsonNode state, Class<?> scope) {
+        for (String field : List.of("InputPath", "OutputPath", "ResultPath", "ItemsPath", "MaxConcurrencyPath",
+                "SecondsPath", "CausePath", "ErrorPath")) {
+            if (state.path(field).isTextual()) {
+                resolve(state.get(field).asText(), scope, name);
+            }
+        }
+        paths(state.path("Parameters"), scope, name);
+        paths(state.path("Choices"), scope, name);
+        state.path("Catch").forEach(c -> resolve(c.path("ResultPath").asText("$"), scope, name));
+        String type = state.path("Type").asText();
+        if (type.equals("Task")) {
+            Class<?> input = TASK_INPUT.get(state.path("Resource").asText());
+            if (input == null) {
+                problems.add(name + ": no input record for " + state.path("Resource").asText());
+            } else if (state.has("Parameters")) {
+                Set<String> expected = new TreeSet<>(jsonNames(input));
+                expected.removeAll(NOT_GIVEN.getOrDefault(name, Set.of()));
+                same(name + " Parameters", expected, keys(state.get("Parameters")));
+            } else if (input != BatchTask.class || scope != ItemState.class) {
+                problems.add(name + ": a task without Parameters must be a Map item's (BatchTask)");
+            }
+        }
+        if (type.equals("Map")) {
+            same(name + " ItemSelector", jsonNames(BatchTask.class), keys(state.path("ItemSelector")));
+            paths(state.path("ItemSelector"), scope, name);
+            Type items = resolve(state.path("ItemsPath").asText(), scope, name);
+            sameType(name + " ItemsPath", "java.util.List<" + BatchDescriptor.class.getName() + ">", items);
+            Type result = resolve(state.path("ResultPath").asText(), scope, name);
+            sameType(name + " ResultPath", "java.util.List<" + BatchResult.class.getName() + ">", result);
+            JsonNode inner = state.path("ItemProcessor").path("States");
+            states(inner, ItemState.class);
+            inner.fields().forEachRemaining(e -> {
+                if (e.getValue().path("Type").asText().equals("Pass")) {
+                    Set<String> written = keys(e.getValue().path("Parameters"));
+                    Set<String> known = jsonNames(BatchResult.class);
+                    if (!known.containsAll(written)) {
+                        problems.add(e.getKey() + ": writes " + written + ", a BatchResult has " + known);
+                    }
+                }
+            });
+        }
+    }
+
+    /** Every {@code "x.$": "$.path"} and {@code "Variable": "$.path"} under a node. */
+    private void paths(JsonNode node, Class<?> scope, String state) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                boolean reference = e.getKey().endsWith(".$") || e.getKey().equals("Variable");
+                if (reference && e.getValue().isTextual() && e.getValue().asText().startsWith("$.")) {
+                    resolve(e.getValue().asText(), scope, state);
+                } else if (!e.getKey().equals("ItemProcessor")) {
+                    paths(e.getValue(), scope, state);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> paths(n, scope, state));
+        }
+    }
+
+    /** The Java type at a path, or null (and a problem) when the records have no such path. */
+    private Type resolve(String path, Class<?> scope, String state) {
+        if (path.equals("$")) {
+            return scope;
+        }
+        checked.add(path);
+        Type type = scope;
+        for (String segment : path.substring(2).split("\\.")) {
+            Class<?> raw = raw(type);
+            if (JsonNode.class.isAssignableFrom(raw)) {
+                return type; // an open document (the execution input, a summary): any path below is data
+            }
+            if (!raw.isRecord()) {
+                problems.add(state + ": " + path + " goes below " + raw.getSimpleName());
+                return null;
+            }
+            Type next = null;
+            for (RecordComponent c : raw.getRecordComponents()) {
+                if (jsonName(c).equals(segment)) {
+                    next = c.getGenericType();
+                }
+            }
+            if (next == null) {
+                problems.add(state + ": " + path + ": " + raw.getSimpleName() + " has no \"" + segment + "\"");
+                return null;
+            }
+            type = next;
+        }
+        return type;
+    }
+
+    private void sameType(String what, String expected, Type actual) {
+        if (actual != null && !expected.equals(actual.getTypeName())) {
+            problems.add(what + ": " + actual.getTypeName() + ", expected " + expected);
+        }
+    }
+
+    private void same(String what, Set<String> record, Set<String> asl) {
+        if (!record.equals(asl)) {
+            problems.add(what + ": the ASL gives " + asl + ", the record has " + record);
+        }
+    }
+
+    private static Class<?> raw(Type type) {
+        return type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+    }
+
+    private static String jsonName(RecordComponent c) {
+        JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+        return p != null && !p.value().isEmpty() ? p.value() : c.getName();
+    }
+
+    private static Set<String> jsonNames(Class<?> record) {
+        Set<String> names = new LinkedHashSet<>();
+        for (RecordComponent c : record.getRecordComponents()) {
+            names.add(jsonName(c));
+        }
+        return new TreeSet<>(names);
+    }
+
+    private static Set<String> keys(JsonNode object) {
+        Set<String> keys = new TreeSet<>();
+        object.fieldNames().forEachRemaining(k -> keys.add(k.endsWith(".$") ? k.substring(0, k.length() - 2) : k));
+        return keys;
+    }
+}
