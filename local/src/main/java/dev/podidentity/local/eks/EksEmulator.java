@@ -187,7 +187,13 @@ public final class EksEmulator {
                     overlay.status = null;
                 }
             }
-            if (overlay.endpoint != null) {
+            // As EKS: a cluster being created has no API server yet, so DescribeCluster has no endpoint (nor CA)
+            // to connect to; they appear with ACTIVE.
+            boolean creating = "CREATING".equals(cluster.path("status").asText());
+            if (creating) {
+                cluster.remove("endpoint");
+                cluster.remove("certificateAuthority");
+            } else if (overlay.endpoint != null) {
                 cluster.put("endpoint", overlay.endpoint);
                 // moto's CA is 1400 random characters; decoded, some draws look like a malformed certificate and
                 // fabric8 refuses to build the client. The local API server speaks plain HTTP: it has no CA.

@@ -125,6 +125,9 @@ public final class StateDumper {
                 a.put("version", addon.path("addonVersion").asText());
                 a.set("serviceAccountRoleArn", addon.get("serviceAccountRoleArn"));
                 a.set("health", addon.get("health"));
+                a.set("namespace", addon.path("namespaceConfig").get("namespace"));
+                a.set("configurationValues", addon.get("configurationValues"));
+                a.set("tags", addon.get("tags"));
                 ArrayNode owned = a.putArray("podIdentityAssociations");
                 for (JsonNode arn : addon.withArray("podIdentityAssociations")) {
                     JsonNode association = byArn.get(arn.asText());

@@ -509,6 +509,20 @@ class EksEmulatorTest {
         assertNotNull(create("apps", "web", role("app-role")));
     }
 
+    @Test
+    @DisplayName("A cluster being created has no API server yet: DescribeCluster has no endpoint and no CA until ACTIVE")
+    void clusterOverlay_whenCreating_hasNoEndpointUntilActive() {
+        cloud.eksEmulator().setKubernetesEndpoint(REGION, CLUSTER, "http://127.0.0.1:1");
+        cloud.eksEmulator().setClusterStatus(REGION, CLUSTER, "CREATING", 1);
+        var creating = eks.describeCluster(r -> r.name(CLUSTER)).cluster();
+        assertEquals("CREATING", creating.statusAsString());
+        assertNull(creating.endpoint());
+        assertNull(creating.certificateAuthority());
+        var active = eks.describeCluster(r -> r.name(CLUSTER)).cluster();
+        assertEquals("ACTIVE", active.statusAsString());
+        assertEquals("http://127.0.0.1:1", active.endpoint());
+    }
+
     // ---------------------------------------------------------------- access entries
 
     @Test

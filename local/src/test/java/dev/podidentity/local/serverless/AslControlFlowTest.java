@@ -138,7 +138,10 @@ class AslControlFlowTest {
         resolved.set("associate", batches("associate", 2));
         resolved.set("addons", batches("addons", 1));
         resolved.set("prune", batches("prune", 1));
-        SCRIPTS.put("asl-resolve", p -> resolved);
+        // Resolve on a cluster still being created plans the wait; once it is ACTIVE the run plans again
+        ObjectNode replanned = resolved.deepCopy().put("waitForCluster", false);
+        java.util.concurrent.atomic.AtomicInteger resolves = new java.util.concurrent.atomic.AtomicInteger();
+        SCRIPTS.put("asl-resolve", p -> resolves.getAndIncrement() == 0 ? resolved : replanned);
         SCRIPTS.put("asl-cluster-status", p -> {
             int attempt = p.path("attempt").asInt();
             boolean cluster = p.path("kind").asText().equals("cluster");
@@ -151,7 +154,7 @@ class AslControlFlowTest {
 
         assertEquals(ExecutionStatus.SUCCEEDED, done.status(), done.toString());
         assertEquals(List.of("asl-resolve", "asl-cluster-status", "asl-cluster-status", "asl-cluster-status",
-                "asl-install-agent", "asl-cluster-status", "asl-cluster-status"), functions().subList(0, 7));
+                "asl-resolve", "asl-install-agent", "asl-cluster-status", "asl-cluster-status"), functions().subList(0, 8));
         List<JsonNode> polls = payloads("asl-cluster-status");
         assertEquals(List.of(0, 1, 2, 0, 1), polls.stream().map(p -> p.path("attempt").asInt()).toList(),
                 "each poll passes on the attempt count the previous one returned");
@@ -174,7 +177,7 @@ class AslControlFlowTest {
 
         JsonNode report = payloads("asl-report").get(0);
         assertEquals(ProjectFiles.readJson(ProjectFiles.event("console-onboard.json")), report.path("input"));
-        assertEquals(resolved, report.path("run"));
+        assertEquals(replanned, report.path("run"), "the plan made on the ACTIVE cluster is the one reported");
         assertTrue(report.path("error").isNull());
         assertEquals("created", report.path("outcomes").path("agent").path("result").asText());
         assertEquals(1, report.path("outcomes").path("trust").size());
@@ -184,6 +187,20 @@ class AslControlFlowTest {
         assertEquals(1, report.path("outcomes").path("associate").get(1).path("batch").asInt(), "in batch order");
         assertTrue(report.path("execution").path("name").asText().startsWith("onboard-"));
         assertEquals("SUCCEEDED", ProjectFiles.JSON.readTree(done.output()).path("status").asText(), "the output is the report");
+    }
+
+    @Test
+    void clusterWait_replansOnceOnActive_evenIfResolveStillAsksToWait() throws Exception {
+        ObjectNode resolved = run("onboard", "new-cluster").put("waitForCluster", true);
+        SCRIPTS.put("asl-resolve", p -> resolved);
+        SCRIPTS.put("asl-cluster-status", p -> ProjectFiles.JSON.createObjectNode().put("status", "ACTIVE")
+                .put("done", true).put("failed", false).put("attempt", p.path("attempt").asInt() + 1)
+                .put("giveUp", false));
+
+        DescribeExecutionResponse done = execute("onboard", ProjectFiles.readJson(ProjectFiles.event("console-onboard.json")));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), done.toString());
+        assertEquals(2, java.util.Collections.frequency(functions(), "asl-resolve"), functions()::toString);
     }
 
     @Test

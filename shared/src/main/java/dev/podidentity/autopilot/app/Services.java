@@ -48,6 +48,8 @@ import java.time.Duration;
  */
 public final class Services {
     private static volatile Services fromEnvironment;
+    /** How long an addon step waits in the Lambda for its addon to leave CREATING/UPDATING. */
+    static final Duration ADDON_STEP_WAIT = Duration.ofSeconds(15);
 
     private final IamRoles iam;
     private final EksApi eks;
@@ -72,8 +74,12 @@ public final class Services {
         this.eks = Lazy.proxy(EksApi.class, () -> new AwsEksApi(clients.eks()));
         this.planner = new Lazy<>(() -> new Planner(StandardPlanningPolicies.create()));
         // The state machine polls addons itself (cluster-status task): executors look once and return.
+        // Other addons are waited for in the step, up to ADDON_STEP_WAIT (under the 20 s a batch keeps in hand
+        // before the Lambda timeout); still CREATING/UPDATING then is a RetryableException, and the state
+        // machine's Retry runs the step again, which waits again: bounded by that Retry's attempts.
         this.executors = new Lazy<>(() -> new StepExecutors(iam, eks, kubernetes,
-                ExecutorSettings.defaults().withAddonWait(Duration.ZERO, Duration.ofSeconds(5))));
+                ExecutorSettings.defaults().withAddonWait(Duration.ZERO, Duration.ofSeconds(5)),
+                ExecutorSettings.defaults().withAddonWait(ADDON_STEP_WAIT, Duration.ofSeconds(2))));
         this.store = settings.configBucket() == null ? null
                 : Lazy.proxy(ConfigStore.class, () -> new S3ConfigStore(clients.s3(), settings.configBucket()));
         this.runs = new Lazy<>(() -> new RunArtifacts(store));

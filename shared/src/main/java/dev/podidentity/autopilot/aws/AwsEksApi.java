@@ -92,7 +92,8 @@ public final class AwsEksApi implements EksApi {
             List<HealthIssue> issues = a.health() == null ? List.of() : a.health().issues().stream()
                     .map(i -> new HealthIssue(i.codeAsString(), i.message(), i.resourceIds())).toList();
             return Optional.of(new Addon(a.addonName(), a.addonArn(), a.addonVersion(), a.statusAsString(),
-                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociations(), issues));
+                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociations(), issues,
+                    a.namespaceConfig() == null ? null : a.namespaceConfig().namespace()));
         } catch (SdkException e) {
             if (AwsErrors.is(e, NOT_FOUND)) {
                 return Optional.empty();
@@ -153,6 +154,9 @@ public final class AwsEksApi implements EksApi {
                         .resolveConflicts(request.resolveConflicts());
                 if (!request.tags().isEmpty()) {
                     r.tags(request.tags());
+                }
+                if (request.namespace() != null) {
+                    r.namespaceConfig(n -> n.namespace(request.namespace()));
                 }
                 if (request.podIdentityAssociations() != null) {
                     r.podIdentityAssociations(identities(request.podIdentityAssociations()));

@@ -9,6 +9,8 @@ import java.util.Set;
  *
  * @param podIdentityAssociations null when omitted, which differs from {@code []} on update: omitted keeps the
  *                                addon's associations (and is an error when it has some), {@code []} removes all
+ * @param namespace               {@code namespaceConfig.namespace}: where EKS installs the addon; null for its
+ *                                default. EKS fixes it at creation ("immutable after addon creation")
  */
 public record Addon(
         String name,
@@ -22,7 +24,8 @@ public record Addon(
         Set<String> wellKnownPolicies,
         String permissionsBoundary,
         List<PodIdentityAssociationSpec> podIdentityAssociations,
-        Boolean useDefaultPodIdentityAssociations) {
+        Boolean useDefaultPodIdentityAssociations,
+        String namespace) {
 
     public static final String POD_IDENTITY_AGENT = "eks-pod-identity-agent";
 
@@ -50,6 +53,12 @@ public record Addon(
 
     public boolean podIdentityAssociationsOmitted() {
         return podIdentityAssociations == null;
+    }
+
+    /** {@code configurationValues} as the JSON EKS takes (eksctl converts YAML); null when none or not an object. */
+    public String configurationValuesJson() {
+        String json = ConfigurationValues.toJson(configurationValues).orElse(null);
+        return json == null || json.isEmpty() ? null : json;
     }
 
     public boolean useDefaults() {

@@ -66,6 +66,12 @@ final class Binding {
             return e.value();
         }
 
+        /** The mapping at {@code key} as fields of their own, or null when absent (or not a mapping: a problem). */
+        Fields child(String key) {
+            Node n = node(key);
+            return n == null ? null : fields(n, join(path, key));
+        }
+
         boolean has(String key) {
             return node(key) != null;
         }
@@ -224,6 +230,27 @@ final class Binding {
                 String suggestion = Suggestions.closest(e.key(), known);
                 String hint = suggestion == null ? "" : "; did you mean \"" + suggestion + "\"?";
                 error(join(path, e.key()), e.keyPosition(), "unknown field \"" + e.key() + "\"" + hint);
+            }
+        }
+
+        /**
+         * Like {@link #rejectUnknown}, for a mapping we act on only in part: a key that looks like a typo of one we
+         * act on ({@code actedOn}) is an error, any other unknown key a warning (a newer eksctl field must not
+         * turn uploads into refusals).
+         */
+        void warnUnknown(Set<String> tolerated, List<String> actedOn) {
+            for (Node.Entry e : mapping.entries().values()) {
+                if (read.contains(e.key()) || tolerated.contains(e.key())) {
+                    continue;
+                }
+                String suggestion = Suggestions.closest(e.key(), actedOn);
+                if (suggestion != null) {
+                    error(join(path, e.key()), e.keyPosition(), "unknown field \"" + e.key() + "\"; did you mean \""
+                            + suggestion + "\"?");
+                } else {
+                    problems.add(Problem.warning(join(path, e.key()), e.keyPosition(), "unknown field \"" + e.key()
+                            + "\" is not in eksctl's schema as we know it; ignored"));
+                }
             }
         }
 

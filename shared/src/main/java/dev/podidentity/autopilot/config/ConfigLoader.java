@@ -23,12 +23,14 @@ public final class ConfigLoader {
             "kubernetesNetworkConfig", "remoteNetworkConfig", "iamIdentityMappings", "identityProviders",
             "accessConfig", "vpc", "privateCluster", "nodeGroups", "managedNodeGroups", "fargateProfiles",
             "availabilityZones", "localZones", "cloudWatch", "secretsEncryption", "status", "gitops", "karpenter",
-            "outpost", "zonalShiftConfig", "capabilities", "upgradePolicy", "controlPlaneScalingConfig");
+            "outpost", "zonalShiftConfig", "capabilities", "upgradePolicy", "controlPlaneScalingConfig",
+            "kubeAPIServerConfig", "kubeSchedulerConfig", "kubeControllerManagerConfig");
     static final List<String> TOP_LEVEL = List.of(
             "apiVersion", "kind", "metadata", "iam", "addons", "addonsConfig", "autoModeConfig");
 
-    static final List<String> METADATA = List.of("name", "region", "tags");
-    static final Set<String> METADATA_TOLERATED = Set.of("version", "annotations", "accountID", "forceUpdateEndpoints");
+    static final List<String> METADATA = List.of("name", "region", "tags", "annotations");
+    static final Set<String> METADATA_TOLERATED = Set.of("version", "accountID", "forceUpdateEndpoints",
+            "forceUpdateVersion", "rollbackConfig");
 
     static final List<String> IAM = List.of("withOIDC", "podIdentityAssociations", "serviceAccounts");
     static final Set<String> IAM_TOLERATED = Set.of("serviceRoleARN", "serviceRolePermissionsBoundary",
@@ -40,8 +42,8 @@ public final class ConfigLoader {
 
     static final List<String> ADDON = List.of("name", "version", "tags", "resolveConflicts", "configurationValues",
             "serviceAccountRoleARN", "attachPolicyARNs", "attachPolicy", "wellKnownPolicies", "permissionsBoundary",
-            "podIdentityAssociations", "useDefaultPodIdentityAssociations");
-    static final Set<String> ADDON_TOLERATED = Set.of("namespaceConfig", "publishers", "types", "owners", "force");
+            "podIdentityAssociations", "useDefaultPodIdentityAssociations", "namespaceConfig");
+    static final Set<String> ADDON_TOLERATED = Set.of("publishers", "types", "owners", "force");
 
     static final List<String> IRSA = List.of("metadata", "attachPolicyARNs", "wellKnownPolicies", "attachPolicy",
             "attachRoleARN", "permissionsBoundary", "roleName", "roleOnly", "tags");
@@ -119,7 +121,7 @@ public final class ConfigLoader {
             }
         }
         String ipFamily = readIpFamily(f.node("kubernetesNetworkConfig"));
-        f.rejectUnknown(TOLERATED_TOP_LEVEL, concat(TOP_LEVEL, TOLERATED_TOP_LEVEL));
+        f.warnUnknown(TOLERATED_TOP_LEVEL, TOP_LEVEL);
         return new ClusterConfig(apiVersion, kind, metadata, iam == null ? Iam.empty() : iam, addons, addonsConfig,
                 autoMode, ipFamily, SourceMap.empty());
     }
@@ -143,7 +145,8 @@ public final class ConfigLoader {
         if (f == null) {
             return null;
         }
-        Metadata m = new Metadata(f.string("name"), f.string("region"), f.stringMap("tags"));
+        Metadata m = new Metadata(f.string("name"), f.string("region"), f.stringMap("tags"),
+                f.stringMap("annotations"));
         f.rejectUnknown(METADATA_TOLERATED, concat(METADATA, METADATA_TOLERATED));
         return m;
     }
@@ -196,9 +199,21 @@ public final class ConfigLoader {
                 f.flags("wellKnownPolicies", WELL_KNOWN_POLICY_KEYS),
                 f.string("permissionsBoundary"),
                 f.list("podIdentityAssociations", (pf, i) -> bindAssociation(pf)),
-                f.bool("useDefaultPodIdentityAssociations"));
+                f.bool("useDefaultPodIdentityAssociations"),
+                bindNamespaceConfig(f));
         f.rejectUnknown(ADDON_TOLERATED, concat(ADDON, ADDON_TOLERATED));
         return addon;
+    }
+
+    /** {@code namespaceConfig: {namespace: ...}} (eksctl's AddonNamespaceConfig, which has only that field). */
+    private static String bindNamespaceConfig(Binding.Fields addon) {
+        Binding.Fields nc = addon.child("namespaceConfig");
+        if (nc == null) {
+            return null;
+        }
+        String namespace = nc.string("namespace");
+        nc.rejectUnknown(Set.of(), List.of("namespace"));
+        return namespace;
     }
 
     private IrsaServiceAccount bindIrsa(Binding b, Binding.Fields f) {

@@ -41,6 +41,8 @@ public final class AddonExecutor {
             if (status.failed()) {
                 throw new ConflictException(status.describe() + "; delete it before creating it again");
             }
+            // Still being created (by this step's earlier attempt or by someone else): it counts once it is ACTIVE.
+            status = status.inProgress() ? watch.awaitSettled(cluster, step.name()) : status;
             return Outcome.of(step.id(), Outcome.Result.UNCHANGED, "addon \"" + step.name() + "\" already installed ("
                     + status.status() + ")", existing.get().arn());
         }
@@ -48,7 +50,7 @@ public final class AddonExecutor {
         List<EksApi.AddonIdentityRef> identities = ensureRoles(cluster, step.podIdentityAssociations(), parts);
         EksApi.AddonRequest request = new EksApi.AddonRequest(step.name(), emptyOrLatestToNull(step.version()),
                 step.serviceAccountRoleArn(), step.configurationValues(), step.resolveConflicts(), step.tags(),
-                identities.isEmpty() ? null : identities);
+                identities.isEmpty() ? null : identities, step.namespace());
         boolean created = PropagationRetry.call(settings, "create addon " + step.name(),
                 () -> eks.createAddon(cluster, request));
         AddonStatus status = watch.awaitSettled(cluster, step.name());

@@ -37,10 +37,15 @@ public final class AgentInstaller {
             return Outcome.of(step.id(), Outcome.Result.UNCHANGED, AGENT + " already installed (" + status.status()
                     + ")", present.get().arn());
         }
-        boolean created = eks.createAddon(cluster, new EksApi.AddonRequest(AGENT, null, null, null, null, null, null));
+        boolean created = eks.createAddon(cluster, new EksApi.AddonRequest(AGENT, emptyOrLatestToNull(step.version()),
+                null, step.configurationValues(), step.resolveConflicts(), step.tags(), null));
         AddonStatus status = watch.awaitSettled(cluster, AGENT);
         return Outcome.of(step.id(), created ? Outcome.Result.CREATED : Outcome.Result.UNCHANGED,
                 AGENT + (created ? " installed" : " installed meanwhile") + " (" + status.status() + ")", status.arn());
+    }
+
+    private static String emptyOrLatestToNull(String version) {
+        return version == null || version.isEmpty() || "latest".equals(version) ? null : version;
     }
 
     /** One DescribeAddon: the addon's status and health issues, for the state machine's wait loop. */

@@ -20,11 +20,20 @@ public final class StepExecutors {
     private final KubernetesPort kubernetes;
 
     public StepExecutors(IamRoles iam, EksApi eks, KubernetesPort kubernetes, ExecutorSettings settings) {
+        this(iam, eks, kubernetes, settings, settings);
+    }
+
+    /**
+     * @param addonSettings for addon steps, which wait for their addon to settle (the agent has the state
+     *                      machine's own wait loop and uses {@code settings})
+     */
+    public StepExecutors(IamRoles iam, EksApi eks, KubernetesPort kubernetes, ExecutorSettings settings,
+                         ExecutorSettings addonSettings) {
         this.kubernetes = Objects.requireNonNull(kubernetes, "kubernetes");
         this.roles = new RoleEnsurer(iam);
         this.trust = new TrustPolicyUpdater(iam);
         this.associations = new AssociationExecutor(eks, iam, kubernetes, settings);
-        this.addons = new AddonExecutor(eks, iam, settings);
+        this.addons = new AddonExecutor(eks, iam, addonSettings);
         this.agent = new AgentInstaller(eks, settings);
         this.reader = new AssociationReader(eks);
     }

@@ -92,8 +92,9 @@ public final class GuardrailCheck {
             checkManaged(p + ".attachPolicyARNs", sas.get(i).attachPolicyARNs());
             checkInline(p + ".attachPolicy", sas.get(i).attachPolicy());
             checkExistingRole(p + ".attachRoleARN", sas.get(i).attachRoleARN());
-            if (cluster != null && sas.get(i).namespace() != null && guardrails.namespaces().restricts()) {
-                checkNamespace(p + ".metadata.namespace", sas.get(i).namespace(), cluster);
+            // eksctl's default namespace counts too: the IRSA opt-in gives that service account pod identity
+            if (cluster != null && guardrails.namespaces().restricts()) {
+                checkNamespace(p + ".metadata.namespace", sas.get(i).effectiveNamespace(), cluster);
             }
         }
         List<Addon> addons = config.addonsOrEmpty();

@@ -92,20 +92,24 @@ public final class ClusterObserver {
 
         List<ClusterState.AddonState> addons = new ArrayList<>();
         ClusterState.Agent agent = null;
-        for (String name : eks.listAddons(clusterName)) {
+        // A cluster still being created has no API server and nothing on it yet: it is not read (the state machine
+        // plans again once it is ACTIVE, and that plan is the one carried out).
+        boolean creating = status == ClusterState.ClusterStatus.CREATING || status == ClusterState.ClusterStatus.PENDING;
+        for (String name : creating ? List.<String>of() : eks.listAddons(clusterName)) {
             Optional<EksApi.Addon> addon = eks.describeAddon(clusterName, name);
             if (addon.isEmpty()) {
                 continue;
             }
             EksApi.Addon a = addon.get();
             addons.add(new ClusterState.AddonState(a.name(), a.arn(), a.version(), a.status(),
-                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns()));
+                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns(), a.namespace()));
             if (Step.InstallAgent.ADDON.equals(a.name())) {
                 agent = new ClusterState.Agent(a.version(), a.status());
             }
         }
         List<ClusterState.AddonSupport> support = addonSupport(desired, action, addons, cluster.kubernetesVersion());
-        List<ClusterState.Association> associations = associations(clusterName, desired, action);
+        List<ClusterState.Association> associations = creating ? List.of()
+                : associations(clusterName, desired, action);
         List<ClusterState.IrsaServiceAccount> irsa = irsaServiceAccounts == null ? List.of() : irsaServiceAccounts;
 
         ClusterState soFar = new ClusterState(clusterName, account, region, partition, status, cluster.autoMode(),

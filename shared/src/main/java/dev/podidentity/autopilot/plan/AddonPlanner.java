@@ -32,8 +32,17 @@ final class AddonPlanner {
             String path = "addons[" + i + "]";
             var observed = draft.observed.addon(addon.name());
             boolean present = observed.isPresent() && !CREATE_FAILED.equals(observed.get().status());
-            if (Addon.POD_IDENTITY_AGENT.equals(addon.name()) && (mode == Mode.CREATE || mode == Mode.APPLY)) {
-                // The agent is our own step (AGENT phase), installed before anything that needs it.
+            if (Addon.POD_IDENTITY_AGENT.equals(addon.name()) && (mode == Mode.CREATE || mode == Mode.APPLY)
+                    && observed.isEmpty()) {
+                // The agent is our own step (AGENT phase), installed before anything that needs it, as the entry
+                // says (version, configurationValues, resolveConflicts, tags).
+                draft.agentRequested = true;
+                var support = draft.observed.support(addon.name(), addon.version()).orElse(null);
+                draft.agentEntry = new Step.InstallAgent(draft.cluster, version(addon, support),
+                        addon.configurationValuesJson(), addon.resolveConflicts(), addon.tags());
+                continue;
+            }
+            if (Addon.POD_IDENTITY_AGENT.equals(addon.name()) && mode == Mode.CREATE) {
                 draft.agentRequested = true;
                 continue;
             }
@@ -70,18 +79,26 @@ final class AddonPlanner {
         if (desired == null) {
             return;
         }
-        warnIrsaPolicies(addon);
         List<Step.AddonIdentity> identities = desired.identities == null ? List.of() : desired.identities;
         if (!identities.isEmpty()) {
             draft.needsAgent = true;
         }
-        draft.add(new Step.CreateAddon(addon.name(), version(addon, support), addon.configurationValues(),
-                addon.resolveConflicts(), addon.tags(), emptyToNull(addon.serviceAccountRoleARN()), identities));
+        draft.add(new Step.CreateAddon(addon.name(), version(addon, support), addon.configurationValuesJson(),
+                addon.resolveConflicts(), addon.tags(), emptyToNull(addon.serviceAccountRoleARN()), identities,
+                emptyToNull(addon.namespace())));
     }
 
     /** eksctl's update reconcile (§6.4): match by service account; create missing, update changed, drop removed. */
     private void planUpdate(Addon addon, String path, ClusterState.AddonState observed) {
         String name = addon.name();
+        String namespace = emptyToNull(addon.namespace());
+        if (namespace != null && !namespace.equals(observed.namespace())) {
+            draft.error(path + ".namespaceConfig.namespace", "addon \"" + name + "\" is installed in "
+                    + (observed.namespace() == null ? "its default namespace" : "namespace \"" + observed.namespace()
+                    + "\"") + "; namespaceConfig cannot change after the addon is created (delete the addon and "
+                    + "create it again to move it)");
+            return;
+        }
         Map<String, ClusterState.Association> existing = new TreeMap<>();
         for (String arn : observed.podIdentityAssociationArns()) {
             draft.lookup.associationByArn(arn).ifPresent(a -> existing.put(a.serviceAccount(), a));
@@ -122,8 +139,8 @@ final class AddonPlanner {
         if (irsaRole != null && !irsaRole.equals(observed.serviceAccountRoleArn())) {
             changes.add("serviceAccountRoleArn -> \"" + AssociationPlanner.display(irsaRole) + "\"");
         }
-        if (addon.configurationValues() != null
-                && !addon.configurationValues().equals(observed.configurationValues())) {
+        String configuration = addon.configurationValuesJson();
+        if (configuration != null && !configuration.equals(observed.configurationValues())) {
             changes.add("configurationValues changed");
         }
         List<String> deleteRoles = new ArrayList<>();
@@ -173,7 +190,7 @@ final class AddonPlanner {
             draft.unchanged("addon/" + name, "addon \"" + name + "\" is up to date");
             return;
         }
-        draft.add(new Step.UpdateAddon(name, version, addon.configurationValues(), addon.resolveConflicts(), irsaRole,
+        draft.add(new Step.UpdateAddon(name, version, configuration, addon.resolveConflicts(), irsaRole,
                 identitiesChange ? identities : null, deleteRoles, changes));
     }
 
@@ -216,12 +233,16 @@ final class AddonPlanner {
             draft.unchanged(id, "addon \"" + addon.name() + "\" not found");
             return;
         }
+        boolean preserve = draft.options.preserve();
         List<String> deleteRoles = new ArrayList<>();
-        for (String arn : observed.podIdentityAssociationArns()) {
-            draft.lookup.associationByArn(arn).map(a -> ownedRole(addon.name(), a)).filter(Objects::nonNull)
-                    .ifPresent(deleteRoles::add);
+        // eksctl --preserve: DeleteAddon(preserve) only; the associations and their roles stay in use.
+        if (!preserve) {
+            for (String arn : observed.podIdentityAssociationArns()) {
+                draft.lookup.associationByArn(arn).map(a -> ownedRole(addon.name(), a)).filter(Objects::nonNull)
+                        .ifPresent(deleteRoles::add);
+            }
         }
-        draft.add(new Step.DeleteAddon(addon.name(), false, deleteRoles));
+        draft.add(new Step.DeleteAddon(addon.name(), preserve, deleteRoles));
     }
 
     /** The identities the config asks for; {@code identities} null when it asks nothing of pod identity. */
@@ -236,6 +257,12 @@ final class AddonPlanner {
             draft.warn("IAM permissions are not required for \"" + name + "\" addon; any IRSA configuration or pod "
                     + "identity associations will be ignored");
             return new Desired(null, null);
+        }
+        if (addon.hasIrsaPolicies() && !wantsPodIdentity) {
+            Desired irsa = irsaEquivalent(addon, path, support);
+            if (irsa != null) {
+                return irsa;
+            }
         }
         if (addon.hasPodIdentityAssociations()) {
             if (support == null || !support.supportsPodIdentity()) {
@@ -261,7 +288,9 @@ final class AddonPlanner {
             }
             return ok ? new Desired(identities, specs) : null;
         }
-        boolean recommended = addon.useDefaults() || (creating && draft.config.autoApplyPodIdentityAssociations());
+        // eksctl: autoApply is for addons with no IAM config of their own; an explicit IRSA role stays IRSA
+        boolean recommended = addon.useDefaults()
+                || (creating && draft.config.autoApplyPodIdentityAssociations() && !addon.hasIrsa());
         if (recommended) {
             if (support == null || !support.supportsPodIdentity()) {
                 if (addon.useDefaults() && !creating) {
@@ -295,12 +324,24 @@ final class AddonPlanner {
         return new Desired(addon.podIdentityAssociations() == null ? null : List.of(), null);
     }
 
-    private void warnIrsaPolicies(Addon addon) {
-        if (addon.hasIrsaPolicies()) {
-            draft.warn("addon \"" + addon.name() + "\": creating IRSA roles (attachPolicyARNs, attachPolicy, "
-                    + "wellKnownPolicies) is not supported; give the addon podIdentityAssociations or "
-                    + "useDefaultPodIdentityAssociations instead, or serviceAccountRoleARN for a role of your own");
+    /**
+     * An addon's IRSA policies: a warning naming the pod identity equivalent, or, with the opt-in and one service
+     * account to give it to, that equivalent (null: go on as without them).
+     */
+    private Desired irsaEquivalent(Addon addon, String path, ClusterState.AddonSupport support) {
+        PodIdentityAssociationSpec equivalent = support != null && support.supportsPodIdentity()
+                ? IrsaEquivalents.addonEquivalent(addon, support) : null;
+        boolean apply = equivalent != null && IrsaEquivalents.optedIn(draft.config);
+        draft.warn(IrsaEquivalents.addonWarning(addon, equivalent, apply));
+        if (!apply) {
+            return null;
         }
+        String sa = equivalent.serviceAccountName();
+        DesiredRole role = roles.toCreate(equivalent, path, draft.policies.roleNameForAddon(draft.cluster,
+                addon.name(), sa), draft.policies.ownershipTagsForAddon(draft.cluster, addon.name(), sa),
+                subject(addon.name(), sa));
+        return role == null ? new Desired(null, null)
+                : new Desired(List.of(new Step.AddonIdentity(sa, role)), List.of(equivalent));
     }
 
     /** The version to send: the config's, with {@code latest} resolved by Resolve; null keeps EKS's default/current. */

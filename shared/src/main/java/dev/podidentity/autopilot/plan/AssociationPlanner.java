@@ -2,6 +2,7 @@ package dev.podidentity.autopilot.plan;
 
 import dev.podidentity.autopilot.naming.Owner;
 import dev.podidentity.autopilot.Action;
+import dev.podidentity.autopilot.config.Metadata;
 import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
 
 import java.util.ArrayList;
@@ -84,6 +85,23 @@ final class AssociationPlanner {
             }
             return;
         }
+        boolean differs = !changes.isEmpty() || role.changesRole();
+        if (differs && !draft.policies.ownerOf(current.tags(), draft.cluster).ours()) {
+            if (!adopted(key)) {
+                String notOwned = "pod identity association \"" + key + "\" already exists, not owned ("
+                        + current.associationId() + ", role \"" + display(current.roleArn()) + "\", made outside "
+                        + "pod identity autopilot): left as it is although the config differs ("
+                        + String.join(", ", changes.isEmpty() ? List.of("role permissions") : changes)
+                        + "); to take it over, list \"" + key + "\" in metadata.annotations[\""
+                        + Metadata.ADOPT_ANNOTATION + "\"]";
+                draft.unchanged(id, notOwned);
+                draft.warn(notOwned);
+                return;
+            }
+            draft.warn("taking over pod identity association \"" + key + "\" (" + current.associationId()
+                    + ", role \"" + display(current.roleArn()) + "\"), made outside pod identity autopilot, as "
+                    + "metadata.annotations[\"" + Metadata.ADOPT_ANNOTATION + "\"] asks");
+        }
         if (!Objects.equals(current.roleArn(), role.arn())) {
             pruneReplacedRole(current, key);
         }
@@ -96,6 +114,12 @@ final class AssociationPlanner {
         } else {
             draft.unchanged(id, "pod identity association \"" + key + "\" uses role \"" + display(role.arn()) + "\"");
         }
+    }
+
+    /** The config opts in to taking over this association (our extension, {@link Metadata#ADOPT_ANNOTATION}). */
+    private boolean adopted(String key) {
+        Metadata m = draft.config.metadata();
+        return m != null && m.adoptedAssociations().contains(key);
     }
 
     /** Apply moved an association off a role we created for it: that role is now unused, so it goes too. */

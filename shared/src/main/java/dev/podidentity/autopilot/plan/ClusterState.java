@@ -61,10 +61,16 @@ public record ClusterState(
      * @param podIdentityAssociationArns the associations the addon owns ({@code DescribeAddon})
      */
     public record AddonState(String name, String arn, String version, String status, String serviceAccountRoleArn,
-                             String configurationValues, List<String> podIdentityAssociationArns) {
+                             String configurationValues, List<String> podIdentityAssociationArns, String namespace) {
         public AddonState {
             podIdentityAssociationArns = podIdentityAssociationArns == null ? List.of()
                     : podIdentityAssociationArns.stream().sorted().toList();
+        }
+
+        public AddonState(String name, String arn, String version, String status, String serviceAccountRoleArn,
+                          String configurationValues, List<String> podIdentityAssociationArns) {
+            this(name, arn, version, status, serviceAccountRoleArn, configurationValues, podIdentityAssociationArns,
+                    null);
         }
     }
 

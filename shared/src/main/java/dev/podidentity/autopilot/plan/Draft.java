@@ -32,6 +32,8 @@ final class Draft {
     boolean needsAgent;
     /** Set when the request asks for the agent itself (onboard, or the agent listed among addons to create). */
     boolean agentRequested;
+    /** The config's {@code eks-pod-identity-agent} entry, whose version, configuration and tags the install uses. */
+    Step.InstallAgent agentEntry;
 
     Draft(ClusterConfig config, Action action, ClusterState observed, PlanOptions options, PlanningPolicies policies) {
         this.config = config;
@@ -99,7 +101,7 @@ final class Draft {
         }
         String agentId = "agent/" + Step.InstallAgent.ADDON;
         if ((needsAgent || agentRequested) && !observed.autoMode() && observed.agent() == null) {
-            add(new Step.InstallAgent(cluster));
+            add(agentEntry != null ? agentEntry : new Step.InstallAgent(cluster));
         } else if (agentRequested && observed.autoMode()) {
             unchanged(agentId, "the pod identity agent is built in to EKS Auto Mode");
         } else if (agentRequested) {

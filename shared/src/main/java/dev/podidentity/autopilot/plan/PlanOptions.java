@@ -10,9 +10,16 @@ package dev.podidentity.autopilot.plan;
  *                                           IRSA annotation (addon roles always lose OIDC trust)
  * @param approve                            migrate: apply, not only plan
  * @param dryRun                             any action: plan only
+ * @param preserve                           delete-addon: keep the addon's Kubernetes resources, its pod identity
+ *                                           associations and the roles we created for it (eksctl's --preserve)
  */
 public record PlanOptions(String rolePath, String permissionsBoundaryArn, boolean removeOidcProviderTrustRelationship,
-                          boolean approve, boolean dryRun) {
+                          boolean approve, boolean dryRun, boolean preserve) {
+
+    public PlanOptions(String rolePath, String permissionsBoundaryArn, boolean removeOidcProviderTrustRelationship,
+                       boolean approve, boolean dryRun) {
+        this(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun, false);
+    }
 
     public PlanOptions {
         rolePath = rolePath == null || rolePath.isEmpty() ? "/" : rolePath;
@@ -26,22 +33,27 @@ public record PlanOptions(String rolePath, String permissionsBoundaryArn, boolea
     }
 
     public PlanOptions withRolePath(String path) {
-        return new PlanOptions(path, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun);
+        return new PlanOptions(path, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun, preserve);
     }
 
     public PlanOptions withPermissionsBoundary(String arn) {
-        return new PlanOptions(rolePath, arn, removeOidcProviderTrustRelationship, approve, dryRun);
+        return new PlanOptions(rolePath, arn, removeOidcProviderTrustRelationship, approve, dryRun, preserve);
     }
 
     public PlanOptions withRemoveOidcProviderTrustRelationship(boolean remove) {
-        return new PlanOptions(rolePath, permissionsBoundaryArn, remove, approve, dryRun);
+        return new PlanOptions(rolePath, permissionsBoundaryArn, remove, approve, dryRun, preserve);
     }
 
     public PlanOptions withApprove(boolean a) {
-        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, a, dryRun);
+        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, a, dryRun, preserve);
     }
 
     public PlanOptions withDryRun(boolean d) {
-        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, d);
+        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, d, preserve);
+    }
+
+    public PlanOptions withPreserve(boolean p) {
+        return new PlanOptions(rolePath, permissionsBoundaryArn, removeOidcProviderTrustRelationship, approve, dryRun,
+                p);
     }
 }

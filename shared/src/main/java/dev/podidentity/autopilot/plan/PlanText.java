@@ -76,7 +76,8 @@ public final class PlanText {
         return switch (step) {
             case Step.WaitForCluster s -> "wait for cluster \"" + s.cluster() + "\" to become ACTIVE (it is "
                     + s.observedStatus() + ")";
-            case Step.InstallAgent s -> "install addon \"" + Step.InstallAgent.ADDON + "\" and wait for it to be ACTIVE";
+            case Step.InstallAgent s -> "install addon \"" + Step.InstallAgent.ADDON + "\""
+                    + (s.version() == null ? "" : " version " + s.version()) + " and wait for it to be ACTIVE";
             case Step.UpdateTrustPolicy s -> "update trust policy of role \""
                     + AssociationPlanner.display(s.roleArn()) + "\" (owner: " + ownerWord(s.roleOwner()) + "): "
                     + trustChanges(s) + " (for " + String.join(", ", s.usedBy()) + ")";
@@ -85,11 +86,14 @@ public final class PlanText {
                     + s.serviceAccount() + "\" (" + s.associationId() + "): " + String.join(", ", s.changes());
             case Step.DeleteAssociation s -> delete(s);
             case Step.CreateAddon s -> "create addon \"" + s.name() + "\"" + versionText(s.version())
+                    + (s.namespace() == null ? "" : " in namespace \"" + s.namespace() + "\"")
                     + addonIdentities(s.podIdentityAssociations())
                     + (s.serviceAccountRoleArn() == null ? "" : " with IRSA role \""
                     + AssociationPlanner.display(s.serviceAccountRoleArn()) + "\"");
             case Step.UpdateAddon s -> "update addon \"" + s.name() + "\": " + String.join("; ", s.changes());
-            case Step.DeleteAddon s -> "delete addon \"" + s.name() + "\" (EKS deletes its pod identity associations)"
+            case Step.DeleteAddon s -> "delete addon \"" + s.name() + "\"" + (s.preserve()
+                    ? " preserving its Kubernetes resources, pod identity associations and roles"
+                    : " (EKS deletes its pod identity associations)")
                     + (s.deleteRoleArns().isEmpty() ? "" : " and role" + (s.deleteRoleArns().size() > 1 ? "s " : " ")
                     + quotedRoles(s.deleteRoleArns()));
             case Step.MigrateServiceAccount s -> "create pod identity association \"" + s.namespace() + "/"

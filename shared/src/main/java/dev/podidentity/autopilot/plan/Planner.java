@@ -31,8 +31,12 @@ public final class Planner {
         this.policies = Objects.requireNonNull(policies, "policies");
     }
 
-    public PlanResult plan(ClusterConfig desired, Action action, ClusterState observed, PlanOptions options) {
+    public PlanResult plan(ClusterConfig config, Action action, ClusterState observed, PlanOptions options) {
+        ClusterConfig desired = IrsaEquivalents.effective(config, action);
         Draft draft = new Draft(desired, action, observed, options, policies);
+        if (IrsaEquivalents.concerns(action)) {
+            IrsaEquivalents.warnServiceAccounts(draft);
+        }
         String configName = desired.metadata() == null ? null : desired.metadata().name();
         if (configName != null && !configName.equals(observed.clusterName())) {
             draft.error("metadata.name", "metadata.name \"" + configName + "\" is not the cluster being planned (\""
@@ -75,7 +79,8 @@ public final class Planner {
      * far (associations, addons, addon support, IRSA service accounts): roles by ARN (those in use or named) and by
      * name (those we would create, to find them at any path and refuse to take over someone else's).
      */
-    public RoleLookups rolesToObserve(ClusterConfig desired, Action action, ClusterState observedSoFar) {
+    public RoleLookups rolesToObserve(ClusterConfig config, Action action, ClusterState observedSoFar) {
+        ClusterConfig desired = IrsaEquivalents.effective(config, action);
         Set<String> arns = new TreeSet<>();
         Set<String> names = new TreeSet<>();
         if (action == Action.GET) {
@@ -110,7 +115,8 @@ public final class Planner {
                             () -> policies.roleNameForAddon(cluster, addon.name(), spec.serviceAccountName())));
                 }
             }
-            if (addon.useDefaults() || desired.autoApplyPodIdentityAssociations()) {
+            if (addon.useDefaults() || desired.autoApplyPodIdentityAssociations()
+                    || (addon.hasIrsaPolicies() && IrsaEquivalents.optedIn(desired))) {
                 observedSoFar.support(addon.name(), addon.version()).ifPresent(s ->
                         s.podIdentityConfiguration().forEach(c ->
                                 names.add(policies.roleNameForAddon(cluster, addon.name(), c.serviceAccount()))));

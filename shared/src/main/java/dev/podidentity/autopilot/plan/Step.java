@@ -52,9 +52,21 @@ public sealed interface Step {
         }
     }
 
-    /** Create the {@code eks-pod-identity-agent} addon and wait for it to be ACTIVE. */
-    record InstallAgent(String cluster) implements Step {
+    /**
+     * Create the {@code eks-pod-identity-agent} addon and wait for it to be ACTIVE; the other fields come from the
+     * config's {@code eks-pod-identity-agent} entry (null or empty when it has none, and EKS's defaults apply).
+     */
+    record InstallAgent(String cluster, String version, String configurationValues, String resolveConflicts,
+                        Map<String, String> tags) implements Step {
         public static final String ADDON = "eks-pod-identity-agent";
+
+        public InstallAgent {
+            tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+        }
+
+        public InstallAgent(String cluster) {
+            this(cluster, null, null, null, Map.of());
+        }
 
         public String id() {
             return "agent/" + ADDON;
@@ -162,10 +174,18 @@ public sealed interface Step {
      */
     record CreateAddon(String name, String version, String configurationValues, String resolveConflicts,
                        Map<String, String> tags, String serviceAccountRoleArn,
-                       List<AddonIdentity> podIdentityAssociations) implements Step {
+                       List<AddonIdentity> podIdentityAssociations, String namespace) implements Step {
         public CreateAddon {
             tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
             podIdentityAssociations = podIdentityAssociations == null ? List.of() : List.copyOf(podIdentityAssociations);
+        }
+
+        /** In the addon's default namespace. */
+        public CreateAddon(String name, String version, String configurationValues, String resolveConflicts,
+                           Map<String, String> tags, String serviceAccountRoleArn,
+                           List<AddonIdentity> podIdentityAssociations) {
+            this(name, version, configurationValues, resolveConflicts, tags, serviceAccountRoleArn,
+                    podIdentityAssociations, null);
         }
 
         public String id() {

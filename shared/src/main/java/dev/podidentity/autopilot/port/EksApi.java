@@ -101,12 +101,20 @@ public interface EksApi {
         }
     }
 
+    /** @param namespace {@code namespaceConfig.namespace}: null when EKS chose the addon's default */
     record Addon(String name, String arn, String version, String status, String serviceAccountRoleArn,
-                 String configurationValues, List<String> podIdentityAssociationArns, List<HealthIssue> issues) {
+                 String configurationValues, List<String> podIdentityAssociationArns, List<HealthIssue> issues,
+                 String namespace) {
         public Addon {
             podIdentityAssociationArns = podIdentityAssociationArns == null ? List.of()
                     : List.copyOf(podIdentityAssociationArns);
             issues = issues == null ? List.of() : List.copyOf(issues);
+        }
+
+        public Addon(String name, String arn, String version, String status, String serviceAccountRoleArn,
+                     String configurationValues, List<String> podIdentityAssociationArns, List<HealthIssue> issues) {
+            this(name, arn, version, status, serviceAccountRoleArn, configurationValues, podIdentityAssociationArns,
+                    issues, null);
         }
     }
 
@@ -125,13 +133,22 @@ public interface EksApi {
      * CreateAddon / UpdateAddon input; null fields are not sent.
      *
      * @param podIdentityAssociations null: not sent (left alone); empty: remove the addon's associations
+     * @param namespace               CreateAddon's {@code namespaceConfig.namespace}; null: not sent (UpdateAddon
+     *                                has no such field: EKS fixes the namespace at creation)
      */
     record AddonRequest(String name, String version, String serviceAccountRoleArn, String configurationValues,
                         String resolveConflicts, Map<String, String> tags,
-                        List<AddonIdentityRef> podIdentityAssociations) {
+                        List<AddonIdentityRef> podIdentityAssociations, String namespace) {
         public AddonRequest {
             tags = tags == null ? Map.of() : Map.copyOf(tags);
             podIdentityAssociations = podIdentityAssociations == null ? null : List.copyOf(podIdentityAssociations);
+        }
+
+        public AddonRequest(String name, String version, String serviceAccountRoleArn, String configurationValues,
+                            String resolveConflicts, Map<String, String> tags,
+                            List<AddonIdentityRef> podIdentityAssociations) {
+            this(name, version, serviceAccountRoleArn, configurationValues, resolveConflicts, tags,
+                    podIdentityAssociations, null);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.podidentity.autopilot.validate;
 import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.config.Addon;
 import dev.podidentity.autopilot.config.ClusterConfig;
+import dev.podidentity.autopilot.config.ConfigurationValues;
 import dev.podidentity.autopilot.config.IrsaServiceAccount;
 import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
 import dev.podidentity.autopilot.config.Problem;
@@ -38,6 +39,8 @@ public final class ConfigValidator {
     private static final Pattern CLUSTER_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final Pattern HAS_ALNUM = Pattern.compile(".*[A-Za-z0-9].*");
+    /** eksctl's addon namespaceConfig rule (a DNS-1123 label starting with a letter). */
+    private static final Pattern ADDON_NAMESPACE = Pattern.compile("[a-z]([a-z0-9-]*[a-z0-9])?");
 
     private final ClusterConfig config;
     private final Action action;
@@ -133,6 +136,7 @@ public final class ConfigValidator {
                             + "pod identity association per service account");
                 }
             }
+            checkPolicyName(p, pia, "");
             if (action == Action.DELETE) {
                 continue;
             }
@@ -147,7 +151,6 @@ public final class ConfigValidator {
                     }
                 }
             }
-            checkPolicyName(p, pia, "");
             checkSessionPolicy(p, pia);
             checkFormats(p, pia);
         }
@@ -396,6 +399,20 @@ public final class ConfigValidator {
                     + "wellKnownPolicies, attachPolicy or attachPolicyARNs when "
                     + "addon.useDefaultPodIdentityAssociations is set" + suffix);
         }
+        if (addon.configurationValues() != null && ConfigurationValues.toJson(addon.configurationValues()).isEmpty()) {
+            error(a + ".configurationValues", wrap + "configurationValues: \"" + addon.configurationValues()
+                    + "\" is not valid, supported format(s) are: JSON and YAML");
+        }
+        if (addon.namespace() != null && !addon.namespace().isEmpty()) {
+            String ns = addon.namespace();
+            if (ns.length() > 63) {
+                error(a + ".namespaceConfig.namespace", wrap + "namespace name \"" + ns
+                        + "\" is too long (max 63 characters)");
+            } else if (!ADDON_NAMESPACE.matcher(ns).matches()) {
+                error(a + ".namespaceConfig.namespace", wrap + "namespace \"" + ns + "\" is not a valid Kubernetes "
+                        + "namespace name (must be a valid DNS-1123 label)");
+            }
+        }
         checkArn(a + ".serviceAccountRoleARN", addon.serviceAccountRoleARN(), Arns::role);
         checkArns(a + ".attachPolicyARNs", addon.attachPolicyARNs());
         checkArn(a + ".permissionsBoundary", addon.permissionsBoundary(), Arns::policy);
@@ -435,7 +452,8 @@ public final class ConfigValidator {
                 error(p + ".wellKnownPolicies", "wellKnownPolicies is not supported for "
                         + "addon.podIdentityAssociations; use addon.useDefaultPodIdentityAssociations instead" + suffix);
             }
-            if (!pia.tags().isEmpty()) {
+            if (source.contains(p + ".tags")) {
+                // eksctl refuses any tags here, {} included (its check is "not nil")
                 error(p + ".tags", "tags is not supported for addon.podIdentityAssociations" + suffix);
             }
             checkPolicyName(p, pia, suffix);
@@ -473,22 +491,36 @@ public final class ConfigValidator {
     }
 
     /**
-     * eksctl's IPv6 rule: without Auto Mode, vpc-cni on an IPv6 cluster needs pod identity; we always install the
-     * agent, so the rule applies whenever vpc-cni is listed.
+     * eksctl's IPv6 rules (validateKubernetesNetworkConfig), which eksctl runs only when it creates the cluster:
+     * here, onboarding a cluster just created. Without Auto Mode, coredns must be listed; with vpc-cni listed, an
+     * absent agent addon needs iam.withOIDC, and a listed agent means vpc-cni gets pod identity.
      */
     private void checkIpv6VpcCni() {
-        if (!"IPv6".equalsIgnoreCase(String.valueOf(config.ipFamily())) || config.autoModeEnabled()
-                || config.autoApplyPodIdentityAssociations()) {
+        if (action != Action.ONBOARD || !"IPv6".equalsIgnoreCase(String.valueOf(config.ipFamily()))
+                || config.autoModeEnabled()) {
             return;
         }
         List<Addon> addons = config.addonsOrEmpty();
+        if (addons.stream().noneMatch(a -> "coredns".equals(a.name()))) {
+            error("kubernetesNetworkConfig", "the default core addons must be defined for IPv6; missing "
+                    + "addon(s): coredns; either define them or use EKS Auto Mode");
+        }
+        boolean agentListed = addons.stream().anyMatch(a -> Addon.POD_IDENTITY_AGENT.equals(a.name()));
         for (int i = 0; i < addons.size(); i++) {
             Addon addon = addons.get(i);
-            if ("vpc-cni".equals(addon.name()) && !addon.useDefaults() && !addon.hasPodIdentityAssociations()) {
+            if (!"vpc-cni".equals(addon.name())) {
+                continue;
+            }
+            if (!agentListed && !Boolean.TRUE.equals(config.iam().withOIDC())) {
+                error("addons[" + i + "]", "either pod identity or oidc needs to be enabled if IPv6 is set; set "
+                        + "either one or use EKS Auto Mode");
+            } else if (agentListed && !config.autoApplyPodIdentityAssociations() && !addon.useDefaults()
+                    && !addon.hasPodIdentityAssociations()) {
                 error("addons[" + i + "]", "Set one of: addonsConfig.autoApplyPodIdentityAssociations, "
                         + "useDefaultPodIdentityAssociations on the vpc-cni addon, apply a custom pod identity on "
                         + "the vpc-cni addon");
             }
+            return;
         }
     }
 

@@ -186,6 +186,20 @@ class GuardrailCheckTest {
     }
 
     @Test
+    void check_whenIrsaAccountHasNoNamespace_judgesEksctlsDefaultNamespace() {
+        String entry = """
+                      roleARN: arn:aws:iam::111122223333:role/r
+                  serviceAccounts:
+                    - metadata: {name: legacy}
+                      attachRoleARN: arn:aws:iam::111122223333:role/legacy
+                """;
+        Guardrails g = Guardrails.defaults().withNamespaces(NamespaceAllowList.parse("prod=team-*"));
+        assertEquals(List.of(
+                "f:10:7: iam.serviceAccounts[0].metadata.namespace: guardrail AllowedNamespaces: namespace \"default\" is not allowed on cluster \"prod\"; allowed: team-* (entry prod=team-*)"),
+                check(entry, g));
+    }
+
+    @Test
     void checkMigrations_whenIrsaAccountsFoundInTheClusterBreakTheGuardrails_refusesEachByName() {
         List<Step> steps = List.of(
                 new Step.MigrateServiceAccount("kube-system", "legacy", "arn:aws:iam::111122223333:role/eksctl-legacy", Map.of()),

@@ -129,6 +129,11 @@ final class World {
         return this;
     }
 
+    World addon(ClusterState.AddonState a) {
+        addons.add(a);
+        return this;
+    }
+
     /** An association an addon owns. */
     World addonAssociation(String addon, String ns, String sa, String roleArn) {
         associations.add(new ClusterState.Association(associationId(ns, sa), associationArn(ns, sa), ns, sa, roleArn,

@@ -283,10 +283,59 @@ class ConfigValidatorTest {
                         pia("namespace: default", "serviceAccountName: app", "roleARN: " + ROLE),
                         "f:1:1: addons: no addons specified in the config file",
                         addon("name: vpc-cni")),
-                new Rule("IPv6 vpc-cni needs pod identity", Action.APPLY,
-                        "kubernetesNetworkConfig: {ipFamily: IPv6}\n" + addon("name: vpc-cni"),
+                // eksctl runs its IPv6 rules at cluster creation only: onboarding a new cluster, here
+                new Rule("IPv6 with the agent listed: vpc-cni needs pod identity", Action.ONBOARD,
+                        "kubernetesNetworkConfig: {ipFamily: IPv6}\n" + addon("name: vpc-cni") + "  - name: coredns\n  - name: eks-pod-identity-agent\n",
                         "f:8:5: addons[0]: Set one of: addonsConfig.autoApplyPodIdentityAssociations, useDefaultPodIdentityAssociations on the vpc-cni addon, apply a custom pod identity on the vpc-cni addon",
-                        "kubernetesNetworkConfig: {ipFamily: IPv6}\n" + addon("name: vpc-cni", "useDefaultPodIdentityAssociations: true"))
+                        "kubernetesNetworkConfig: {ipFamily: IPv6}\n" + addon("name: vpc-cni", "useDefaultPodIdentityAssociations: true") + "  - name: coredns\n  - name: eks-pod-identity-agent\n"),
+                new Rule("IPv6 without the agent: vpc-cni needs OIDC", Action.ONBOARD,
+                        "kubernetesNetworkConfig: {ipFamily: IPv6}\n" + addon("name: vpc-cni") + "  - name: coredns\n",
+                        "f:8:5: addons[0]: either pod identity or oidc needs to be enabled if IPv6 is set; set either one or use EKS Auto Mode",
+                        "kubernetesNetworkConfig: {ipFamily: IPv6}\niam: {withOIDC: true}\n" + addon("name: vpc-cni") + "  - name: coredns\n"),
+                new Rule("IPv6 needs coredns listed", Action.ONBOARD,
+                        "kubernetesNetworkConfig: {ipFamily: IPv6}\n" + addon("name: kube-proxy"),
+                        "f:6:1: kubernetesNetworkConfig: the default core addons must be defined for IPv6; missing addon(s): coredns; either define them or use EKS Auto Mode",
+                        "kubernetesNetworkConfig: {ipFamily: IPv6}\n" + addon("name: kube-proxy") + "  - name: coredns\n"),
+                new Rule("IPv6 rules are eksctl's cluster-creation rules, not apply's", Action.APPLY,
+                        "kubernetesNetworkConfig: {ipFamily: IPv6}\n" + addon("name: vpc-cni", "serviceAccountRoleARN: arn:aws:iam::111122223333:user/bob"),
+                        "f:9:5: addons[0].serviceAccountRoleARN: \"arn:aws:iam::111122223333:user/bob\" is an IAM user ARN; expected e.g. arn:aws:iam::111122223333:role/my-role",
+                        "kubernetesNetworkConfig: {ipFamily: IPv6}\n" + addon("name: vpc-cni")),
+                new Rule("configurationValues must be a JSON or YAML object", Action.CREATE_ADDON,
+                        addon("name: coredns", "configurationValues: '[replicaCount: 2'"),
+                        "f:8:5: addons[0].configurationValues: invalid configuration for \"coredns\" addon: configurationValues: \"[replicaCount: 2\" is not valid, supported format(s) are: JSON and YAML",
+                        addon("name: coredns", "configurationValues: 'replicaCount: 2'")),
+                new Rule("configurationValues: a YAML scalar is not an object", Action.UPDATE_ADDON,
+                        addon("name: coredns", "configurationValues: 'two replicas'"),
+                        "f:8:5: addons[0].configurationValues: invalid configuration for \"coredns\" addon: configurationValues: \"two replicas\" is not valid, supported format(s) are: JSON and YAML",
+                        addon("name: coredns", "configurationValues: '{\"replicaCount\": 2}'")),
+                new Rule("namespaceConfig.namespace must be a DNS-1123 label", Action.CREATE_ADDON,
+                        addon("name: adot", "namespaceConfig: {namespace: Observability}"),
+                        "f:8:23: addons[0].namespaceConfig.namespace: invalid configuration for \"adot\" addon: namespace \"Observability\" is not a valid Kubernetes namespace name (must be a valid DNS-1123 label)",
+                        addon("name: adot", "namespaceConfig: {namespace: observability}")),
+                new Rule("namespaceConfig.namespace at most 63 characters", Action.CREATE_ADDON,
+                        addon("name: adot", "namespaceConfig: {namespace: " + "n".repeat(64) + "}"),
+                        "f:8:23: addons[0].namespaceConfig.namespace: invalid configuration for \"adot\" addon: namespace name \"" + "n".repeat(64) + "\" is too long (max 63 characters)",
+                        addon("name: adot", "namespaceConfig: {namespace: " + "n".repeat(63) + "}")),
+                new Rule("namespaceConfig has only namespace", Action.CREATE_ADDON,
+                        addon("name: adot", "namespaceConfig: {name: observability}"),
+                        "f:8:23: addons[0].namespaceConfig.name: unknown field \"name\"",
+                        addon("name: adot", "namespaceConfig: {}")),
+                new Rule("addon association tags refused even empty", Action.CREATE_ADDON,
+                        addon("name: vpc-cni", "podIdentityAssociations: [{namespace: kube-system, serviceAccountName: aws-node, roleARN: " + ROLE + ", tags: {}}]"),
+                        "f:8:136: addons[0].podIdentityAssociations[0].tags: tags is not supported for addon.podIdentityAssociations (addon: vpc-cni)",
+                        addon("name: vpc-cni", "podIdentityAssociations: [{namespace: kube-system, serviceAccountName: aws-node, roleARN: " + ROLE + "}]")),
+                new Rule("permissionPolicyName rule also for delete", Action.DELETE,
+                        pia("namespace: default", "serviceAccountName: app", "permissionPolicyName: Custom"),
+                        "f:10:7: iam.podIdentityAssociations[0].permissionPolicyName: iam.podIdentityAssociations[0]: permissionPolicyName requires permissionPolicy to be set",
+                        pia("namespace: default", "serviceAccountName: app")),
+                new Rule("top-level typo of a section we act on is still an error", Action.APPLY,
+                        "adons:\n  - name: vpc-cni\n",
+                        "f:6:1: adons: unknown field \"adons\"; did you mean \"addons\"?",
+                        "kubeAPIServerConfig: {extraArgs: {audit-log-maxage: '30'}}\nkubeSchedulerConfig: {}\nkubeControllerManagerConfig: {}\nsomeFutureEksctlSection: {enabled: true}\n"),
+                Rule.whole("metadata follows eksctl's current schema",
+                        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, forceUpdateVerison: true}\n",
+                        "f:3:21: metadata.forceUpdateVerison: unknown field \"forceUpdateVerison\"; did you mean \"forceUpdateVersion\"?",
+                        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, version: '1.33', forceUpdateVersion: true, rollbackConfig: {enabled: true}}\n")
         );
     }
 
@@ -302,6 +351,16 @@ class ConfigValidatorTest {
     void validate_whenRuleIsKept_reportsNothing(Rule rule) {
         List<String> errors = rule.errorsOf(rule.valid());
         assertEquals(List.of(), errors, String.join("\n", errors));
+    }
+}
+
+class ConfigValidatorUnknownKeysTest {
+    @org.junit.jupiter.api.Test
+    void load_whenSectionIsUnknownToUs_warnsInsteadOfRefusing() {
+        List<Problem> problems = ConfigValidatorTest.check("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n"
+                + "metadata: {name: c}\nsomeFutureEksctlSection: {enabled: true}\n", Action.APPLY);
+        assertEquals(List.of("f:4:1: warning: someFutureEksctlSection: unknown field \"someFutureEksctlSection\" is "
+                + "not in eksctl's schema as we know it; ignored"), problems.stream().map(p -> p.format("f")).toList());
     }
 }
 

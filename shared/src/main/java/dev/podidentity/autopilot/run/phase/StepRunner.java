@@ -254,13 +254,33 @@ public final class StepRunner {
         return o;
     }
 
-    /** The InstallAgent task. */
+    /** The plan's InstallAgent step (the config's agent entry); the defaults when the plan has none. */
+    private Step plannedAgent(String cluster, String execution) {
+        if (execution != null) {
+            JsonNode planned;
+            try {
+                planned = artifacts.plan(RunArtifacts.planKey(cluster, execution)).path("phases").path("agent").path(0);
+            } catch (dev.podidentity.autopilot.error.NotFoundException noPlan) {
+                planned = null; // a plan from before the agent was in it: the defaults
+            }
+            if (planned != null && planned.isObject()) {
+                try {
+                    return PlanJson.mapper().treeToValue(planned, Step.class);
+                } catch (JsonProcessingException e) {
+                    throw new InvalidInputException("not a plan step: " + e.getOriginalMessage());
+                }
+            }
+        }
+        return new Step.InstallAgent(cluster);
+    }
+
+    /** The InstallAgent task: the plan's agent step (version, configuration, tags of the config's entry). */
     public Outcome installAgent(AgentTask input) {
         String cluster = input == null ? null : input.cluster();
         if (cluster == null) {
             throw new InvalidInputException("install-agent needs cluster");
         }
-        Outcome outcome = executors.execute(cluster, new Step.InstallAgent(cluster));
+        Outcome outcome = executors.execute(cluster, plannedAgent(cluster, input.execution()));
         Log.forRun(input.execution(), cluster).info(outcome.reason(), "result", outcome.result().name());
         return outcome;
     }

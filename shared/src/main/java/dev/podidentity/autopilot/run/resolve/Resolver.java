@@ -112,7 +112,7 @@ public final class Resolver {
         ClusterState observed = observer.observe(request.cluster(), config, request.action(), irsaAccounts);
         PlanOptions options = new PlanOptions(settings.guardrails().rolePath(),
                 settings.guardrails().permissionsBoundaryArn(), request.removeOidcProviderTrustRelationship(),
-                request.approve(), request.dryRun());
+                request.approve(), request.dryRun()).withPreserve(request.preserve());
         PlanResult result = planner.plan(config, request.action(), observed, options);
         if (result instanceof PlanResult.Refused refused) {
             throw RequestedConfig.invalid(loaded.source(), refused.problems());
@@ -212,6 +212,7 @@ public final class Resolver {
         run.put("waitForAgent", !installAgent && agentBusy && needsAgent);
         run.set("context", context);
         ObjectNode phases = run.putObject("phases");
+        phases.set("agent", steps(plan.stepsIn(Phase.AGENT)));
         phases.set("trust", steps(plan.stepsIn(Phase.TRUST)));
         phases.set("associate", steps(plan.stepsIn(Phase.ASSOCIATE)));
         phases.set("addons", steps(plan.stepsIn(Phase.ADDONS)));

@@ -20,6 +20,11 @@ public record RunRequest(Action action, String cluster, boolean dryRun, boolean 
             "removeOidcProviderTrustRelationship", "preserve", "trigger", "configKey", "configVersion", "addon",
             "addonsConfig");
 
+    /** delete-addon's {@code "preserve": true} (eksctl's --preserve). */
+    public boolean preserve() {
+        return raw.path("preserve").asBoolean(false);
+    }
+
     public static RunRequest from(JsonNode input) {
         if (input == null || !input.isObject()) {
             throw new InvalidInputException("the execution input must be a JSON object with at least "
@@ -76,7 +81,7 @@ public record RunRequest(Action action, String cluster, boolean dryRun, boolean 
                 problems.add(field + ": must be a string, got " + typeOf(v));
             }
         }
-        for (String field : List.of("dryRun", "approve", "removeOidcProviderTrustRelationship")) {
+        for (String field : List.of("dryRun", "approve", "removeOidcProviderTrustRelationship", "preserve")) {
             JsonNode v = input.get(field);
             if (v != null && !v.isNull() && !v.isBoolean()) {
                 problems.add(field + ": must be true or false, got " + typeOf(v) + " " + v);
