@@ -5,6 +5,7 @@ import dev.podidentity.autopilot.run.contract.AgentTask;
 import dev.podidentity.autopilot.lambda.TaskHandler;
 
 import static dev.podidentity.autopilot.aws.AwsClients.Service.EKS;
+import static dev.podidentity.autopilot.aws.AwsClients.Service.S3;
 
 /** Installs the eks-pod-identity-agent addon unless the cluster is Auto Mode or has it. */
 public final class InstallAgentHandler extends TaskHandler<AgentTask> {
@@ -14,7 +15,7 @@ public final class InstallAgentHandler extends TaskHandler<AgentTask> {
 
     public InstallAgentHandler() {
         this(Services.fromEnvironment());
-        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(EKS), SAMPLE);
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(EKS, S3), SAMPLE);
     }
 
     public InstallAgentHandler(Services services) {
