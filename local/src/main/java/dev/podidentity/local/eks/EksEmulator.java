@@ -515,15 +515,15 @@ public final class EksEmulator {
             if (existing.isPresent()) {
                 throw EksApiException.inUse("Association already exists: " + existing.get().id);
             }
-            Object[] ghost = state.deleting.get(namespace + "/" + serviceAccount);
+            DeletedAssociation ghost = state.deleting.get(namespace + "/" + serviceAccount);
             if (ghost != null) {
-                int left = (Integer) ghost[1] - 1;
+                int left = ghost.createsRefused() - 1;
                 if (left <= 0) {
                     state.deleting.remove(namespace + "/" + serviceAccount);
                 } else {
-                    ghost[1] = left;
+                    state.deleting.put(namespace + "/" + serviceAccount, new DeletedAssociation(ghost.id(), left));
                 }
-                throw EksApiException.inUse("Association already exists: " + ghost[0]);
+                throw EksApiException.inUse("Association already exists: " + ghost.id());
             }
             if (state.associations.size() >= associationQuota) {
                 throw EksApiException.limitExceeded("Pod identity association limit of " + associationQuota
@@ -616,7 +616,7 @@ public final class EksEmulator {
             state.associations.remove(association.id);
             if (deletePropagationCreates > 0) {
                 state.deleting.put(association.namespace + "/" + association.serviceAccount,
-                        new Object[] {association.id, deletePropagationCreates});
+                        new DeletedAssociation(association.id, deletePropagationCreates));
             }
             return wrap("association", associationJson(state, association));
         }
@@ -1271,6 +1271,10 @@ public final class EksEmulator {
     private record Outcome(String status, List<AddonIssue> issues) {
     }
 
+    /** An association whose delete is still propagating: the next {@code createsRefused} creates name its id. */
+    private record DeletedAssociation(String id, int createsRefused) {
+    }
+
     private record AddonUpdate(String id, String addonName, String addonArn, ArrayNode params, Instant createdAt) {
     }
 
@@ -1290,8 +1294,8 @@ public final class EksEmulator {
         final Map<String, AccessEntry> accessEntries = new LinkedHashMap<>();
         final Map<String, Outcome> pendingOutcomes = new HashMap<>();
         final Map<String, AddonUpdate> updates = new LinkedHashMap<>();
-        /** namespace/serviceAccount → [deleted association id, creates still refused] while a delete propagates. */
-        final Map<String, Object[]> deleting = new HashMap<>();
+        /** namespace/serviceAccount → the deleted association, while its delete propagates. */
+        final Map<String, DeletedAssociation> deleting = new HashMap<>();
 
         ClusterState(String region, String name) {
             this.region = region;
