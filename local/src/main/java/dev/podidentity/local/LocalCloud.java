@@ -7,6 +7,7 @@ import dev.podidentity.local.eks.EksEmulator;
 import dev.podidentity.local.eks.MotoDirectory;
 import dev.podidentity.local.gateway.CallCounter;
 import dev.podidentity.local.gateway.FaultInjector;
+import dev.podidentity.local.gateway.RateLimits;
 import dev.podidentity.local.gateway.FunctionInvocations;
 import dev.podidentity.local.gateway.Gateway;
 import dev.podidentity.local.gateway.LambdaInvoker;
@@ -253,6 +254,11 @@ public final class LocalCloud implements AutoCloseable {
         return gateway.faults();
     }
 
+    /** The account's token buckets (none unless the world or a test sets some). */
+    public RateLimits rateLimits() {
+        return gateway.rateLimits();
+    }
+
     public EksEmulator eksEmulator() {
         return emulator;
     }
@@ -283,18 +289,20 @@ public final class LocalCloud implements AutoCloseable {
             throw new IllegalArgumentException("world is for " + world.account() + "/" + world.region()
                     + " but this cloud runs " + accountId() + "/" + region());
         }
-        World seeded = new WorldSeeder(motoIam, motoS3, motoEks, emulator, serviceAccounts, gateway.faults()).seed(file);
+        World seeded = new WorldSeeder(motoIam, motoS3, motoEks, emulator, serviceAccounts, gateway.faults(),
+                gateway.rateLimits()).seed(file);
         seededFile = file;
         return seeded;
     }
 
-    /** Wipes moto, the emulator, service accounts, call counts and faults. Lambda registrations stay. */
+    /** Wipes moto, the emulator, service accounts, call counts, faults and rate limits. Lambda registrations stay. */
     public void reset() {
         moto.reset();
         emulator.reset();
         serviceAccounts.clear();
         gateway.calls().reset();
         gateway.faults().clear();
+        gateway.rateLimits().clear();
     }
 
     /** {@link #reset()} and seed the last seeded world again. */
@@ -336,6 +344,11 @@ public final class LocalCloud implements AutoCloseable {
         serviceAccounts.close();
         gateway.close();
         moto.close();
+    }
+
+    /** A client (or anything) closed when the cloud is. */
+    public <C extends AutoCloseable> C closing(C client) {
+        return keep(client);
     }
 
     private <C extends AutoCloseable> C keep(C client) {

@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
  * Every benchmark in one run, printed side by side (not tests: nothing here fails on a slow machine).
  * <pre>
  *   local/bin/bench                      # all sections
- *   local/bin/bench plan,e2e             # some: plan, e2e, cold-start
+ *   local/bin/bench plan,e2e             # some: plan, e2e, rate, cold-start, scale (scale only when named)
  *   local/bin/bench e2e -Dassociations=100 -Diam.ms=150 -Deks.ms=200 -Druns=5
+ *   local/bin/bench rate -Drate.associations=1000 -Diam.writes=20 -Diam.burst=40 -Deks.writes=10 -Deks.burst=20
  * </pre>
  */
 public final class Benchmarks {
@@ -21,7 +22,7 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> sections = Arrays.stream((args.length > 0 ? args[0] : "plan,e2e,cold-start").split(","))
+        Set<String> sections = Arrays.stream((args.length > 0 ? args[0] : "plan,e2e,rate,cold-start").split(","))
                 .map(String::trim).collect(Collectors.toSet());
         System.out.println("pod-identity-autopilot benchmarks: " + Runtime.getRuntime().availableProcessors()
                 + " cores, java " + System.getProperty("java.version") + ", " + java.time.Instant.now());
@@ -32,8 +33,21 @@ public final class Benchmarks {
             System.out.printf("ratio 5,000 / 100 associations: %.1fx the time for 50x the work%n",
                     rows.get(2).totalMs() / rows.get(0).totalMs());
         }
-        if (sections.contains("e2e") || sections.contains("cold-start")) {
+        if (sections.contains("e2e") || sections.contains("cold-start") || sections.contains("rate")
+                || sections.contains("scale")) {
             try (LocalCloud cloud = LocalCloud.start(LocalWorlds.defaultWorld())) {
+                if (sections.contains("rate")) {
+                    heading("At the account's rate limits: token buckets on IAM and EKS writes");
+                    RateLimited.print(RateLimited.measure(cloud, Integer.getInteger("rate.associations", 1_000),
+                            Long.getLong("iam.ms", 150), Long.getLong("eks.ms", 200)));
+                }
+                if (sections.contains("scale")) {
+                    heading("End to end at EKS's quota of associations per cluster, no rate limit");
+                    RateLimited.printScale(RateLimited.scale(cloud, Integer.getInteger("scale.associations", 5_000)));
+                }
+                if (!sections.contains("e2e") && !sections.contains("cold-start")) {
+                    return;
+                }
                 int n = Integer.getInteger("associations", 100);
                 EndToEnd.Result e2e = EndToEnd.measure(cloud, n, Long.getLong("iam.ms", 150), Long.getLong("eks.ms", 200));
                 if (sections.contains("e2e")) {

@@ -28,6 +28,7 @@ import dev.podidentity.local.gateway.CallCounter;
 import dev.podidentity.local.gateway.FaultRule;
 import dev.podidentity.local.gateway.LambdaFunction;
 import dev.podidentity.local.gateway.LambdaRegistry;
+import dev.podidentity.local.gateway.RateLimits;
 import dev.podidentity.local.world.GeneratedConfigs;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -74,7 +75,7 @@ final class EndToEnd {
     /** The application's run and the baseline for {@code n} associations, and the payloads each function got first. */
     record Result(int n, long iamMs, long eksMs, Side app, Side baseline, Map<String, Integer> memory,
                   double gbSeconds, double cost,
-                  Map<String, String> firstPayloads, LocalApp deployed) {
+                  Map<String, String> firstPayloads, LocalApp deployed, Floor floor) {
     }
 
     private EndToEnd() {
@@ -104,22 +105,8 @@ final class EndToEnd {
         }
         // the application, end to end
         cloud.reseed();
-        LocalApp app = LocalApp.deploy(cloud, 1, template.parameter("MapMaxConcurrency").path("Default").asInt(5), s -> s);
-        Map<String, String> firstPayloads = capturePayloads(cloud.lambdas());
-        cloud.s3().putObject(b -> b.bucket(app.bucket()).key(KEY), RequestBody.fromString(config(n)));
-        ObjectNode input = ProjectFiles.JSON.createObjectNode();
-        input.put("action", "apply").put("cluster", CLUSTER).put("configKey", KEY);
-        input.putObject("trigger").put("type", "console").put("id", "bench-" + n + "-" + System.nanoTime());
-        latencies(cloud, iamMs, eksMs);
-        cloud.calls().reset();
-        cloud.lambdas().resetInvocations();
-        long start = System.nanoTime();
-        LocalApp.Delivery delivery = app.deliver(input, line -> { }, Duration.ofMinutes(30));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        LocalApp.Run run = delivery.runs().get(0);
-        JsonNode counts = run.outputJson().path("summary").path("counts");
-        Side appSide = new Side("application", run.status() + " " + counts, seconds, run.stateTransitions(),
-                cloud.calls().snapshot(), cloud.lambdas().invocations());
+        AppRun run = runApp(cloud, template, n, iamMs, eksMs, List.of());
+        Side appSide = run.side();
 
         cloud.faults().clear();
 
@@ -129,7 +116,115 @@ final class EndToEnd {
         double cost = appSide.transitions() * Pricing.PER_TRANSITION + requests * Pricing.PER_REQUEST
                 + gbSeconds * Pricing.PER_GB_SECOND_ARM + appSide.writes("s3:") * Pricing.PER_S3_WRITE
                 + (appSide.total("s3:") - appSide.writes("s3:")) * Pricing.PER_S3_READ;
-        return new Result(n, iamMs, eksMs, appSide, baseline, memory, gbSeconds, cost, firstPayloads, app);
+        return new Result(n, iamMs, eksMs, appSide, baseline, memory, gbSeconds, cost, run.firstPayloads(), run.app(),
+                run.floor());
+    }
+
+    /** One application run of {@code n} new associations under these latencies and rate limits, on a seeded world. */
+    record AppRun(int n, Side side, LocalApp app, Map<String, String> firstPayloads, Floor floor,
+                  List<RateLimits.Limit> limits, Map<String, Long> throttled, Map<String, Long> admitted,
+                  double iamWriteSpanSeconds, long failed) {
+        /** IAM writes let through per second, from the first IAM write to the last. */
+        double iamWriteRate() {
+            return admitted.getOrDefault("iam:writes", side.writes("iam:")) / Math.max(1e-9, iamWriteSpanSeconds);
+        }
+
+        /** Throttled answers among all IAM and EKS calls. */
+        double throttledShare() {
+            long throttles = throttled.values().stream().mapToLong(Long::longValue).sum();
+            return throttles / (double) Math.max(1, side.total("iam:") + side.total("eks:"));
+        }
+    }
+
+    static AppRun runApp(LocalCloud cloud, CfnTemplate template, int n, long iamMs, long eksMs,
+                         List<RateLimits.Limit> limits) throws Exception {
+        int mapConcurrency = template.parameter("MapMaxConcurrency").path("Default").asInt(5);
+        int parallelism = template.parameter("StepParallelism").path("Default").asInt(8);
+        int batchSize = template.parameter("BatchSize").path("Default").asInt(50);
+        LocalApp app = LocalApp.deploy(cloud, 1, mapConcurrency, s -> s);
+        Map<String, String> firstPayloads = capturePayloads(cloud.lambdas());
+        cloud.s3().putObject(b -> b.bucket(app.bucket()).key(KEY), RequestBody.fromString(config(n)));
+        ObjectNode input = ProjectFiles.JSON.createObjectNode();
+        input.put("action", "apply").put("cluster", CLUSTER).put("configKey", KEY);
+        input.putObject("trigger").put("type", "console").put("id", "bench-" + n + "-" + System.nanoTime());
+        latencies(cloud, iamMs, eksMs);
+        cloud.rateLimits().clear();
+        cloud.rateLimits().addAll(limits);
+        cloud.calls().reset();
+        cloud.lambdas().resetInvocations();
+        long start = System.nanoTime();
+        LocalApp.Delivery delivery = app.deliver(input, line -> { }, Duration.ofMinutes(30));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LocalApp.Run run = delivery.runs().get(0);
+        JsonNode counts = run.outputJson().path("summary").path("counts");
+        if (Boolean.getBoolean("timeline")) {
+            timeline(app, run);
+        }
+        Side side = new Side("application", run.status() + " " + counts, seconds, run.stateTransitions(),
+                cloud.calls().snapshot(), cloud.lambdas().invocations());
+        List<CallCounter.Call> iamLog = cloud.calls().writeLog().stream().filter(c -> c.service().equals("iam"))
+                .toList();
+        double span = iamLog.size() < 2 ? 0 : Duration.between(iamLog.get(0).at(),
+                iamLog.get(iamLog.size() - 1).at()).toNanos() / 1e9;
+        // the writes that had to happen: those served (a throttled attempt is a call, not a write that happened)
+        Map<String, Long> throttled = cloud.rateLimits().throttled();
+        long iamWrites = side.writes("iam:") - throttled.getOrDefault("iam:writes", 0L);
+        long eksWrites = side.writes("eks:") - throttled.getOrDefault("eks:writes", 0L);
+        Floor floor = Floor.of(n, iamMs, eksMs, mapConcurrency, parallelism, batchSize, limits, iamWrites, eksWrites);
+        AppRun out = new AppRun(n, side, app, firstPayloads, floor, limits, throttled, cloud.rateLimits().admitted(),
+                span, counts.path("FAILED").asLong(0));
+        cloud.faults().clear();
+        cloud.rateLimits().clear();
+        return out;
+    }
+
+    /**
+     * What a run of {@code n} new associations cannot beat: the calls that must happen one after another. Resolve
+     * reads the cluster, its longest chains of reads that depend on each other running at once: DescribeCluster,
+     * ListAddons, DescribeAddon on EKS, and ListRoles, GetRole, ListAttachedRolePolicies on IAM (3 calls each); the
+     * agent is created and described (2 EKS calls); each association is CreateRole, AttachRolePolicy, then CreatePodIdentityAssociation
+     * (2 IAM + 1 EKS call), as many at once as MapMaxConcurrency x StepParallelism allow, so
+     * ceil(ceil(n / MapMaxConcurrency) / StepParallelism) rounds. Under rate limits the writes take at least
+     * (writes - burst) / rate per bucket; the associate phase takes the longer of the two.
+     */
+    record Floor(double observe, double agent, double rounds, double chain, double rateBound, String bound) {
+        double associate() {
+            return Math.max(rounds * chain, rateBound);
+        }
+
+        double seconds() {
+            return observe + agent + associate();
+        }
+
+        static Floor of(int n, long iamMs, long eksMs, int mapConcurrency, int parallelism, int batchSize,
+                        List<RateLimits.Limit> limits, long iamWrites, long eksWrites) {
+            int perBatch = Math.min(batchSize, (n + mapConcurrency - 1) / mapConcurrency);
+            int batches = (n + perBatch - 1) / perBatch;
+            int waves = (batches + mapConcurrency - 1) / mapConcurrency;
+            double rounds = waves * Math.ceil(perBatch / (double) parallelism);
+            double rateBound = 0;
+            String bound = "latency";
+            for (RateLimits.Limit limit : limits) {
+                long writes = limit.service().equals("iam") ? iamWrites : limit.service().equals("eks") ? eksWrites : 0;
+                if (limit.calls() == RateLimits.Calls.WRITES && writes > 0) {
+                    double seconds = Math.max(0, writes - limit.burst()) / limit.perSecond();
+                    if (seconds > rateBound) {
+                        rateBound = seconds;
+                        bound = String.format("%s writes: (%d - %.0f burst) / %.0f per s", limit.service(), writes,
+                                limit.burst(), limit.perSecond());
+                    }
+                }
+            }
+            return new Floor(3 * Math.max(iamMs, eksMs) / 1e3, 2 * eksMs / 1e3, rounds,
+                    (2 * iamMs + eksMs) / 1e3, rateBound, rounds * (2 * iamMs + eksMs) / 1e3 >= rateBound ? "latency"
+                    : bound);
+        }
+
+        String describe() {
+            return String.format("floor %.2f s = observe %.2f + agent %.2f + associate %.2f (%s: %.0f rounds x %.2f s"
+                            + " chain%s)", seconds(), observe, agent, associate(), bound, rounds, chain,
+                    rateBound > 0 ? String.format(", rate bound %.1f s", rateBound) : "");
+        }
     }
 
     static void print(Result r) {
@@ -143,6 +238,8 @@ final class EndToEnd {
                     s.total("iam:") + " (" + s.writes("iam:") + "w)", s.total("eks:") + " (" + s.writes("eks:") + "w)",
                     s.status());
         }
+        System.out.printf("%s; application / floor: %.2fx; baseline / application: %.1fx%n", r.floor().describe(),
+                r.app().seconds() / r.floor().seconds(), r.baseline().seconds() / r.app().seconds());
         Side app = r.app();
         System.out.printf("per association (application): %.2f transitions, %.2f IAM + %.2f EKS calls (%.2f writes), "
                         + "%.2f S3 calls%n", app.transitions() / (double) r.n(), app.total("iam:") / (double) r.n(),
@@ -167,6 +264,19 @@ final class EndToEnd {
                 System.out.printf("  %-44s %8d %8d%n", op, v[0], v[1]);
             }
         });
+    }
+
+    /** -Dtimeline=true: when each state of the run was entered and left, from the execution's history. */
+    private static void timeline(LocalApp app, LocalApp.Run run) {
+        java.time.Instant first = null;
+        for (software.amazon.awssdk.services.sfn.model.HistoryEvent e : app.history(run.executionArn())) {
+            first = first == null ? e.timestamp() : first;
+            String what = e.stateEnteredEventDetails() != null ? "-> " + e.stateEnteredEventDetails().name()
+                    : e.stateExitedEventDetails() != null ? "<- " + e.stateExitedEventDetails().name() : null;
+            if (what != null) {
+                System.out.printf("  %7.3f s %s%n", Duration.between(first, e.timestamp()).toNanos() / 1e9, what);
+            }
+        }
     }
 
     private static void latencies(LocalCloud cloud, long iamMs, long eksMs) {

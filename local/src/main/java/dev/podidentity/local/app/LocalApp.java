@@ -3,6 +3,11 @@ package dev.podidentity.local.app;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.autopilot.aws.AwsClients;
+import dev.podidentity.autopilot.aws.PacingHooks;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import dev.podidentity.autopilot.aws.AwsClusterAccess;
 import dev.podidentity.autopilot.kube.Fabric8Kubernetes;
 import dev.podidentity.autopilot.kube.KubernetesClients;
@@ -79,17 +84,24 @@ public final class LocalApp {
                 + ":stateMachine:pod-identity-autopilot";
         // The environment template.yaml gives the functions, from the parameters' defaults and the overrides.
         Map<String, String> env = new HashMap<>(new StackParameters(template, cloud.accountId(), parameters)
-                .environment(List.of("ResolveFunction")));
+                .environment(List.of("ResolveFunction", "AssociationFunction")));
         env.put("CONFIG_BUCKET", bucket);
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
         env.put("BATCH_SIZE", template.parameter("BatchSize").path("Default").asText());
         env.put("STEP_PARALLELISM", template.parameter("StepParallelism").path("Default").asText());
+        env.put("MAP_MAX_CONCURRENCY", Integer.toString(mapConcurrency));
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         this.lockTable = "pod-identity-autopilot-locks";
         env.put("LOCK_TABLE", lockTable);
         env.put("LOCK_LEASE_SECONDS", template.parameter("LockLeaseSeconds").path("Default").asText());
         createLockTable();
-        AwsClients clients = AwsClients.of(cloud.iam(), cloud.eks(), cloud.s3(), cloud.sts(), cloud.sfn())
+        // IAM and EKS as the functions' clients in AWS see them: a batch paces its writes through these hooks.
+        ClientOverrideConfiguration paced = ClientOverrideConfiguration.builder()
+                .retryStrategy(PacingHooks.retries(AwsRetryStrategy.defaultRetryStrategy()))
+                .addExecutionInterceptor(PacingHooks.interceptor()).build();
+        AwsClients clients = AwsClients.of(cloud.closing(cloud.client(IamClient.builder().overrideConfiguration(paced))),
+                        cloud.closing(cloud.client(EksClient.builder().overrideConfiguration(paced))), cloud.s3(),
+                        cloud.sts(), cloud.sfn())
                 .withDynamoDb(cloud.dynamoDb());
         // The functions' real Kubernetes path: DescribeCluster through the gateway names the cluster's mock API
         // server, an EKS token is signed for the local credentials, fabric8 talks HTTP to it.

@@ -43,6 +43,17 @@ public final class FaultInjector {
         return rules.stream().mapToInt(r -> r.fired).sum();
     }
 
+    /**
+     * The latency every matching call gets from the unconditional latency rules, without counting the call against
+     * any rule: what a call that never reaches the service (throttled at the door) still takes.
+     */
+    long steadyLatency(String service, String operation) {
+        return rules.stream().map(r -> r.rule)
+                .filter(r -> r.kind() == FaultRule.Kind.LATENCY && r.firstN() == null && r.fraction() == null
+                        && r.window() == null && r.matches(service, operation))
+                .mapToLong(FaultRule::latencyMs).sum();
+    }
+
     Decision decide(String service, String operation) {
         return decide(service, operation, false);
     }

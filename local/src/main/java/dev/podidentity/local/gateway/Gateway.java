@@ -34,7 +34,8 @@ import java.util.regex.Matcher;
  *   <li>EKS add-on, pod identity association, access entry and add-on catalog routes → the {@link EksEmulator};</li>
  *   <li>everything else → moto, unchanged (DescribeCluster answers get the emulator's status / Auto Mode overlay).</li>
  * </ul>
- * Every call is counted per service and operation, then faults are applied if a rule matches.
+ * Every call is counted per service and operation, then held to the account's {@link RateLimits} (a call over a
+ * limit is answered with the service's throttling error), then faults are applied if a rule matches.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
@@ -52,6 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final EksEmulator emulator;
     private final CallCounter calls = new CallCounter();
     private final FaultInjector faults = new FaultInjector();
+    private final RateLimits rateLimits = new RateLimits();
     private volatile URI moto;
     private volatile LambdaInvoker lambdas;
 
@@ -106,6 +108,11 @@ public final class Gateway implements AutoCloseable {
         return faults;
     }
 
+    /** The account's rate limits (none by default). */
+    public RateLimits rateLimits() {
+        return rateLimits;
+    }
+
     private void handle(HttpExchange exchange) {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -117,10 +124,17 @@ public final class Gateway implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("Content-Type"), body, defaultRegion);
             calls.record(call.service(), call.operation());
 
+            // the bucket is checked as the call arrives; a throttled answer takes the injected latency too
+            boolean admitted = rateLimits.admit(call.service(), call.operation());
             boolean fromFunction = exchange.getRequestHeaders().getFirst(FunctionInvocations.INVOCATION_HEADER) != null;
-            FaultInjector.Decision decision = faults.decide(call.service(), call.operation(), fromFunction);
+            FaultInjector.Decision decision = admitted ? faults.decide(call.service(), call.operation(), fromFunction)
+                    : new FaultInjector.Decision(faults.steadyLatency(call.service(), call.operation()), null, false);
             if (decision.latencyMs() > 0) {
                 Thread.sleep(decision.latencyMs());
+            }
+            if (!admitted) {
+                sendShape(exchange, ErrorShapes.throttle(call.service()));
+                return;
             }
             if (decision.error() != null) {
                 ErrorShapes.Shape shape = decision.error().kind() == FaultRule.Kind.THROTTLE

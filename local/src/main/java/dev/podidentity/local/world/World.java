@@ -7,17 +7,20 @@ import java.util.Map;
 /**
  * A world file: what exists in the account before a run. Strings may use {@code ${account}}, {@code ${region}},
  * {@code ${oidcProviderArn:<cluster>}} and {@code ${oidcIssuer:<cluster>}} (issuer host and path, no scheme), which
- * are filled in after the clusters exist (moto decides the issuer id).
+ * are filled in after the clusters exist (moto decides the issuer id). {@code rateLimits} are the account's token
+ * buckets ({@code service}, {@code calls}: writes | reads | all, {@code perSecond}, {@code burst}; see
+ * {@link dev.podidentity.local.gateway.RateLimits}); none: no limits.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record World(String account, String region, List<Cluster> clusters, Iam iam, List<Bucket> buckets,
-                    List<Map<String, Object>> faults, Emulator emulator) {
+                    List<Map<String, Object>> faults, List<Map<String, Object>> rateLimits, Emulator emulator) {
 
     public World {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
         iam = iam == null ? new Iam(List.of(), List.of()) : iam;
         buckets = buckets == null ? List.of() : List.copyOf(buckets);
         faults = faults == null ? List.of() : List.copyOf(faults);
+        rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
         emulator = emulator == null ? new Emulator(null, null, null, null) : emulator;
     }
 

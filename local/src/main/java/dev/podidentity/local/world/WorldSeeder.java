@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.eks.EksEmulator;
 import dev.podidentity.local.gateway.FaultInjector;
 import dev.podidentity.local.gateway.FaultRule;
+import dev.podidentity.local.gateway.RateLimits;
 import dev.podidentity.local.kube.KubernetesApis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,15 +38,17 @@ public final class WorldSeeder {
     private final EksEmulator emulator;
     private final KubernetesApis kubernetes;
     private final FaultInjector faults;
+    private final RateLimits rateLimits;
 
     public WorldSeeder(IamClient iam, S3Client s3, EksClient motoEks, EksEmulator emulator, KubernetesApis kubernetes,
-                       FaultInjector faults) {
+                       FaultInjector faults, RateLimits rateLimits) {
         this.iam = iam;
         this.s3 = s3;
         this.motoEks = motoEks;
         this.emulator = emulator;
         this.kubernetes = kubernetes;
         this.faults = faults;
+        this.rateLimits = rateLimits;
     }
 
     /** Seeds the world and returns it with every placeholder resolved. */
@@ -83,6 +86,7 @@ public final class WorldSeeder {
             emulator.setKubernetesEndpoint(region, cluster.name(), endpoint);
         }
         world.faults().forEach(f -> faults.add(FaultRule.fromMap(f)));
+        world.rateLimits().forEach(l -> rateLimits.add(RateLimits.Limit.fromMap(l)));
         World.Emulator settings = world.emulator();
         if (settings.addonDescribesUntilActive() != null) {
             emulator.setAddonDescribesUntilActive(settings.addonDescribesUntilActive());

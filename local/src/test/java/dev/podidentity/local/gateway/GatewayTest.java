@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podidentity.local.LocalCloud;
+import dev.podidentity.local.world.WorldFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,8 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.IamException;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.StsException;
 
 class GatewayTest {
     private static final String ACCOUNT = "111122223333";
@@ -63,6 +67,7 @@ class GatewayTest {
     @BeforeEach
     void clean() {
         cloud.faults().clear();
+        cloud.rateLimits().clear();
         cloud.calls().reset();
         cloud.lambdas().clear();
         cloud.eksEmulator().reset();
@@ -182,6 +187,65 @@ class GatewayTest {
         cloud.faults().add(FaultRule.throttleFirst("iam", "GetRole", 2));
         assertEquals("gw-app", cloud.iam().getRole(r -> r.roleName("gw-app")).role().roleName());
         assertEquals(3, cloud.calls().count("iam", "GetRole"), "two throttled attempts, then the one that got through");
+    }
+
+    @Test
+    @DisplayName("rate limits: past the IAM writes bucket's burst IAM answers 400 Throttling 'Rate exceeded', reads still pass; EKS answers 429 ThrottlingException; it refills")
+    void rateLimits_whenBucketEmpty_eachServiceAnswersWithItsOwnThrottlingError() throws Exception {
+        cloud.rateLimits().add(RateLimits.Limit.of("iam", RateLimits.Calls.WRITES, 2, 3));
+        cloud.rateLimits().add(RateLimits.Limit.of("eks", RateLimits.Calls.WRITES, 1, 1));
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            try {
+                iamNoRetry.tagRole(r -> r.roleName("gw-app").tags(t -> t.key("k").value("v")));
+                outcomes.add("ok");
+            } catch (IamException e) {
+                assertEquals(400, e.statusCode());
+                assertEquals("Throttling", e.awsErrorDetails().errorCode());
+                assertEquals("Rate exceeded", e.awsErrorDetails().errorMessage());
+                assertTrue(e.isThrottlingException());
+                outcomes.add("throttled");
+            }
+        }
+        assertEquals(List.of("ok", "ok", "ok", "throttled", "throttled"), outcomes, "a burst of 3");
+        assertEquals("gw-app", iamNoRetry.getRole(r -> r.roleName("gw-app")).role().roleName(), "reads: no bucket");
+        assertEquals(5, cloud.calls().count("iam", "TagRole"), "throttled calls are counted as calls");
+        assertEquals(Map.of("iam:writes", 2L, "eks:writes", 0L), cloud.rateLimits().throttled());
+
+        String arn = cloud.iam().getRole(r -> r.roleName("gw-app")).role().arn();
+        eksNoRetry.createPodIdentityAssociation(r -> r.clusterName("gw").namespace("rl").serviceAccount("a").roleArn(arn));
+        ThrottlingException eks = assertThrows(ThrottlingException.class, () -> eksNoRetry.createPodIdentityAssociation(
+                r -> r.clusterName("gw").namespace("rl").serviceAccount("b").roleArn(arn)));
+        assertEquals(429, eks.statusCode());
+        assertEquals("ThrottlingException", eks.awsErrorDetails().errorCode());
+        assertEquals(1, cloud.eksEmulator().snapshot("us-west-2", "gw").withArray("podIdentityAssociations").size(),
+                "the throttled create changed nothing");
+
+        Thread.sleep(1_100);
+        eksNoRetry.createPodIdentityAssociation(r -> r.clusterName("gw").namespace("rl").serviceAccount("b").roleArn(arn));
+        iamNoRetry.tagRole(r -> r.roleName("gw-app").tags(t -> t.key("k").value("v")));
+    }
+
+    @Test
+    @DisplayName("rate limits from a world file: STS GetCallerIdentity answers 400 Throttling past its bucket")
+    void rateLimits_fromWorldFile_throttleSts() {
+        String world = """
+                account: "%s"
+                region: us-west-2
+                rateLimits:
+                  - {service: sts, calls: all, perSecond: 0.5, burst: 2}
+                """.formatted(ACCOUNT);
+        try (StsClient sts = cloud.client(StsClient.builder().overrideConfiguration(
+                ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build()))) {
+            cloud.seed(WorldFile.parse(world, Path.of(".")));
+            sts.getCallerIdentity();
+            sts.getCallerIdentity();
+            StsException e = assertThrows(StsException.class, sts::getCallerIdentity);
+            assertEquals(400, e.statusCode());
+            assertEquals("Throttling", e.awsErrorDetails().errorCode());
+            assertTrue(e.isThrottlingException());
+            assertEquals(Map.of("sts:all", 1L), cloud.rateLimits().throttled());
+        }
     }
 
     @Test

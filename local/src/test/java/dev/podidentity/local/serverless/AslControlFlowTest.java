@@ -158,10 +158,10 @@ class AslControlFlowTest {
         List<JsonNode> polls = payloads("asl-cluster-status");
         assertEquals(List.of(0, 1, 2, 0, 1), polls.stream().map(p -> p.path("attempt").asInt()).toList(),
                 "each poll passes on the attempt count the previous one returned");
-        assertEquals(ProjectFiles.JSON.createObjectNode().put("kind", "cluster").put("cluster", "new-cluster").put("attempt", 0),
-                polls.get(0));
-        assertEquals(ProjectFiles.JSON.createObjectNode().put("kind", "addon").put("cluster", "new-cluster")
-                .put("addon", "eks-pod-identity-agent").put("attempt", 0), polls.get(3));
+        assertEquals(ProjectFiles.JSON.createObjectNode().put("kind", "cluster").put("action", "onboard")
+                .put("cluster", "new-cluster").put("attempt", 0), polls.get(0), "offboard waits for gone, not ACTIVE");
+        assertEquals(ProjectFiles.JSON.createObjectNode().put("kind", "addon").put("action", "onboard")
+                .put("cluster", "new-cluster").put("addon", "eks-pod-identity-agent").put("attempt", 0), polls.get(3));
         JsonNode agent = payloads("asl-install-agent").get(0);
         assertEquals("new-cluster", agent.path("cluster").asText());
         assertTrue(agent.path("execution").asText().startsWith("onboard-"));
@@ -270,6 +270,72 @@ class AslControlFlowTest {
         assertTrue(failed.path("cause").asText().contains("cannot read runs/dev-cluster/x/plan.json"), failed.toString());
         assertEquals(0, results.get(0).path("failed").asInt());
         assertEquals(2, results.get(2).path("batch").asInt());
+    }
+
+    /**
+     * Every task that can fail for good, one run each: the run still reaches the Report, and the lock it took is
+     * given back after it. A failed batch is recorded and the later phases still run; any other failure goes straight
+     * to the Report.
+     */
+    @Test
+    void everyFailurePath_endsWithTheReport_andReleasesTheLock() throws Exception {
+        Map<String, java.util.function.Consumer<ObjectNode>> failures = new java.util.LinkedHashMap<>();
+        ScriptedTask fails = p -> {
+            throw new ConflictException("injected failure");
+        };
+        failures.put("asl-resolve", resolved -> SCRIPTS.put("asl-resolve", fails));
+        failures.put("asl-lock:acquire", resolved -> SCRIPTS.put("asl-lock", p -> {
+            if (p.path("operation").asText().equals("acquire")) {
+                throw new ConflictException("injected failure");
+            }
+            return freeLock(p);
+        }));
+        failures.put("asl-cluster-status:cluster", resolved -> SCRIPTS.put("asl-cluster-status", fails));
+        failures.put("asl-install-agent", resolved -> SCRIPTS.put("asl-install-agent", fails));
+        failures.put("asl-cluster-status:addon", resolved -> SCRIPTS.put("asl-cluster-status", p -> {
+            if (p.path("kind").asText().equals("addon")) {
+                throw new ConflictException("injected failure");
+            }
+            return ProjectFiles.JSON.createObjectNode().put("status", "ACTIVE").put("done", true).put("failed", false)
+                    .put("attempt", 1).put("giveUp", false);
+        }));
+        for (String phase : List.of("asl-trust-policy", "asl-association", "asl-addon", "asl-prune")) {
+            failures.put(phase, resolved -> SCRIPTS.put(phase, fails));
+        }
+        failures.put("asl-report", resolved -> SCRIPTS.put("asl-report", fails));
+
+        List<String> problems = new ArrayList<>();
+        for (var failure : failures.entrySet()) {
+            scriptDefaults();
+            ObjectNode resolved = run("onboard", "dev-cluster").put("waitForCluster", true).put("installAgent", true);
+            for (String phase : List.of("trust", "associate", "addons", "prune")) {
+                resolved.set(phase, batches(phase, 1));
+            }
+            SCRIPTS.put("asl-resolve", p -> resolved);
+            SCRIPTS.put("asl-cluster-status", p -> ProjectFiles.JSON.createObjectNode().put("status", "ACTIVE")
+                    .put("done", true).put("failed", false).put("attempt", 1).put("giveUp", false));
+            failure.getValue().accept(resolved);
+
+            DescribeExecutionResponse done = execute("fails-" + failure.getKey().replaceAll("[^a-z-]", "-"),
+                    ProjectFiles.readJson(ProjectFiles.event("console-onboard.json")));
+
+            List<String> calls = allCalls();
+            String what = failure.getKey() + " -> " + done.status() + " " + done.error() + ": " + calls;
+            if (done.status() != ExecutionStatus.FAILED) {
+                problems.add(what + " (not FAILED)");
+            }
+            if (!calls.contains("asl-report")) {
+                problems.add(what + " (no Report)");
+            }
+            boolean acquired = calls.contains("asl-lock:acquire");
+            if (acquired && !calls.get(calls.size() - 1).equals("asl-lock:release")) {
+                problems.add(what + " (the lock is not released last)");
+            }
+            if (calls.indexOf("asl-report") != calls.lastIndexOf("asl-report")) {
+                problems.add(what + " (more than one Report)");
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
     @Test

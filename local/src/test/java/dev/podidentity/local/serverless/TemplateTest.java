@@ -311,6 +311,45 @@ class TemplateTest {
         });
     }
 
+    /**
+     * A Task whose invocation hangs (a Lambda service problem, not the function) must not hold the run and its
+     * cluster's lock for the state machine's 2 hours: every Task times out, after its function's own Timeout (the
+     * function's timeout is a retried Lambda error; the Task's is States.Timeout, caught on to the Report) and at
+     * most a minute later.
+     */
+    @Test
+    void everyTask_hasATimeoutThatFitsItsFunctionsTimeout() {
+        JsonNode substitutions = template.resource("PodIdentityStateMachine").path("Properties")
+                .path("DefinitionSubstitutions");
+        int globalTimeout = template.root().at("/Globals/Function/Timeout").asInt();
+        List<String> problems = new ArrayList<>();
+        List<JsonNode> tasks = new ArrayList<>();
+        collectTasks(ProjectFiles.readJson(ProjectFiles.stateMachine()).path("States"), tasks);
+        assertTrue(tasks.size() >= 10, "tasks: " + tasks.size());
+        for (JsonNode task : tasks) {
+            String resource = task.path("Resource").asText();
+            String key = resource.substring(2, resource.length() - 1);
+            String function = substitutions.path(key).path("Ref").asText().replace(".Alias", "");
+            JsonNode timeout = template.resource(function).at("/Properties/Timeout");
+            int functionTimeout = timeout.isMissingNode() ? globalTimeout : timeout.asInt();
+            int taskTimeout = task.path("TimeoutSeconds").asInt(0);
+            if (taskTimeout <= functionTimeout || taskTimeout > functionTimeout + 60) {
+                problems.add(resource + ": TimeoutSeconds " + taskTimeout + " for a function with Timeout "
+                        + functionTimeout);
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    private static void collectTasks(JsonNode states, List<JsonNode> into) {
+        states.forEach(state -> {
+            if ("Task".equals(state.path("Type").asText())) {
+                into.add(state);
+            }
+            collectTasks(state.path("ItemProcessor").path("States"), into);
+        });
+    }
+
     @Test
     void stateMachine_invokesExactlyTheTaskAliases_logsAndTraces() {
         JsonNode p = template.resource("PodIdentityStateMachine").path("Properties");

@@ -156,6 +156,8 @@ class WorkflowClusterEventsTest {
                 .tags(Tag.builder().key("pod-identity-autopilot/cluster").value("dev-cluster").build()));
         JsonNode before = world.state();
         assertTrue(role(before, "dev-cluster+backend+orders-api").isPresent());
+        // offboarding runs only for a cluster EKS no longer has (the event arrives once DeleteCluster was called)
+        world.cloud().eks().deleteCluster(b -> b.name("dev-cluster"));
 
         LocalApp.Run run = world.run(event("cluster-deleted.json"));
 

@@ -60,36 +60,29 @@ class WorkflowRecoveryTest {
                   roleARN: arn:aws:iam::111122223333:role/shop-ghost-role
             """;
 
+    /**
+     * A role named by ARN that IAM does not have is what EKS would refuse half-way through the run: Resolve refuses
+     * the config before any write, naming its line (issue 15; until then the other associations were made and this
+     * step failed). Once the role exists, the same config converges.
+     */
     @Test
-    void apply_whenOneAssociationNamesMissingRole_failsThatStepOnlyAndRerunConverges() throws Exception {
+    void apply_whenOneAssociationNamesMissingRole_isRefusedBeforeAnyWriteAndRerunConverges() throws Exception {
         world.upload(KEY, THREE_ASSOCIATIONS);
+        JsonNode before = world.stateWithoutReports();
+        world.cloud().calls().reset();
 
         LocalApp.Run failed = world.run(event("config-uploaded.json"));
 
         assertEquals("FAILED", failed.status());
-        assertEquals("PodIdentityAutopilot.StepsFailed", failed.error());
-        JsonNode state = world.state();
-        assertEquals(ROLE_PREFIX + "pod-identity-autopilot/dev-cluster+shop+cart",
-                requireAssociation(state, "dev-cluster", "shop", "cart").path("roleArn").asText());
-        assertEquals(ROLE_PREFIX + "payments-api-role",
-                requireAssociation(state, "dev-cluster", "shop", "orders").path("roleArn").asText());
-        assertTrue(association(state, "dev-cluster", "shop", "ghost").isEmpty());
+        assertEquals("PodIdentityAutopilot.RunFailed", failed.error());
+        assertContains(failed.cause(), KEY + ":15:");
+        assertContains(failed.cause(), ROLE_PREFIX + MISSING_ROLE + "\" does not exist");
+        assertEquals(0, world.cloud().calls().writes("iam") + world.cloud().calls().writes("eks"),
+                () -> world.cloud().calls().snapshot().toString());
+        assertEquals(before, world.stateWithoutReports(), "nothing changed");
         JsonNode report = world.report(failed, "dev-cluster");
         assertEquals("FAILED", report.path("status").asText());
-        assertEquals("CREATED", outcome(report, "agent/eks-pod-identity-agent").path("result").asText());
-        assertEquals("CREATED", outcome(report, "associate/shop/cart").path("result").asText());
-        assertEquals("CREATED", outcome(report, "associate/shop/orders").path("result").asText());
-        JsonNode ghost = outcome(report, "associate/shop/ghost");
-        assertEquals("FAILED", ghost.path("result").asText());
-        assertEquals("dev.podidentity.autopilot.error.NotFoundException", ghost.path("error").asText());
-        assertEquals(4, report.path("outcomes").size(), () -> report.path("outcomes").toPrettyString());
-        JsonNode failedList = report.path("summary").path("failed");
-        assertEquals(1, failedList.size(), failedList::toPrettyString);
-        assertEquals("associate/shop/ghost", failedList.get(0).path("stepId").asText());
-        assertEquals("dev.podidentity.autopilot.error.NotFoundException", failedList.get(0).path("error").asText());
-        assertContains(failedList.get(0).path("message").asText(), ROLE_PREFIX + MISSING_ROLE + " does not exist");
-        assertContains(report.path("cause").asText(), "1 of 4 steps failed; first: associate/shop/ghost");
-        assertContains(failed.cause(), "associate/shop/ghost");
+        assertEquals(0, report.path("outcomes").size(), () -> report.path("outcomes").toPrettyString());
 
         // the fix: the role exists now; the same config uploaded again converges
         world.cloud().iam().createRole(b -> b.roleName(MISSING_ROLE)
@@ -101,13 +94,12 @@ class WorkflowRecoveryTest {
         JsonNode after = world.state();
         assertEquals(ROLE_PREFIX + MISSING_ROLE,
                 requireAssociation(after, "dev-cluster", "shop", "ghost").path("roleArn").asText());
-        assertEquals(requireAssociation(state, "dev-cluster", "shop", "cart"),
-                requireAssociation(after, "dev-cluster", "shop", "cart"));
+        assertEquals(ROLE_PREFIX + "pod-identity-autopilot/dev-cluster+shop+cart",
+                requireAssociation(after, "dev-cluster", "shop", "cart").path("roleArn").asText());
+        assertEquals(ROLE_PREFIX + "payments-api-role",
+                requireAssociation(after, "dev-cluster", "shop", "orders").path("roleArn").asText());
         JsonNode fixedReport = world.report(fixed, "dev-cluster");
-        assertEquals(1, fixedReport.path("outcomes").size(), () -> fixedReport.path("outcomes").toPrettyString());
         assertEquals("CREATED", outcome(fixedReport, "associate/shop/ghost").path("result").asText());
-        assertTrue(fixedReport.path("summary").path("plan").path("unchanged").asInt() >= 2,
-                () -> fixedReport.path("summary").toPrettyString());
     }
 
     @Test

@@ -45,10 +45,7 @@ class WorkflowScaleTest {
 
     @Test
     void apply_theEksQuotaOfAssociations_staysWithinStepFunctionsPayloadLimit() throws Exception {
-        world.upload(KEY, GeneratedConfigs.associations("dev-cluster", ASSOCIATIONS));
-        ObjectNode input = ProjectFiles.JSON.createObjectNode().put("action", "apply").put("cluster", "dev-cluster")
-                .put("configKey", KEY);
-        input.putObject("trigger").put("type", "console").put("id", "scale-" + System.nanoTime());
+        ObjectNode input = uploadedQuota("scale-");
 
         long start = System.nanoTime();
         LocalApp.Delivery delivery = world.app().deliver(input, world.progress::add, Duration.ofMinutes(8));
@@ -114,6 +111,47 @@ class WorkflowScaleTest {
             }
         });
         System.out.println("WorkflowScaleTest: AWS calls made at least " + ASSOCIATIONS / 10 + " times: " + calls);
+    }
+
+    /**
+     * The same 5,000 associations with every Associate batch failing as a whole (each invocation crashes after its
+     * first CreateRole, on every retry): the state then holds a failure record per batch instead of a count, and
+     * still stays far from the limit; the run ends with its report and gives its lock back.
+     */
+    @Test
+    void apply_theEksQuotaOfAssociations_withEveryBatchFailing_staysWithinThePayloadLimitAndReports() throws Exception {
+        ObjectNode input = uploadedQuota("scale-failing-");
+        world.cloud().faults().add(dev.podidentity.local.gateway.FaultRule.crashAfter("iam", "CreateRole", 1_000_000));
+
+        LocalApp.Delivery delivery = world.app().deliver(input, world.progress::add, Duration.ofMinutes(8));
+        world.cloud().faults().clear();
+
+        assertEquals(1, delivery.runs().size(), String.valueOf(delivery.note()));
+        LocalApp.Run run = delivery.runs().get(0);
+        assertEquals("FAILED", run.status());
+        assertEquals("PodIdentityAutopilot.StepsFailed", run.error(), run.cause());
+        Sizes sizes = Sizes.of(world.history(run));
+        JsonNode report = world.report(run, "dev-cluster");
+        long failed = 0;
+        for (JsonNode o : report.path("outcomes")) {
+            failed += o.path("result").asText().equals("FAILED") ? 1 : 0;
+        }
+        assertTrue(failed >= ASSOCIATIONS, failed + " failed: " + report.path("summary"));
+        assertTrue(sizes.largest < STEP_FUNCTIONS_LIMIT / 2, sizes.toString());
+        assertTrue(world.cloud().dynamoDb().getItem(b -> b.tableName(world.app().lockTable()).consistentRead(true)
+                .key(Map.of("lockId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                        WorkflowWorld.ACCOUNT + "/" + REGION + "/dev-cluster")))).item().isEmpty(), "the lock is given back");
+        System.out.printf("WorkflowScaleTest: %,d associations, every Associate batch failing: %s %s; largest "
+                + "payload %,d bytes (%s)%n", ASSOCIATIONS, run.status(), run.error(), sizes.largest, sizes.where);
+    }
+
+    /** The quota's config uploaded, and the console apply of it (a trigger id of its own). */
+    private static ObjectNode uploadedQuota(String triggerPrefix) {
+        world.upload(KEY, GeneratedConfigs.associations("dev-cluster", ASSOCIATIONS));
+        ObjectNode input = ProjectFiles.JSON.createObjectNode().put("action", "apply").put("cluster", "dev-cluster")
+                .put("configKey", KEY);
+        input.putObject("trigger").put("type", "console").put("id", triggerPrefix + System.nanoTime());
+        return input;
     }
 
     /** The largest input, output or parameters document among an execution's history events, and where. */

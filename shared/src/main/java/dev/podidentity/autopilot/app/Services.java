@@ -74,8 +74,8 @@ public final class Services {
         ConfigStore store = settings.configBucket() == null ? null : new S3ConfigStore(clients.s3(), settings.configBucket());
         this.runs = new RunArtifacts(store);
         this.resolver = new Resolver(store, new ClusterObserver(eks, iam, planner), iam, planner, irsa, settings,
-                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()), runs, batches.batchSize());
-        this.steps = new StepRunner(executors, runs, batches.parallelism());
+                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()), runs, batches);
+        this.steps = new StepRunner(executors, runs, batches.parallelism(), batches.pacing());
         this.status = new StatusChecker(eks, executors, settings);
         this.reporter = new Reporter(store, runs);
         this.dispatcher = new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn);

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 /**
  * The SDK clients of one container, built once (a handler keeps them in a static field, so SnapStart snapshots
  * them warm). Every client shares one URL-connection HTTP client with explicit timeouts and the standard retry
- * strategy with separate backoff for throttling. {@link #fromEnvironment()} is what handlers use;
+ * strategy with separate backoff for throttling, and the {@link PacingHooks} through which a batch paces its writes. {@link #fromEnvironment()} is what handlers use;
  * {@link #create(AwsSettings)} lets tests point the same code path at the local cloud; {@link #of} wraps clients
  * built elsewhere. The DynamoDB client (only the lock function uses it) is built on first use.
  */
@@ -66,13 +66,15 @@ public final class AwsClients implements AutoCloseable {
                 .connectionTimeout(settings.connectTimeout())
                 .socketTimeout(settings.readTimeout())
                 .build();
+        // Write pacing (a batch's steps share it; no-op outside a batch) sees every attempt and every throttle.
         ClientOverrideConfiguration override = ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .retryStrategy(PacingHooks.retries(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                         .maxAttempts(settings.maxAttempts())
                         .backoffStrategy(BackoffStrategy.exponentialDelay(settings.backoffBase(), settings.backoffMax()))
                         .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(settings.throttlingBase(),
                                 settings.backoffMax()))
-                        .build())
+                        .build()))
+                .addExecutionInterceptor(PacingHooks.interceptor())
                 .build();
         return new AwsClients(http,
                 build(IamClient.builder(), settings, http, override),

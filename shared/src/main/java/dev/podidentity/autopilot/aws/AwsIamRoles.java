@@ -51,6 +51,29 @@ public final class AwsIamRoles implements IamRoles {
     }
 
     @Override
+    public List<RoleSummary> listRoles(String pathPrefix) {
+        try {
+            return iam.listRolesPaginator(r -> r.pathPrefix(pathPrefix).maxItems(1000)).roles().stream()
+                    .map(r -> new RoleSummary(r.roleName(), r.arn(), r.createDate())).toList();
+        } catch (SdkException e) {
+            throw AwsErrors.map(e, "ListRoles " + pathPrefix);
+        }
+    }
+
+    @Override
+    public boolean policyExists(String policyArn) {
+        try {
+            iam.getPolicy(r -> r.policyArn(policyArn));
+            return true;
+        } catch (SdkException e) {
+            if (AwsErrors.is(e, "NoSuchEntity")) {
+                return false;
+            }
+            throw AwsErrors.map(e, "GetPolicy " + policyArn);
+        }
+    }
+
+    @Override
     public List<String> attachedPolicyArns(String roleName) {
         try {
             return iam.listAttachedRolePoliciesPaginator(r -> r.roleName(roleName)).attachedPolicies().stream()

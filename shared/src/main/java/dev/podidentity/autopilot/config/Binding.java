@@ -1,5 +1,7 @@
 package dev.podidentity.autopilot.config;
 
+import dev.podidentity.autopilot.config.tree.Position;
+
 import dev.podidentity.autopilot.config.tree.Node;
 
 import java.util.ArrayList;

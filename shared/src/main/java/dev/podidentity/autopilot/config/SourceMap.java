@@ -1,5 +1,7 @@
 package dev.podidentity.autopilot.config;
 
+import dev.podidentity.autopilot.config.tree.Position;
+
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;

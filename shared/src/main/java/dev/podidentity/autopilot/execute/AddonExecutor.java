@@ -28,7 +28,7 @@ public final class AddonExecutor {
     public AddonExecutor(EksApi eks, IamRoles iam, ExecutorSettings settings) {
         this.eks = Objects.requireNonNull(eks, "eks");
         this.roles = new RoleEnsurer(iam);
-        this.roleDeleter = new RoleDeleter(iam);
+        this.roleDeleter = new RoleDeleter(iam, eks);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.watch = new AddonWatch(eks, settings);
     }
@@ -93,7 +93,7 @@ public final class AddonExecutor {
         } else {
             parts.add("addon \"" + step.name() + "\" already as asked");
         }
-        boolean deleted = deleteRoles(toDelete, parts);
+        boolean deleted = deleteRoles(cluster, step.name(), toDelete, parts);
         Outcome.Result result = changed || deleted || rolesChanged ? Outcome.Result.UPDATED : Outcome.Result.UNCHANGED;
         return Outcome.of(step.id(), result, String.join("; ", parts), current.arn());
     }
@@ -129,7 +129,8 @@ public final class AddonExecutor {
         boolean deleted = current.isPresent() && eks.deleteAddon(cluster, step.name(), step.preserve());
         parts.add("addon \"" + step.name() + "\" " + (deleted ? "deleted" + (step.preserve()
                 ? " (its pod identity associations preserved)" : "") : "already gone"));
-        deleted |= deleteRoles(toDelete, parts);
+        // preserved associations keep using their roles: those are not the addon's own any more
+        deleted |= deleteRoles(cluster, step.preserve() ? null : step.name(), toDelete, parts);
         return Outcome.of(step.id(), deleted ? Outcome.Result.DELETED : Outcome.Result.UNCHANGED,
                 String.join("; ", parts), current.map(EksApi.Addon::arn).orElse(null));
     }
@@ -163,9 +164,15 @@ public final class AddonExecutor {
         return owned;
     }
 
-    private boolean deleteRoles(List<IamRoles.IamRole> toDelete, List<String> parts) {
+    /** Deletes the roles nothing else uses; the associations of {@code ownAddon} on the cluster do not count. */
+    private boolean deleteRoles(String cluster, String ownAddon, List<IamRoles.IamRole> toDelete, List<String> parts) {
         boolean any = false;
         for (IamRoles.IamRole role : toDelete) {
+            Optional<String> kept = roleDeleter.keptBecause(role.arn(), cluster, null, ownAddon);
+            if (kept.isPresent()) {
+                parts.add(kept.get());
+                continue;
+            }
             boolean deleted = roleDeleter.delete(role);
             any |= deleted;
             parts.add("role \"" + role.name() + "\" " + (deleted ? "deleted" : "already gone"));

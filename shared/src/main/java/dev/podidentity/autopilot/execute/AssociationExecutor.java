@@ -31,7 +31,7 @@ public final class AssociationExecutor {
         this.eks = Objects.requireNonNull(eks, "eks");
         this.iam = Objects.requireNonNull(iam, "iam");
         this.roles = new RoleEnsurer(iam);
-        this.roleDeleter = new RoleDeleter(iam);
+        this.roleDeleter = new RoleDeleter(iam, eks);
         this.kubernetes = Objects.requireNonNull(kubernetes, "kubernetes");
         this.settings = Objects.requireNonNull(settings, "settings");
     }
@@ -111,7 +111,10 @@ public final class AssociationExecutor {
             deleted |= sa.changed();
             parts.add(sa.reason());
         }
-        if (role.isPresent()) {
+        Optional<String> kept = role.flatMap(r -> roleDeleter.keptBecause(r.arn(), cluster, step.associationId(), null));
+        if (kept.isPresent()) {
+            parts.add(kept.get());
+        } else if (role.isPresent()) {
             boolean roleDeleted = roleDeleter.delete(role.get());
             deleted |= roleDeleted;
             parts.add("role \"" + role.get().name() + "\" " + (roleDeleted ? "deleted" : "already gone"));

@@ -4,19 +4,35 @@ import dev.podidentity.autopilot.error.ConflictException;
 import dev.podidentity.autopilot.error.NotOwnedException;
 import dev.podidentity.autopilot.naming.Arns;
 import dev.podidentity.autopilot.naming.OwnershipTags;
+import dev.podidentity.autopilot.port.EksApi;
 import dev.podidentity.autopilot.port.IamRoles;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Deletes roles we own, and only those: ownership is read from the role's live tags (ours and for this cluster)
  * right before, and checked by callers before they change anything else, so a refusal leaves everything as it was.
+ * A role of ours that anything in the account and region still uses ({@link RoleUsage}) is kept, and the outcome
+ * says by what.
  */
 final class RoleDeleter {
     private final IamRoles iam;
+    private final RoleUsage usage;
 
-    RoleDeleter(IamRoles iam) {
+    RoleDeleter(IamRoles iam, EksApi eks) {
         this.iam = Objects.requireNonNull(iam, "iam");
+        this.usage = new RoleUsage(eks, Clock.systemUTC());
+    }
+
+    /**
+     * Why the role must stay: what uses it, other than the association {@code ownAssociationId} of {@code cluster}
+     * and the associations of addon {@code ownAddon} there (either may be null); empty when it may go.
+     */
+    Optional<String> keptBecause(String roleArn, String cluster, String ownAssociationId, String ownAddon) {
+        return usage.firstUse(roleArn, cluster, ownAssociationId, ownAddon)
+                .map(use -> "role \"" + Arns.role(roleArn).toOptional().map(r -> r.name()).orElse(roleArn) + "\" kept: "
+                        + use + " uses it");
     }
 
     /**

@@ -33,6 +33,27 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) {
+        try {
+            respond(input, output, context);
+        } catch (RuntimeException e) {
+            throw withoutStackTraces(e);
+        }
+    }
+
+    /**
+     * The error as the state machine gets it: Lambda's Java runtime puts the stack trace of an escaping exception (and
+     * of its causes) in the error's Cause, 2-10 KB that every failed task would carry in the run's state. The trace
+     * goes to the function's log; the exception goes on with its class (the error name the ASL matches) and message.
+     */
+    static RuntimeException withoutStackTraces(RuntimeException e) {
+        e.printStackTrace();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            t.setStackTrace(new StackTraceElement[0]);
+        }
+        return e;
+    }
+
+    private void respond(InputStream input, OutputStream output, Context context) {
         I request;
         try {
             request = MAPPER.readValue(input, inputType);

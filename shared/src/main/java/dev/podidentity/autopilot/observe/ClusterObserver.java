@@ -49,7 +49,9 @@ import java.util.function.Function;
  *       ListAttachedRolePolicies, ListRolePolicies. With many names, one ListRoles (all pages) first finds which
  *       exist, so roles still to be created cost no call each.</li>
  * </ul>
- * Per-association reads run on up to {@code parallelism} virtual threads.
+ * After DescribeCluster, the OIDC provider, the add-ons and the associations are read at once; per-association,
+ * per-add-on and per-role reads run on up to {@code parallelism} virtual threads, and a role's attached and inline
+ * policies at once after its GetRole.
  */
 public final class ClusterObserver {
     /** From this many role names on, one ListRoles replaces a GetRole per missing role. */
@@ -80,6 +82,11 @@ public final class ClusterObserver {
      *                            Kubernetes by the caller), empty otherwise
      * @throws NotFoundException when the cluster does not exist
      */
+    /** DescribeCluster's status of the cluster; empty when EKS says it does not exist (ResourceNotFound). */
+    public Optional<String> clusterStatus(String clusterName) {
+        return eks.describeCluster(clusterName).map(EksApi.Cluster::status);
+    }
+
     public ClusterState observe(String clusterName, ClusterConfig desired, Action action,
                                 List<ClusterState.IrsaServiceAccount> irsaServiceAccounts) {
         EksApi.Cluster cluster = eks.describeCluster(clusterName).orElseThrow(() -> new NotFoundException(
@@ -88,28 +95,26 @@ public final class ClusterObserver {
         String partition = cluster.partition();
         String region = cluster.arn().split(":")[3];
         ClusterState.ClusterStatus status = status(cluster.status());
-        String oidcProviderArn = oidcProvider(cluster, partition, account);
-
-        List<ClusterState.AddonState> addons = new ArrayList<>();
-        ClusterState.Agent agent = null;
         // A cluster still being created has no API server and nothing on it yet: it is not read (the state machine
         // plans again once it is ACTIVE, and that plan is the one carried out).
         boolean creating = status == ClusterState.ClusterStatus.CREATING || status == ClusterState.ClusterStatus.PENDING;
-        for (String name : creating ? List.<String>of() : eks.listAddons(clusterName)) {
-            Optional<EksApi.Addon> addon = eks.describeAddon(clusterName, name);
-            if (addon.isEmpty()) {
-                continue;
-            }
-            EksApi.Addon a = addon.get();
-            addons.add(new ClusterState.AddonState(a.name(), a.arn(), a.version(), a.status(),
-                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns(), a.namespace()));
-            if (Step.InstallAgent.ADDON.equals(a.name())) {
-                agent = new ClusterState.Agent(a.version(), a.status());
-            }
+        // After DescribeCluster the three reads below need nothing of each other: they run at once.
+        String oidcProviderArn;
+        List<ClusterState.AddonState> addons;
+        List<ClusterState.Association> associations;
+        try (Branches branches = new Branches()) {
+            Future<String> oidc = branches.fork(() -> oidcProvider(cluster, partition, account));
+            Future<List<ClusterState.AddonState>> installed = branches.fork(() -> creating
+                    ? List.<ClusterState.AddonState>of() : addons(clusterName));
+            Future<List<ClusterState.Association>> found = branches.fork(() -> creating
+                    ? List.<ClusterState.Association>of() : associations(clusterName, desired, action));
+            oidcProviderArn = branches.join(oidc);
+            addons = branches.join(installed);
+            associations = branches.join(found);
         }
+        ClusterState.Agent agent = addons.stream().filter(a -> Step.InstallAgent.ADDON.equals(a.name())).findFirst()
+                .map(a -> new ClusterState.Agent(a.version(), a.status())).orElse(null);
         List<ClusterState.AddonSupport> support = addonSupport(desired, action, addons, cluster.kubernetesVersion());
-        List<ClusterState.Association> associations = creating ? List.of()
-                : associations(clusterName, desired, action);
         List<ClusterState.IrsaServiceAccount> irsa = irsaServiceAccounts == null ? List.of() : irsaServiceAccounts;
 
         ClusterState soFar = new ClusterState(clusterName, account, region, partition, status, cluster.autoMode(),
@@ -117,6 +122,47 @@ public final class ClusterObserver {
         Map<String, ClusterState.Role> roles = roles(planner.rolesToObserve(desired, action, soFar));
         return new ClusterState(clusterName, account, region, partition, status, cluster.autoMode(),
                 oidcProviderArn, agent, addons, associations, roles, support, irsa);
+    }
+
+    /** The cluster's add-ons, each described (at once). */
+    private List<ClusterState.AddonState> addons(String clusterName) {
+        List<ClusterState.AddonState> addons = new ArrayList<>();
+        for (Optional<EksApi.Addon> addon : parallel(eks.listAddons(clusterName),
+                name -> eks.describeAddon(clusterName, name))) {
+            addon.ifPresent(a -> addons.add(new ClusterState.AddonState(a.name(), a.arn(), a.version(), a.status(),
+                    a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns(), a.namespace())));
+        }
+        return addons;
+    }
+
+    /** Independent reads on virtual threads; a read's typed error is rethrown as it was thrown. */
+    private static final class Branches implements AutoCloseable {
+        private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+        @Override
+        public void close() {
+            threads.shutdownNow();
+        }
+
+        <T> Future<T> fork(java.util.concurrent.Callable<T> read) {
+            return threads.submit(read);
+        }
+
+        <T> T join(Future<T> branch) {
+            try {
+                return branch.get();
+            } catch (ExecutionException e) {
+                threads.shutdownNow();
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                threads.shutdownNow();
+                Thread.currentThread().interrupt();
+                throw new RetryableException("interrupted while observing", e);
+            }
+        }
     }
 
     private static ClusterState.ClusterStatus status(String status) {
@@ -227,10 +273,19 @@ public final class ClusterObserver {
         return roles;
     }
 
+    /** GetRole, then its attached and inline policies at once. */
     private ClusterState.Role readRole(String name) {
-        return iam.getRole(name).map(r -> new ClusterState.Role(r.arn(), r.name(), r.path(), r.tags(),
-                r.trustPolicyJson(), iam.attachedPolicyArns(name), iam.inlinePolicyNames(name),
-                r.permissionsBoundaryArn())).orElse(null);
+        Optional<IamRoles.IamRole> found = iam.getRole(name);
+        if (found.isEmpty()) {
+            return null;
+        }
+        IamRoles.IamRole r = found.get();
+        try (Branches branches = new Branches()) {
+            Future<List<String>> attached = branches.fork(() -> iam.attachedPolicyArns(name));
+            List<String> inline = iam.inlinePolicyNames(name);
+            return new ClusterState.Role(r.arn(), r.name(), r.path(), r.tags(), r.trustPolicyJson(),
+                    branches.join(attached), inline, r.permissionsBoundaryArn());
+        }
     }
 
     /** Applies {@code read} to each item on at most {@code parallelism} virtual threads; results in input order. */

@@ -128,8 +128,10 @@ final class AssociationPlanner {
             PlanningPolicies.Ownership owner = draft.policies.ownerOf(old.tags(), draft.cluster);
             if (owner.ours() && key.equals(owner.subject()) && draft.lookup.associationsUsing(old.arn()) <= 1
                     && !configRoleArns().contains(old.arn())) {
+                // Deleted only once the move succeeded: a failed move leaves the association on this role.
                 draft.add(new Step.DeleteAssociation(null, current.namespace(), current.serviceAccount(),
-                        old.arn(), old.arn(), "replaced by another role in the config"));
+                        old.arn(), old.arn(), "replaced by another role in the config; kept until the move has "
+                        + "succeeded", List.of("associate/" + key)));
             }
         });
     }

@@ -26,13 +26,17 @@ public final class OffboardPlanner {
             if (!OwnershipTags.isOwnedBy(role.tags(), cluster)) {
                 continue;
             }
-            Map<String, String> tags = role.tags();
-            String addon = tags.get(OwnershipTags.ADDON);
-            String namespace = addon != null ? "addon:" + addon : tags.getOrDefault(OwnershipTags.NAMESPACE, "");
-            String sa = tags.getOrDefault(OwnershipTags.SERVICE_ACCOUNT, role.name());
-            steps.add(new Step.DeleteAssociation(null, namespace, sa, role.arn(), role.arn(),
-                    "cluster \"" + cluster + "\" was deleted; its associations went with it"));
+            steps.add(deleteStep(role, "cluster \"" + cluster + "\" was deleted; its associations went with it"));
         }
         return new Plan(cluster, Action.OFFBOARD, dryRun, steps, List.of(), List.of());
+    }
+
+    /** The step that deletes a role of ours whose association is gone, named after its ownership tags. */
+    public static Step.DeleteAssociation deleteStep(ListedRole role, String reason) {
+        Map<String, String> tags = role.tags();
+        String addon = tags.get(OwnershipTags.ADDON);
+        String namespace = addon != null ? "addon:" + addon : tags.getOrDefault(OwnershipTags.NAMESPACE, "");
+        String sa = tags.getOrDefault(OwnershipTags.SERVICE_ACCOUNT, role.name());
+        return new Step.DeleteAssociation(null, namespace, sa, role.arn(), role.arn(), reason);
     }
 }

@@ -148,12 +148,24 @@ public sealed interface Step {
     }
 
     /**
-     * Delete an association, then its role when {@code deleteRoleArn} is set (only roles we created for it).
+     * Delete an association, then its role when {@code deleteRoleArn} is set (only roles we created for it, and only
+     * while nothing else in the account and region uses it).
      *
      * @param associationId null when the association is already gone and only its role remains
+     * @param dependsOn     ids of the steps that must have succeeded first (a move off the role): when one did not,
+     *                      the step is skipped and the role kept
      */
     record DeleteAssociation(String associationId, String namespace, String serviceAccount, String roleArn,
-                             String deleteRoleArn, String reason) implements Step {
+                             String deleteRoleArn, String reason, List<String> dependsOn) implements Step {
+        public DeleteAssociation {
+            dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+        }
+
+        public DeleteAssociation(String associationId, String namespace, String serviceAccount, String roleArn,
+                                 String deleteRoleArn, String reason) {
+            this(associationId, namespace, serviceAccount, roleArn, deleteRoleArn, reason, List.of());
+        }
+
         public String id() {
             return "prune/" + namespace + "/" + serviceAccount;
         }

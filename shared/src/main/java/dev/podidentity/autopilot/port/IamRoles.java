@@ -17,6 +17,16 @@ public interface IamRoles {
     /** ListRoles (all pages) under a path prefix ({@code /} for every role): names of the roles that exist. */
     List<String> listRoleNames(String pathPrefix);
 
+    /** ListRoles (all pages) under a path prefix: name, ARN and creation time of each (ListRoles returns no tags). */
+    List<RoleSummary> listRoles(String pathPrefix);
+
+    /** GetPolicy: whether the managed policy exists (customer or AWS managed). */
+    boolean policyExists(String policyArn);
+
+    /** One role of a ListRoles page. */
+    record RoleSummary(String name, String arn, java.time.Instant createDate) {
+    }
+
     /** ListAttachedRolePolicies, all pages. */
     List<String> attachedPolicyArns(String roleName);
 

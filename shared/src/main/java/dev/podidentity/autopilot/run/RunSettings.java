@@ -23,12 +23,24 @@ import java.util.regex.Pattern;
  * @param addonWaitChecks    status checks before giving up on the agent becoming ACTIVE (10 s apart)
  * @param kubernetesPrincipals the function roles that call the clusters' Kubernetes API, which need access
  *                           entries ({@code KUBERNETES_PRINCIPAL_ARNS}); empty: Resolve does not check
+ * @param orphanRoleGrace    how old a role of ours that nothing uses must be before an apply reclaims it
+ *                           ({@code ORPHAN_ROLE_GRACE_MINUTES}): younger ones may belong to a run in flight
  */
 public record RunSettings(String configBucket, Guardrails guardrails, String defaultConfigKey, int clusterWaitChecks,
-                          int addonWaitChecks, List<String> kubernetesPrincipals) {
+                          int addonWaitChecks, List<String> kubernetesPrincipals, java.time.Duration orphanRoleGrace) {
+
+    /** Longer than a run may last (the state machine's TimeoutSeconds, 2 hours). */
+    public static final java.time.Duration DEFAULT_ORPHAN_ROLE_GRACE = java.time.Duration.ofMinutes(180);
 
     public RunSettings {
         kubernetesPrincipals = kubernetesPrincipals == null ? List.of() : List.copyOf(kubernetesPrincipals);
+        orphanRoleGrace = orphanRoleGrace == null ? DEFAULT_ORPHAN_ROLE_GRACE : orphanRoleGrace;
+    }
+
+    public RunSettings(String configBucket, Guardrails guardrails, String defaultConfigKey, int clusterWaitChecks,
+                       int addonWaitChecks, List<String> kubernetesPrincipals) {
+        this(configBucket, guardrails, defaultConfigKey, clusterWaitChecks, addonWaitChecks, kubernetesPrincipals,
+                DEFAULT_ORPHAN_ROLE_GRACE);
     }
 
     public static final String DEFAULT_CONFIG_KEY = "defaults/cluster.yaml";
@@ -41,7 +53,17 @@ public record RunSettings(String configBucket, Guardrails guardrails, String def
         String bucket = env.apply("CONFIG_BUCKET");
         String principals = env.apply("KUBERNETES_PRINCIPAL_ARNS");
         List<String> kubernetes = principals == null ? List.of() : list(principals);
-        return new RunSettings(bucket, guardrails(env), DEFAULT_CONFIG_KEY, 50, 30, kubernetes);
+        String grace = env.apply("ORPHAN_ROLE_GRACE_MINUTES");
+        java.time.Duration orphanGrace = DEFAULT_ORPHAN_ROLE_GRACE;
+        if (grace != null && !grace.isBlank()) {
+            try {
+                orphanGrace = java.time.Duration.ofMinutes(Math.max(0, Integer.parseInt(grace.trim())));
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("OrphanRoleGraceMinutes (ORPHAN_ROLE_GRACE_MINUTES): \"" + grace
+                        + "\" is not a whole number of minutes");
+            }
+        }
+        return new RunSettings(bucket, guardrails(env), DEFAULT_CONFIG_KEY, 50, 30, kubernetes, orphanGrace);
     }
 
     /** Largest config file a deployment may allow (stack parameter MaxConfigBytes's MaxValue). */
@@ -132,7 +154,7 @@ public record RunSettings(String configBucket, Guardrails guardrails, String def
 
     public RunSettings withGuardrails(Guardrails g) {
         return new RunSettings(configBucket, g, defaultConfigKey, clusterWaitChecks, addonWaitChecks,
-                kubernetesPrincipals);
+                kubernetesPrincipals, orphanRoleGrace);
     }
 
     /** An AWS managed policy given by ARN is denied by name too, so it is denied in every partition. */

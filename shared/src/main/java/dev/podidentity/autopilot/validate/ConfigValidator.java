@@ -207,6 +207,9 @@ public final class ConfigValidator {
         try {
             PolicyDocument doc = PolicyDocument.fromTree(document);
             PolicySize.problem(doc, PolicyLimit.ROLE_INLINE_POLICIES).ifPresent(problem -> error(path, problem));
+            for (String[] problem : dev.podidentity.autopilot.policy.IdentityPolicyGrammar.problems(doc)) {
+                error(path + "." + problem[0], "not a valid IAM permissions policy: " + problem[1]);
+            }
         } catch (PolicyFormatException e) {
             String at = e.path() == null || e.path().isEmpty() ? path : path + "." + e.path();
             error(at, "not a valid IAM policy document: " + e.problem());

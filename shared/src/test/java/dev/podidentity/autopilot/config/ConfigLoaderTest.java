@@ -1,5 +1,7 @@
 package dev.podidentity.autopilot.config;
 
+import dev.podidentity.autopilot.config.tree.Position;
+
 import dev.podidentity.autopilot.config.tree.ReadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -328,5 +330,22 @@ class ConfigLoaderTest {
         assertEquals(new Position(8, 7), source.positionOf("iam.podIdentityAssociations[0].namespace"));
         assertEquals(new Position(8, 7), source.positionOf("iam.podIdentityAssociations[0].serviceAccountName"));
         assertEquals(new Position(4, 3), source.positionOf("metadata.name"));
+    }
+
+    @Test
+    void load_whenAValueIsLongerThanStepFunctionsCanCarry_refusesItsLineWithoutEchoingIt() {
+        String big = "x".repeat(2 * 1024 * 1024);
+        LoadResult yaml = load(HEADER + "iam:\n  podIdentityAssociations:\n    - namespace: a\n      serviceAccountName: b\n"
+                + "      tags:\n        team: " + big + "\n");
+        assertEquals(1, yaml.problems().size(), formatted(yaml));
+        String problem = formatted(yaml);
+        assertTrue(problem.startsWith("f:11:"), problem);
+        assertTrue(problem.contains("2,097,152 characters") && problem.length() < 300, problem);
+
+        LoadResult json = ConfigLoader.withDefaults().load("{\"apiVersion\": \"eksctl.io/v1alpha5\", \"kind\": "
+                + "\"ClusterConfig\",\n \"metadata\": {\"name\": \"" + big + "\"}}", "cluster.json");
+        assertEquals(1, json.problems().size());
+        assertTrue(json.problems().get(0).format("f").startsWith("f:2:"), json.problems().get(0).format("f"));
+        assertTrue(json.problems().get(0).format("f").length() < 300);
     }
 }

@@ -216,6 +216,9 @@ class ApplyTest {
         var prune = assertInstanceOf(Step.DeleteAssociation.class, plan.steps().get(1));
         assertEquals(null, prune.associationId());
         assertEquals(roleArn("my-cluster+default+s3-reader"), prune.deleteRoleArn());
+        assertEquals(List.of("associate/default/s3-reader"), prune.dependsOn(),
+                "the old role goes only once the move succeeded");
+        assertTrue(PlanText.render(plan).contains("kept until the move has succeeded"), PlanText.render(plan));
     }
 
     @Test

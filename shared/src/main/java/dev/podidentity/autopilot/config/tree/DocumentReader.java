@@ -1,6 +1,5 @@
 package dev.podidentity.autopilot.config.tree;
 
-import dev.podidentity.autopilot.config.Position;
 
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import dev.podidentity.autopilot.config.Position;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,6 +62,10 @@ final class JsonTreeReader {
                 JsonToken t;
                 while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
                     String key = parser.currentName();
+                    if (ReadLimits.valueTooLong(key) != null) {
+                        throw new SyntaxProblem(at(parser.currentTokenLocation()), "a key: "
+                                + ReadLimits.valueTooLong(key));
+                    }
                     Position keyPos = at(parser.currentTokenLocation());
                     Node v = value(parser.nextToken());
                     entries.put(key, new Node.Entry(key, keyPos, v));
@@ -77,7 +80,13 @@ final class JsonTreeReader {
                 }
                 yield new Node.Sequence(pos, items);
             }
-            case VALUE_STRING -> new Node.Scalar(pos, parser.getText());
+            case VALUE_STRING -> {
+                String tooLong = ReadLimits.valueTooLong(parser.getText());
+                if (tooLong != null) {
+                    throw new SyntaxProblem(pos, tooLong);
+                }
+                yield new Node.Scalar(pos, parser.getText());
+            }
             case VALUE_TRUE -> new Node.Scalar(pos, Boolean.TRUE);
             case VALUE_FALSE -> new Node.Scalar(pos, Boolean.FALSE);
             case VALUE_NULL -> new Node.Scalar(pos, null);

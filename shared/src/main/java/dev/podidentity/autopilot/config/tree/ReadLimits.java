@@ -12,6 +12,22 @@ package dev.podidentity.autopilot.config.tree;
 public record ReadLimits(int maxBytes, int maxAliases, int maxDepth, int maxNodes) {
     public static final ReadLimits DEFAULT = new ReadLimits(4 * 1024 * 1024, 50, 64, 500_000);
 
+    /**
+     * Longest single value (or key), in characters. Values reach the run's Step Functions state (256 KB at most) in
+     * plans, outcomes and errors; no eksctl field needs more (an inline policy is a mapping, IAM caps a role's inline
+     * policies at 10,240 characters).
+     */
+    public static final int MAX_VALUE_CHARS = 32 * 1024;
+
+    /** The problem for a value (or key) longer than {@link #MAX_VALUE_CHARS}; null when it fits. */
+    public static String valueTooLong(String value) {
+        if (value == null || value.length() <= MAX_VALUE_CHARS) {
+            return null;
+        }
+        return String.format("a value of %,d characters (starting \"%s...\"); values may have at most %,d characters",
+                value.length(), value.substring(0, 32).replaceAll("[\\p{Cntrl}\"]", "?"), MAX_VALUE_CHARS);
+    }
+
     public ReadLimits withMaxBytes(int bytes) {
         return new ReadLimits(bytes, maxAliases, maxDepth, maxNodes);
     }

@@ -1,6 +1,5 @@
 package dev.podidentity.autopilot.config.tree;
 
-import dev.podidentity.autopilot.config.Position;
 
 /** The file cannot be read as a document at all: bad YAML/JSON, too large, an alias bomb, empty. */
 public final class SyntaxProblem extends RuntimeException {

@@ -1,6 +1,5 @@
 package dev.podidentity.autopilot.config.tree;
 
-import dev.podidentity.autopilot.config.Position;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -73,7 +72,13 @@ final class YamlTreeReader {
         }
         Position at = position(node.getStartMark());
         return switch (node) {
-            case ScalarNode s -> new Node.Scalar(at, scalarValue(s));
+            case ScalarNode s -> {
+                String tooLong = ReadLimits.valueTooLong(s.getValue());
+                if (tooLong != null) {
+                    throw new SyntaxProblem(at, tooLong);
+                }
+                yield new Node.Scalar(at, scalarValue(s));
+            }
             case SequenceNode s -> {
                 List<Node> items = new ArrayList<>(s.getValue().size());
                 for (org.yaml.snakeyaml.nodes.Node item : s.getValue()) {
@@ -100,6 +105,9 @@ final class YamlTreeReader {
                 throw new SyntaxProblem(keyAt, "mapping keys must be plain strings");
             }
             String key = keyScalar.getValue();
+            if (ReadLimits.valueTooLong(key) != null) {
+                throw new SyntaxProblem(keyAt, "a key: " + ReadLimits.valueTooLong(key));
+            }
             Node.Entry earlier = entries.get(key);
             if (earlier != null) {
                 throw new SyntaxProblem(keyAt, "not valid YAML: duplicate key \"" + key + "\" (first at line "

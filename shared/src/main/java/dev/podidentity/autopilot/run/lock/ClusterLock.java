@@ -1,13 +1,14 @@
 package dev.podidentity.autopilot.run.lock;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.lambda.Log;
 import dev.podidentity.autopilot.port.Executions;
 import dev.podidentity.autopilot.port.Locks;
 import dev.podidentity.autopilot.port.Locks.Lease;
+import dev.podidentity.autopilot.run.contract.LockRelease;
+import dev.podidentity.autopilot.run.contract.LockResult;
+import dev.podidentity.autopilot.run.contract.LockTask;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -21,10 +22,11 @@ import java.util.Optional;
  * owner's execution is no longer RUNNING (aborted, timed out, failed before its release: the next run takes it
  * over at once), or it expires ({@link LockSettings#lease()}, the backstop when Step Functions cannot be asked).
  *
- * <p>Acquire in: {@code {operation: "acquire", cluster, execution, executionArn, attempt, replanned}}; out:
- * {@code {acquired, attempt (in + 1), replan, replanned, giveUp, lockId, heldBy, heldByArn, since}}. {@code replan}
+ * <p>Acquire in ({@link LockTask}): {@code {operation: "acquire", cluster, execution, executionArn, attempt,
+ * replanned}}; out ({@link LockResult}): {@code {acquired, attempt (in + 1), replan, replanned, giveUp, lockId,
+ * heldBy, heldByArn, since}}. {@code replan}
  * is true once, when the lock was won after waiting: the world changed under the plan, so the run plans again.
- * Release in: {@code {operation: "release", run: {cluster}, execution, executionArn}}; a lock this execution does
+ * Release in: {@code {operation: "release", run: {cluster}, execution, executionArn}}, out {@link LockRelease}; a lock this execution does
  * not hold (or a run that never got as far as a cluster) is left alone.
  */
 public final class ClusterLock {
@@ -43,9 +45,9 @@ public final class ClusterLock {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The lock function's entry: {@code operation} picks acquire or release. */
-    public ObjectNode handle(JsonNode input) {
-        String operation = input.path("operation").asText("");
+    /** The lock function's entry: {@code operation} picks acquire ({@link LockResult}) or release ({@link LockRelease}). */
+    public Record handle(LockTask input) {
+        String operation = input.operation() == null ? "" : input.operation();
         return switch (operation) {
             case "acquire" -> acquire(input);
             case "release" -> release(input);
@@ -54,12 +56,12 @@ public final class ClusterLock {
         };
     }
 
-    public ObjectNode acquire(JsonNode input) {
-        String cluster = required(input, "cluster");
-        String execution = required(input, "execution");
-        String executionArn = required(input, "executionArn");
-        int attempt = input.path("attempt").asInt(0) + 1;
-        boolean replanned = input.path("replanned").asBoolean(false);
+    public LockResult acquire(LockTask input) {
+        String cluster = required(input.cluster(), "cluster");
+        String execution = required(input.execution(), "execution");
+        String executionArn = required(input.executionArn(), "executionArn");
+        int attempt = (input.attempt() == null ? 0 : input.attempt()) + 1;
+        boolean replanned = Boolean.TRUE.equals(input.replanned());
         String lockId = lockId(executionArn, cluster);
         Log log = Log.forRun(execution, cluster).with("lockId", lockId);
 
@@ -85,36 +87,26 @@ public final class ClusterLock {
                 return acquired(lockId, attempt, replanned, held.owner());
             }
         }
-        ObjectNode out = result(lockId, false, attempt, replanned);
-        out.put("giveUp", attempt >= settings.waitChecks());
-        // Always set: the ASL's give-up message names them.
-        out.put("heldBy", holder.map(Lease::owner).orElse("unknown"));
-        out.put("heldByArn", holder.map(Lease::ownerArn).orElse(""));
-        out.put("since", holder.map(h -> Instant.ofEpochSecond(h.acquiredAt()).toString()).orElse("unknown"));
         log.info("lock held by another run", "heldBy", holder.map(Lease::owner).orElse(""), "attempt", attempt);
-        return out;
+        // heldBy, heldByArn, since always set: the ASL's give-up message names them.
+        return new LockResult(false, lockId, attempt, false, replanned, attempt >= settings.waitChecks(),
+                holder.map(Lease::owner).orElse("unknown"), holder.map(Lease::ownerArn).orElse(""),
+                holder.map(h -> Instant.ofEpochSecond(h.acquiredAt()).toString()).orElse("unknown"), null);
     }
 
-    public ObjectNode release(JsonNode input) {
-        String execution = required(input, "execution");
-        String executionArn = required(input, "executionArn");
-        String cluster = input.path("run").path("cluster").asText("");
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
+    public LockRelease release(LockTask input) {
+        String execution = required(input.execution(), "execution");
+        String executionArn = required(input.executionArn(), "executionArn");
+        String cluster = Optional.ofNullable(input.run()).map(ResolveOutput::cluster).orElse("");
         if (cluster.isEmpty()) {
-            out.put("released", false);
-            out.put("reason", "the run has no cluster (it stopped before planning), so it never held a lock");
-            return out;
+            return new LockRelease(false, null,
+                    "the run has no cluster (it stopped before planning), so it never held a lock");
         }
         String lockId = lockId(executionArn, cluster);
         boolean released = locks.release(lockId, execution);
-        out.put("released", released);
-        out.put("lockId", lockId);
-        if (!released) {
-            out.put("reason", "this execution does not hold the lock");
-        }
         Log.forRun(execution, cluster).with("lockId", lockId).info(released ? "lock released"
                 : "lock not held by this execution; nothing released");
-        return out;
+        return new LockRelease(released, lockId, released ? null : "this execution does not hold the lock");
     }
 
     /**
@@ -132,29 +124,14 @@ public final class ClusterLock {
         return parts[4] + "/" + parts[3] + "/" + cluster;
     }
 
-    private static ObjectNode acquired(String lockId, int attempt, boolean replanned, String tookOverFrom) {
-        ObjectNode out = result(lockId, true, attempt, replanned);
-        out.put("giveUp", false);
-        if (tookOverFrom != null) {
-            out.put("tookOverFrom", tookOverFrom);
-        }
-        return out;
-    }
-
-    private static ObjectNode result(String lockId, boolean acquired, int attempt, boolean replanned) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("acquired", acquired);
-        out.put("lockId", lockId);
-        out.put("attempt", attempt);
+    private static LockResult acquired(String lockId, int attempt, boolean replanned, String tookOverFrom) {
         // Won after waiting and not yet planned again: the other run changed the cluster since our plan.
-        out.put("replan", acquired && attempt > 1 && !replanned);
-        out.put("replanned", replanned);
-        return out;
+        boolean replan = attempt > 1 && !replanned;
+        return new LockResult(true, lockId, attempt, replan, replanned, false, null, null, null, tookOverFrom);
     }
 
-    private static String required(JsonNode input, String field) {
-        String value = input.path(field).asText("");
-        if (value.isBlank()) {
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
             throw new InvalidInputException("lock: " + field + " must be set");
         }
         return value;

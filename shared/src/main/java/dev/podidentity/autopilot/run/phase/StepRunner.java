@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podidentity.autopilot.execute.WritePacing;
+import dev.podidentity.autopilot.error.AutopilotException;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.error.RetryableException;
 import dev.podidentity.autopilot.error.WrongPhaseException;
@@ -60,16 +62,28 @@ public final class StepRunner {
     private final Execution execution;
     private final RunArtifacts artifacts;
     private final int parallelism;
+    private final WritePacing.Memory pacing;
 
     public StepRunner(StepExecutors executors, RunArtifacts artifacts, int parallelism) {
-        this(executors, executors::execute, artifacts, parallelism);
+        this(executors, artifacts, parallelism, WritePacing.Memory.uncapped());
+    }
+
+    /** With {@code pacing}: each batch paces its writes to the account's rate, within the stack's caps. */
+    public StepRunner(StepExecutors executors, RunArtifacts artifacts, int parallelism, WritePacing.Memory pacing) {
+        this(executors, executors::execute, artifacts, parallelism, pacing);
     }
 
     StepRunner(StepExecutors executors, Execution execution, RunArtifacts artifacts, int parallelism) {
+        this(executors, execution, artifacts, parallelism, WritePacing.Memory.uncapped());
+    }
+
+    StepRunner(StepExecutors executors, Execution execution, RunArtifacts artifacts, int parallelism,
+               WritePacing.Memory pacing) {
         this.executors = executors;
         this.execution = execution;
         this.artifacts = artifacts;
         this.parallelism = parallelism;
+        this.pacing = pacing;
     }
 
     /**
@@ -149,7 +163,10 @@ public final class StepRunner {
             }
         }
         RuntimeException[] retry = new RuntimeException[n];
+        StepDependencies dependencies = new StepDependencies(artifacts, plan, planKey);
         int workers = Math.max(1, Math.min(parallelism, pending.size()));
+        // the batch's steps share one pacing: their writes back off together when the account throttles
+        WritePacing paced = pacing.start();
         try (ExecutorService pool = Executors.newFixedThreadPool(workers)) {
             List<Future<?>> running = new ArrayList<>();
             for (int i : pending) {
@@ -159,7 +176,9 @@ public final class StepRunner {
                         return; // not started: the rerun does it
                     }
                     try {
-                        results[i] = JsonHandler.MAPPER.valueToTree(run(cluster, executionName, stepJson, preflight));
+                        Outcome held = dependencies.heldBack(stepJson).orElse(null);
+                        results[i] = JsonHandler.MAPPER.valueToTree(held != null ? held
+                                : paced.within(() -> run(cluster, executionName, stepJson, preflight)));
                     } catch (RetryableException e) {
                         retry[i] = e;
                     } catch (RuntimeException e) {
@@ -175,6 +194,8 @@ public final class StepRunner {
             throw new RetryableException("batch " + phaseLabel + "-" + number + " was interrupted", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("batch " + phaseLabel + "-" + number + " lost a step", e.getCause());
+        } finally {
+            paced.finish();
         }
 
         ArrayNode outcomes = JsonNodeFactory.instance.arrayNode();
@@ -193,11 +214,12 @@ public final class StepRunner {
         }
         Log log = Log.forRun(executionName, cluster).with("batch", phaseLabel + "-" + number);
         if (unfinished > 0) {
-            String why = firstRetry != null ? "first: " + firstRetry.getMessage()
+            // bounded: after its retries this message is the failed batch's record in the run's state
+            String why = firstRetry != null ? "first: " + AutopilotException.bounded(firstRetry.getMessage(), 120)
                     : "the Lambda was about to time out";
             log.info("batch unfinished, to be retried", "finished", outcomes.size(), "unfinished", unfinished);
             throw new RetryableException("batch " + phaseLabel + "-" + number + ": " + unfinished + " of " + n
-                    + " steps to retry (" + why + "); " + outcomes.size() + " outcomes kept in " + outcomesKey);
+                    + " steps to retry (" + why + "); " + outcomes.size() + " outcomes kept");
         }
         return summary(phaseLabel, number, outcomes, log);
     }
@@ -241,10 +263,13 @@ public final class StepRunner {
         return BatchResult.finished(phase, number, counts, failed);
     }
 
+    /** A failed step's message is cut to this: the Report lists failures in its result, which the state carries. */
+    static final int MAX_CAUSE_CHARS = 500;
+
     /** A step that failed for good, in the shape the Map's failure state gave a failed item before batching. */
     static ObjectNode failed(String stepId, RuntimeException e) {
         ObjectNode cause = JsonNodeFactory.instance.objectNode();
-        cause.put("errorMessage", String.valueOf(e.getMessage()));
+        cause.put("errorMessage", AutopilotException.bounded(String.valueOf(e.getMessage()), MAX_CAUSE_CHARS));
         cause.put("errorType", e.getClass().getName());
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("stepId", stepId);

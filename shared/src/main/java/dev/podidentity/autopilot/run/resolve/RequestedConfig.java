@@ -118,7 +118,7 @@ final class RequestedConfig {
         try {
             return store.read(key, version, max);
         } catch (ConfigStore.TooLarge e) {
-            throw invalid(key, List.of(Problem.error("", dev.podidentity.autopilot.config.Position.START,
+            throw invalid(key, List.of(Problem.error("", dev.podidentity.autopilot.config.tree.Position.START,
                     String.format("guardrail MaxConfigBytes: the file is %,d bytes; the limit is %,d bytes",
                             e.size(), max))));
         }

@@ -1,6 +1,7 @@
 package dev.podidentity.autopilot.run.resolve;
 
 import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.phase.BatchSettings;
 import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.RunSettings;
 
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.config.ClusterConfig;
+import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.guard.GuardrailCheck;
 import dev.podidentity.autopilot.lambda.JsonHandler;
@@ -49,14 +51,14 @@ public final class Resolver {
     private final RunSettings settings;
     private final KubernetesAccessCheck access;
     private final RunArtifacts artifacts;
-    private final int batchSize;
+    private final BatchSettings batches;
 
     public Resolver(ConfigStore store, ClusterObserver observer, IamRoles iam, Planner planner,
                     IrsaServiceAccounts irsa, RunSettings settings, KubernetesAccessCheck access,
-                    RunArtifacts artifacts, int batchSize) {
+                    RunArtifacts artifacts, BatchSettings batches) {
         this.access = access;
         this.artifacts = artifacts;
-        this.batchSize = batchSize;
+        this.batches = batches;
         this.configs = new RequestedConfig(store, settings);
         this.observer = observer;
         this.iam = iam;
@@ -83,7 +85,8 @@ public final class Resolver {
         if (execution == null || execution.isBlank()) {
             throw new InvalidInputException("execution: the execution name must be set");
         }
-        return RunOutput.publish(full(request), execution, artifacts, settings.configBucket(), batchSize);
+        return RunOutput.publish(full(request), execution, artifacts, settings.configBucket(), batches.batchSize(),
+                batches.mapConcurrency());
     }
 
     /**
@@ -110,6 +113,10 @@ public final class Resolver {
         List<ClusterState.IrsaServiceAccount> irsaAccounts = migrate ? irsaAccounts(request.cluster(), config)
                 : List.of();
         ClusterState observed = observer.observe(request.cluster(), config, request.action(), irsaAccounts);
+        List<Problem> missing = ConfigReferences.check(iam, config, request.action(), observed.accountId());
+        if (!missing.isEmpty()) {
+            throw RequestedConfig.invalid(loaded.source(), missing);
+        }
         PlanOptions options = new PlanOptions(settings.guardrails().rolePath(),
                 settings.guardrails().permissionsBoundaryArn(), request.removeOidcProviderTrustRelationship(),
                 request.approve(), request.dryRun()).withPreserve(request.preserve());
@@ -117,7 +124,7 @@ public final class Resolver {
         if (result instanceof PlanResult.Refused refused) {
             throw RequestedConfig.invalid(loaded.source(), refused.problems());
         }
-        Plan plan = ((PlanResult.Planned) result).plan();
+        Plan plan = reclaim(request, ((PlanResult.Planned) result).plan(), observed);
         List<String> refused = GuardrailCheck.checkMigrations(request.cluster(), plan.steps(), settings.guardrails());
         if (!refused.isEmpty()) {
             throw new InvalidInputException("the plan for cluster \"" + request.cluster() + "\" is refused by the "
@@ -239,13 +246,33 @@ public final class Resolver {
         return out;
     }
 
+    /** An apply also deletes the roles of ours for its cluster that nothing uses (after the grace period). */
+    private Plan reclaim(RunRequest request, Plan plan, ClusterState observed) {
+        if (request.action() != Action.APPLY) {
+            return plan;
+        }
+        OwnedRoles.Reclaim found = new OwnedRoles(iam, settings.guardrails().rolePath()).unused(request.cluster(),
+                plan, observed, settings.orphanRoleGrace(), java.time.Instant.now());
+        List<Step> steps = new ArrayList<>(plan.steps());
+        steps.addAll(found.steps());
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(found.kept());
+        return new Plan(plan.cluster(), plan.action(), plan.planOnly(), steps, plan.unchanged(), warnings);
+    }
+
     /** Offboarding a deleted cluster: the planner decides which of the listed roles are ours to delete. */
     private ObjectNode offboard(RunRequest request) {
+        // only for a cluster EKS no longer has (a DELETING one is waited out first); any other status refuses
+        List<Step> wait = OffboardCheck.waitUntilGone(request.cluster(), observer.clusterStatus(request.cluster()));
         List<OffboardPlanner.ListedRole> roles = new ArrayList<>();
         for (String name : iam.listRoleNames(settings.guardrails().rolePath())) {
             iam.getRole(name).ifPresent(r -> roles.add(new OffboardPlanner.ListedRole(name, r.arn(), r.tags())));
         }
-        Plan plan = OffboardPlanner.plan(request.cluster(), request.dryRun(), roles);
+        Plan planned = OffboardPlanner.plan(request.cluster(), request.dryRun(), roles);
+        List<Step> steps = new ArrayList<>(wait);
+        steps.addAll(planned.steps());
+        Plan plan = new Plan(planned.cluster(), planned.action(), planned.planOnly(), steps, planned.unchanged(),
+                planned.warnings());
         return run(request, plan, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()), false,
                 List.of());
     }

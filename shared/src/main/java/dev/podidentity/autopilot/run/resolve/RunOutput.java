@@ -61,6 +61,18 @@ public final class RunOutput {
         return total;
     }
 
+    /**
+     * The batch size of one phase: small enough that the phase makes at least {@code mapConcurrency} batches when it
+     * has that many steps (so the Map keeps MapMaxConcurrency x StepParallelism calls in flight from the start, for
+     * 100 steps as for 5,000), never larger than {@code bounded} (the configured size, grown to stay within
+     * {@link #MAX_BATCHES}): with a concurrency of 5, a phase of 100 steps makes 5 batches of 20, not 2 of 50; one
+     * of 5,000 still makes 100 of 50, so the transitions per step stay where the configured size puts them.
+     */
+    static int batchSize(int steps, int bounded, int mapConcurrency) {
+        int spread = (steps + Math.max(1, mapConcurrency) - 1) / Math.max(1, mapConcurrency);
+        return Math.max(1, Math.min(bounded, spread));
+    }
+
     /** {@code steps} steps cut into consecutive [from, to) ranges of at most {@code size}. */
     static ArrayNode descriptors(String phase, int steps, int size) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
@@ -77,6 +89,15 @@ public final class RunOutput {
      */
     public static ObjectNode publish(ObjectNode full, String execution, RunArtifacts artifacts, String bucket,
                               int configuredBatchSize) {
+        return publish(full, execution, artifacts, bucket, configuredBatchSize, 1);
+    }
+
+    /**
+     * As {@link #publish(ObjectNode, String, RunArtifacts, String, int)}, with each phase cut into at least
+     * {@code mapConcurrency} batches where it has the steps ({@link #batchSize(int, int, int)}).
+     */
+    static ObjectNode publish(ObjectNode full, String execution, RunArtifacts artifacts, String bucket,
+                              int configuredBatchSize, int mapConcurrency) {
         String cluster = full.path("cluster").asText();
         String planKey = RunArtifacts.planKey(cluster, execution);
         ObjectNode artifact = JsonNodeFactory.instance.objectNode();
@@ -87,6 +108,17 @@ public final class RunOutput {
         artifact.put("planText", full.path("planText").asText());
         artifact.set("summary", full.path("summary"));
         artifact.set("phases", full.path("phases"));
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        PHASES.forEach(p -> sizes.put(p, full.path("phases").path(p).size()));
+        int bounded = batchSize(sizes, configuredBatchSize);
+        Map<String, Integer> phaseSizes = new LinkedHashMap<>();
+        sizes.forEach((phase, steps) -> phaseSizes.put(phase, batchSize(steps, bounded, mapConcurrency)));
+        int largest = sizes.entrySet().stream().filter(e -> e.getValue() > 0)
+                .mapToInt(e -> phaseSizes.get(e.getKey())).max().orElse(bounded);
+        // which batch holds a step: a step that depends on another finds its outcome by its phase's batch size
+        artifact.put("batchSize", largest);
+        ObjectNode perPhase = artifact.putObject("batchSizes");
+        phaseSizes.forEach(perPhase::put);
         artifacts.writePlan(planKey, artifact);
 
         ObjectNode run = JsonNodeFactory.instance.objectNode();
@@ -96,15 +128,16 @@ public final class RunOutput {
         }
         run.put("superseded", full.path("superseded").asBoolean(false));
         run.put("planKey", planKey);
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        PHASES.forEach(p -> sizes.put(p, full.path("phases").path(p).size()));
-        int size = batchSize(sizes, configuredBatchSize);
-        sizes.forEach((phase, steps) -> run.set(phase, descriptors(phase, steps, size)));
-        run.put("batchSize", size);
+        phaseSizes.forEach((phase, size) -> run.set(phase, descriptors(phase, sizes.get(phase), size)));
+        run.put("batchSize", largest);
+        int batchCount = 0;
+        for (Map.Entry<String, Integer> phase : sizes.entrySet()) {
+            batchCount += (phase.getValue() + phaseSizes.get(phase.getKey()) - 1) / phaseSizes.get(phase.getKey());
+        }
         String where = bucket == null ? planKey : "s3://" + bucket + "/" + planKey;
         run.put("planText", boundedText(full.path("planText").asText(), where));
         run.set("summary", boundedSummary((ObjectNode) full.path("summary"), planKey));
-        return fits(run, batches(sizes, size));
+        return fits(run, batchCount);
     }
 
     /** The text up to a line end within the budget, and a last line saying where the rest is. */

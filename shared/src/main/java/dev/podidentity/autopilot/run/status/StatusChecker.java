@@ -35,7 +35,7 @@ public final class StatusChecker {
             throw new InvalidInputException("cluster-status needs cluster");
         }
         return switch (kind) {
-            case "cluster" -> cluster(cluster, attempt);
+            case "cluster" -> "offboard".equals(input.action()) ? gone(cluster, attempt) : cluster(cluster, attempt);
             case "addon" -> addon(cluster, input.addon() == null ? "eks-pod-identity-agent" : input.addon(), attempt);
             default -> throw new InvalidInputException("cluster-status kind must be cluster or addon, not \""
                     + kind + "\"");
@@ -48,6 +48,15 @@ public final class StatusChecker {
         boolean done = "ACTIVE".equals(status);
         boolean failed = c.isEmpty() || "FAILED".equals(status) || "DELETING".equals(status);
         return result(status, done, failed, attempt, settings.clusterWaitChecks(), null);
+    }
+
+    /** Offboarding waits for a DELETING cluster to be gone; any other status ends the wait as failed. */
+    private StatusResult gone(String cluster, int attempt) {
+        String status = eks.describeCluster(cluster).map(EksApi.Cluster::status).orElse("NOT_FOUND");
+        boolean done = "NOT_FOUND".equals(status);
+        boolean failed = !done && !"DELETING".equals(status);
+        return result(status, done, failed, attempt, settings.clusterWaitChecks(), failed
+                ? "offboarding waits for the cluster to be gone; it is " + status + ", so nothing is deleted" : null);
     }
 
     private StatusResult addon(String cluster, String addon, int attempt) {

@@ -1,11 +1,14 @@
 package dev.podidentity.autopilot.run.lock;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.port.Executions;
 import dev.podidentity.autopilot.port.Locks;
 import dev.podidentity.autopilot.port.Locks.Lease;
+import dev.podidentity.autopilot.run.contract.LockTask;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -44,8 +47,34 @@ class ClusterLockTest {
             return running.contains(executionArn);
         }
     };
-    private final ClusterLock lock = new ClusterLock(locks, executions,
-            new LockSettings("locks", Duration.ofSeconds(7200), 4), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final WireLock lock = new WireLock(new ClusterLock(locks, executions,
+            new LockSettings("locks", Duration.ofSeconds(7200), 4), Clock.fixed(NOW, ZoneOffset.UTC)));
+
+    /**
+     * The lock as the state machine sees it: the task's JSON bound to {@link LockTask} and the result record
+     * written back as JSON by the handler's mapper, so these tests check the wire shape the ASL reads.
+     */
+    private record WireLock(ClusterLock lock) {
+        ObjectNode acquire(JsonNode in) {
+            return wire(lock.acquire(task(in)));
+        }
+
+        ObjectNode release(JsonNode in) {
+            return wire(lock.release(task(in)));
+        }
+
+        ObjectNode handle(JsonNode in) {
+            return wire(lock.handle(task(in)));
+        }
+
+        private static LockTask task(JsonNode in) {
+            return JsonHandler.MAPPER.convertValue(in, LockTask.class);
+        }
+
+        private static ObjectNode wire(Object out) {
+            return JsonHandler.MAPPER.valueToTree(out);
+        }
+    }
 
     @Test
     void acquire_whenFree_writesALeaseForTheRunsTimeout() {

@@ -50,6 +50,29 @@ public class RunOutputTest {
     }
 
     @Test
+    void batchSize_spreadsAPhaseOverTheMapConcurrency_withinTheBoundedSize() {
+        assertEquals(20, RunOutput.batchSize(100, 50, 5), "100 steps: 5 batches of 20, not 2 of 50");
+        assertEquals(50, RunOutput.batchSize(5_000, 50, 5), "a large phase keeps the configured size");
+        assertEquals(2, RunOutput.batchSize(10, 50, 5));
+        assertEquals(1, RunOutput.batchSize(3, 50, 5), "fewer steps than batches at once: one step each");
+        assertEquals(1, RunOutput.batchSize(0, 50, 5));
+        assertEquals(50, RunOutput.batchSize(100, 50, 1), "a concurrency of 1: the configured size, as before");
+    }
+
+    @Test
+    void publish_withMapConcurrency_startsEveryBatchAtOnce_andStillBatchesLargePhases() {
+        RunArtifacts artifacts = new RunArtifacts(new MemoryConfigStore());
+        ObjectNode small = RunOutput.publish(fullRun("c", 100, "a\n"), "e1", artifacts, "b", 50, 5);
+        assertEquals(5, small.path("associate").size());
+        assertEquals(20, small.path("associate").get(4).path("to").asInt() - small.path("associate").get(4)
+                .path("from").asInt());
+        assertEquals(20, small.path("batchSize").asInt());
+        ObjectNode large = RunOutput.publish(fullRun("c", 5_000, "a\n"), "e2", artifacts, "b", 50, 5);
+        assertEquals(100, large.path("associate").size());
+        assertEquals(50, large.path("batchSize").asInt());
+    }
+
+    @Test
     void publish_writesThePlan_andReturnsBatchesNotSteps_forTheEksQuotaOfAssociations() {
         MemoryConfigStore store = new MemoryConfigStore();
         RunArtifacts artifacts = new RunArtifacts(store);

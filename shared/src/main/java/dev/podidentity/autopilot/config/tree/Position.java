@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.config;
+package dev.podidentity.autopilot.config.tree;
 
 /** A place in a config file, 1-based as editors show it. */
 public record Position(int line, int column) {

@@ -1,0 +1,102 @@
+package dev.podidentity.autopilot.run.resolve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.autopilot.naming.Arns;
+import dev.podidentity.autopilot.naming.OwnershipTags;
+import dev.podidentity.autopilot.plan.ClusterState;
+import dev.podidentity.autopilot.plan.OffboardPlanner;
+import dev.podidentity.autopilot.plan.Plan;
+import dev.podidentity.autopilot.plan.PlanJson;
+import dev.podidentity.autopilot.plan.Step;
+import dev.podidentity.autopilot.port.IamRoles;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The roles this application made for a cluster, found under the role path by their ownership tags: what offboarding
+ * deletes, and what an apply reclaims when nothing uses them any more (a run that created a role and failed before
+ * its association, a config entry dropped while its association was already gone). ListRoles gives names and
+ * creation times only, so GetRole (for the tags) is asked only of the roles nothing in the plan or the cluster names.
+ */
+final class OwnedRoles {
+    private final IamRoles iam;
+    private final String rolePath;
+
+    OwnedRoles(IamRoles iam, String rolePath) {
+        this.iam = iam;
+        this.rolePath = rolePath;
+    }
+
+    /** The step that deletes a role of ours that has no association left, named after its ownership tags. */
+    static Step.DeleteAssociation deleteStep(IamRoles.IamRole role, String reason) {
+        return OffboardPlanner.deleteStep(new OffboardPlanner.ListedRole(role.name(), role.arn(), role.tags()), reason);
+    }
+
+    /** What reclaiming found: the roles to delete, and the unused ones kept because they are younger than the grace. */
+    record Reclaim(List<Step> steps, List<String> kept) {
+    }
+
+    /**
+     * The roles of ours for the cluster that neither the plan (any role ARN a step names) nor the cluster (an
+     * association's role, an addon's IRSA role) uses, created longer than {@code grace} ago.
+     */
+    Reclaim unused(String cluster, Plan plan, ClusterState observed, Duration grace, Instant now) {
+        Set<String> named = new HashSet<>();
+        for (Step step : plan.steps()) {
+            collectRoleNames(PlanJson.mapper().valueToTree(step), named);
+        }
+        observed.associations().forEach(a -> addName(a.roleArn(), named));
+        observed.addons().forEach(a -> addName(a.serviceAccountRoleArn(), named));
+        Set<String> ids = new HashSet<>();
+        plan.steps().forEach(s -> ids.add(s.id()));
+        List<Step> steps = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (IamRoles.RoleSummary summary : iam.listRoles(rolePath)) {
+            if (named.contains(summary.name())) {
+                continue;
+            }
+            // A role that web identities may assume (IRSA) can be in use without any association: never reclaimed.
+            Optional<IamRoles.IamRole> role = iam.getRole(summary.name())
+                    .filter(r -> OwnershipTags.isOwnedBy(r.tags(), cluster))
+                    .filter(r -> r.trustPolicyJson() == null || !r.trustPolicyJson().contains("Federated"));
+            if (role.isEmpty()) {
+                continue;
+            }
+            Step.DeleteAssociation step = deleteStep(role.get(), "reclaimed: made for cluster \"" + cluster
+                    + "\", and no association uses it and no config entry names it");
+            if (ids.contains(step.id())) {
+                continue; // the plan already acts on that service account; the next run looks again
+            }
+            Duration age = summary.createDate() == null ? grace : Duration.between(summary.createDate(), now);
+            if (age.compareTo(grace) < 0) {
+                kept.add("role \"" + summary.name() + "\" of ours is unused but was created " + age.toMinutes()
+                        + " minute(s) ago; kept for now (a run in flight may be about to use it; reclaimed after "
+                        + grace.toMinutes() + " minutes)");
+            } else {
+                steps.add(step);
+                ids.add(step.id());
+            }
+        }
+        return new Reclaim(steps, kept);
+    }
+
+    private static void collectRoleNames(JsonNode node, Set<String> names) {
+        if (node.isTextual()) {
+            addName(node.asText(), names);
+        } else {
+            node.forEach(child -> collectRoleNames(child, names));
+        }
+    }
+
+    private static void addName(String arn, Set<String> names) {
+        if (arn != null && arn.startsWith("arn:") && arn.contains(":role/")) {
+            Arns.role(arn).toOptional().ifPresent(r -> names.add(r.name()));
+        }
+    }
+}
