@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -327,8 +328,8 @@ public final class EksEmulator {
      * the pod identity associations it owns; empty when there is none.
      */
     public Optional<ResourceView> peekAddon(String region, String clusterName, String addonName) {
-        synchronized (lock) {
-            ClusterState state = clusters.get(key(region, clusterName));
+        synchronized (shared.lock) {
+            ClusterState state = shared.clusters.get(key(region, clusterName));
             AddonState addon = state == null ? null : state.addons.get(addonName);
             if (addon == null) {
                 return Optional.empty();
@@ -341,8 +342,8 @@ public final class EksEmulator {
 
     /** The association with that id, read without side effects; empty when there is none. */
     public Optional<ResourceView> peekAssociation(String region, String clusterName, String associationId) {
-        synchronized (lock) {
-            ClusterState state = clusters.get(key(region, clusterName));
+        synchronized (shared.lock) {
+            ClusterState state = shared.clusters.get(key(region, clusterName));
             Association association = state == null ? null : state.associations.get(associationId);
             return association == null ? Optional.empty()
                     : Optional.of(new ResourceView(association.arn, association.tags == null ? Map.of() : Map.copyOf(association.tags), List.of()));
