@@ -277,9 +277,22 @@ public final class CallContexts {
         }
     }
 
-    private static void passRole(List<RequestContext> out, String roleArn, String service) {
+    /**
+     * iam:PassRole is authorized on the role passed, so aws:ResourceTag/* are that role's tags (as for any other
+     * action on an existing role); iam:PassedToService names the service it is passed to.
+     */
+    private void passRole(List<RequestContext> out, String roleArn, String service) {
         if (roleArn != null && !roleArn.isEmpty()) {
-            out.add(new RequestContext("iam:PassRole", roleArn, Map.of("iam:PassedToService", List.of(service))));
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            keys.put("iam:PassedToService", List.of(service));
+            int slash = roleArn.lastIndexOf('/');
+            if (roleArn.contains(":role/") && slash >= 0) {
+                lookups.role(roleArn.substring(slash + 1)).ifPresent(r -> r.tags().forEach((k, v) -> {
+                    put(keys, "aws:ResourceTag/" + k, v);
+                    put(keys, "iam:ResourceTag/" + k, v);
+                }));
+            }
+            out.add(new RequestContext("iam:PassRole", roleArn, keys));
         }
     }
 
