@@ -277,9 +277,16 @@ public final class CallContexts {
         }
     }
 
-    private static void passRole(List<RequestContext> out, String roleArn, String service) {
+    /** iam:PassRole on the role being passed: its tags are the resource tags the condition keys judge. */
+    private void passRole(List<RequestContext> out, String roleArn, String service) {
         if (roleArn != null && !roleArn.isEmpty()) {
-            out.add(new RequestContext("iam:PassRole", roleArn, Map.of("iam:PassedToService", List.of(service))));
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            keys.put("iam:PassedToService", List.of(service));
+            lookups.role(roleArn.substring(roleArn.lastIndexOf('/') + 1)).ifPresent(r -> r.tags().forEach((k, v) -> {
+                put(keys, "aws:ResourceTag/" + k, v);
+                put(keys, "iam:ResourceTag/" + k, v);
+            }));
+            out.add(new RequestContext("iam:PassRole", roleArn, keys));
         }
     }
 
