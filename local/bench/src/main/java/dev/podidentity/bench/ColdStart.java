@@ -20,16 +20,35 @@ import java.util.Map;
 /**
  * Cold start of every deployment jar, side by side with a minimal handler that builds one SDK client: a fresh JVM
  * per run (no SnapStart), JVM start to handler constructed (init) and to first response, against the local cloud,
- * each function called with the payload it first received in a real run. Median of {@code -Druns} (default 5).
+ * each function called with the payload it first received in a real run. Each run of a function is paired with a
+ * run of the minimal handler right before it, so both see the same load on a shared machine; the ratio is of the
+ * medians of those pairs. Median of {@code -Druns} (default 5).
  */
 final class ColdStart {
     private static final int RUNS = Integer.getInteger("runs", 5);
 
-    /** One function's medians; {@code errors} counts runs whose first call threw. */
-    record Row(String function, double jarMiB, long initMs, long firstMs, long errors) {
+    /** One function's medians, and the minimal handler's in the same pairs; {@code errors}: runs whose call threw. */
+    record Row(String function, double jarMiB, long initMs, long firstMs, long minimalFirstMs, long errors,
+               long primedCallMs) {
+        double ratio() {
+            return (double) firstMs / minimalFirstMs;
+        }
     }
 
+    /** The functions no state-machine run invokes, and the event each gets first in AWS. */
+    private static final Map<String, String> EVENTS = Map.of("DispatcherFunction", "cluster-created.json",
+            "SweepFunction", "scheduled-sweep.json");
+
     private ColdStart() {
+    }
+
+    /** A function's deployment jar: its CodeUri module's shaded jar, what the Makefile puts in its artifact. */
+    static Path jar(Path root, String codeUri) {
+        Path module = root.resolve(codeUri).normalize();
+        if (codeUri.endsWith(".jar")) {
+            return module;
+        }
+        return module.resolve("target").resolve(module.getFileName() + ".jar");
     }
 
     static List<Row> measure(LocalCloud cloud, LocalApp app, Map<String, String> firstPayloads) throws Exception {
@@ -40,7 +59,8 @@ final class ColdStart {
         common.put("AWS_REGION", cloud.region());
         common.put("AWS_ACCESS_KEY_ID", LocalCloud.ACCESS_KEY);
         common.put("AWS_SECRET_ACCESS_KEY", LocalCloud.SECRET_KEY);
-        common.put("AUTOPILOT_ENDPOINT_URL", cloud.endpoint().toString());
+        // the SDK's own endpoint setting, as `sam local invoke --env-vars local/env.json` gives it
+        common.put("AWS_ENDPOINT_URL", cloud.endpoint().toString());
         // what the template's references to resources stand for on the local cloud
         common.put("CONFIG_BUCKET", app.bucket());
         common.put("STATE_MACHINE_ARN", app.stateMachineArn());
@@ -49,84 +69,111 @@ final class ColdStart {
         common.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
         List<Row> rows = new ArrayList<>();
-        Path anyJar = root.resolve("functions/resolve/target/resolve.jar");
+        CfnTemplate template = CfnTemplate.load();
+        // the smallest jar with the EKS client: the baseline pays for no library it does not use either
+        Path minimalJar = jar(root, template.resource("ClusterStatusFunction").path("Properties").path("CodeUri").asText());
         Path empty = dir.resolve("minimal.json");
         Files.writeString(empty, "{}");
-        long[] base = run(anyJar, classes, MinimalSdkHandler.class.getName(), empty, common);
-        CfnTemplate template = CfnTemplate.load();
+        Run minimal = new Run(minimalJar, classes, MinimalSdkHandler.class.getName(), empty, common, false);
         StackParameters stack = new StackParameters(template, cloud.accountId(), Map.of());
-        rows.add(new Row("minimal-sdk", 0, base[0], base[1], base[2]));
+        long[] alone = measure(List.of(minimal)).get(0);
+        rows.add(new Row("minimal-sdk", 0, alone[0], alone[1], alone[1], alone[2], alone[3]));
         for (Map.Entry<String, JsonNode> f : template.resourcesOfType("AWS::Serverless::Function").entrySet()) {
             JsonNode props = f.getValue().path("Properties");
-            Path jar = root.resolve(props.path("CodeUri").asText());
+            Path jar = jar(root, props.path("CodeUri").asText());
             String handler = props.path("Handler").asText().split("::")[0];
             Path payload = dir.resolve(f.getKey() + ".json");
             String first = firstPayloads.get(f.getKey());
-            if (first == null && f.getKey().equals("DispatcherFunction")) {
-                first = Files.readString(ProjectFiles.event("cluster-created.json"));
+            if (first == null && EVENTS.containsKey(f.getKey())) {
+                first = Files.readString(ProjectFiles.event(EVENTS.get(f.getKey())));
             }
             Files.writeString(payload, first == null ? "{}" : first);
             // the function's environment as the template gives it, then what its resource references are here
             Map<String, String> own = new LinkedHashMap<>(stack.environment(List.of(f.getKey())));
             own.putAll(common);
             try {
-                long[] m = run(jar, classes, handler, payload, own);
-                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, m[0], m[1], m[2]));
+                Run function = new Run(jar, classes, handler, payload, own, false);
+                List<long[]> m = measure(List.of(minimal, function, function.primed()));
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, m.get(1)[0], m.get(1)[1], m.get(0)[1],
+                        m.get(1)[2], m.get(2)[3]));
             } catch (IllegalStateException noReport) {
                 System.err.println(noReport.getMessage());
-                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, -1, -1, RUNS));
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, -1, -1, 1, RUNS, -1));
             }
         }
         return rows;
     }
 
     static void print(List<Row> rows, Map<String, String> firstPayloads) {
-        long base = rows.get(0).firstMs();
-        System.out.printf("%-28s %8s %8s %9s %8s  %s%n", "function", "jar MiB", "init ms", "first ms", "vs min",
-                "note");
+        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s  %s%n", "function", "jar MiB", "init ms", "first ms",
+                "minimal ms", "vs min", "primed ms", "note");
         for (Row r : rows) {
-            String note = r.function().equals("minimal-sdk") ? "one EksClient, one DescribeCluster"
-                    : r.function().equals("DispatcherFunction") ? "events/cluster-created.json"
+            String note = r.function().equals("minimal-sdk")
+                    ? "one EksClient, one DescribeCluster (the call alone: " + r.primedCallMs() + " ms)"
+                    : EVENTS.containsKey(r.function()) ? "events/" + EVENTS.get(r.function())
                     : !firstPayloads.containsKey(r.function()) ? "not invoked in the run: called with {}"
                     : r.initMs() < 0 ? "did not start (stderr says why)"
                     : r.errors() > 0 ? "first call threw" : "";
-            System.out.printf("%-28s %8s %8d %9d %7.2fx  %s%n", r.function(),
+            System.out.printf("%-28s %8s %8d %9d %10d %7.2fx %9s  %s%n", r.function(),
                     r.jarMiB() == 0 ? "-" : String.format("%.1f", r.jarMiB()), r.initMs(), r.firstMs(),
-                    (double) r.firstMs() / base, note);
+                    r.minimalFirstMs(), r.ratio(), r.function().equals("minimal-sdk") ? "-" : r.primedCallMs(), note);
         }
-        System.out.println("(fresh JVM per run, no SnapStart; median of " + RUNS + ")");
+        System.out.println("(fresh JVM per run, no SnapStart; medians of " + RUNS + " runs, each run of a function "
+                + "right after one of the minimal handler: \"minimal ms\" is the minimal handler's in those pairs; "
+                + "\"primed ms\": the first request alone after SnapStart's priming ran in the JVM, what a restored "
+                + "snapshot's first request costs, restore not counted)");
     }
 
-    /** Median init and first-response times over RUNS fresh JVMs; [2] counts runs whose call threw. */
-    private static long[] run(Path jar, Path driverClasses, String handler, Path payload, Map<String, String> env)
-            throws IOException, InterruptedException {
-        List<Long> inits = new ArrayList<>();
-        List<Long> firsts = new ArrayList<>();
-        long errors = 0;
+    /** One fresh-JVM run: a jar, the handler class on it, the payload file, the environment. */
+    private record Run(Path jar, Path driverClasses, String handler, Path payload, Map<String, String> env,
+                       boolean prime) {
+        /** The same run with SnapStart's priming before the first request. */
+        Run primed() {
+            return new Run(jar, driverClasses, handler, payload, env, true);
+        }
+    }
+
+    /** RUNS rounds of the given runs one after another; per run its median [init, first, errors, call]. */
+    private static List<long[]> measure(List<Run> runs) throws IOException, InterruptedException {
+        List<List<long[]>> samples = new ArrayList<>();
+        runs.forEach(r -> samples.add(new ArrayList<>()));
         for (int i = 0; i < RUNS; i++) {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", jar + File.pathSeparator + driverClasses, ColdStartDriver.class.getName(), handler,
-                    payload.toString());
-            pb.environment().putAll(env);
-            pb.redirectErrorStream(true);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
-            String line = out.lines().filter(l -> l.startsWith("COLDSTART")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException(handler + " did not report:\n" + out));
-            Map<String, String> kv = new LinkedHashMap<>();
-            for (String part : line.substring("COLDSTART ".length()).split(" ")) {
-                String[] e = part.split("=", 2);
-                kv.put(e[0], e.length > 1 ? e[1] : "");
-            }
-            inits.add(Long.parseLong(kv.get("init")));
-            firsts.add(Long.parseLong(kv.get("first")));
-            if (!kv.get("error").isEmpty()) {
-                errors++;
+            for (int j = 0; j < runs.size(); j++) {
+                samples.get(j).add(once(runs.get(j)));
             }
         }
-        inits.sort(null);
-        firsts.sort(null);
-        return new long[] {inits.get(RUNS / 2), firsts.get(RUNS / 2), errors};
+        List<long[]> medians = new ArrayList<>();
+        for (List<long[]> s : samples) {
+            List<Long> inits = new ArrayList<>(s.stream().map(x -> x[0]).toList());
+            List<Long> firsts = new ArrayList<>(s.stream().map(x -> x[1]).toList());
+            List<Long> calls = new ArrayList<>(s.stream().map(x -> x[3]).toList());
+            inits.sort(null);
+            firsts.sort(null);
+            calls.sort(null);
+            medians.add(new long[] {inits.get(RUNS / 2), firsts.get(RUNS / 2), s.stream().filter(x -> x[2] > 0).count(),
+                    calls.get(RUNS / 2)});
+        }
+        return medians;
+    }
+
+    /** One fresh JVM: [init ms, first ms, 1 if the call threw, the call's own ms]. */
+    private static long[] once(Run run) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dcoldstart.prime=" + run.prime(), "-cp", run.jar() + File.pathSeparator + run.driverClasses(), ColdStartDriver.class.getName(),
+                run.handler(), run.payload().toString());
+        pb.environment().putAll(run.env());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        String line = out.lines().filter(l -> l.startsWith("COLDSTART")).findFirst()
+                .orElseThrow(() -> new IllegalStateException(run.handler() + " did not report:\n" + out));
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String part : line.substring("COLDSTART ".length()).split(" ")) {
+            String[] e = part.split("=", 2);
+            kv.put(e[0], e.length > 1 ? e[1] : "");
+        }
+        return new long[] {Long.parseLong(kv.get("init")), Long.parseLong(kv.get("first")),
+                kv.get("error").isEmpty() ? 0 : 1, Long.parseLong(kv.getOrDefault("call", "-1"))};
     }
 }

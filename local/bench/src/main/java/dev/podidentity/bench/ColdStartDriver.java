@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.podidentity.autopilot.aws.Priming;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,9 @@ import java.time.Instant;
 
 /**
  * Runs in a fresh JVM on a function's deployment jar, as Lambda's init and first invoke would: construct the
- * handler (init), call it once (first response), print the milliseconds since the JVM started for each.
+ * handler (init), call it once (first response), print the milliseconds since the JVM started for each, and the
+ * call's own milliseconds. With {@code -Dcoldstart.prime=true} the SnapStart priming runs between the two, as before
+ * a snapshot: the call is then what a restored function's first request costs (restore itself not counted).
  * Usage: {@code ColdStartDriver HANDLER_CLASS PAYLOAD_FILE}.
  */
 public final class ColdStartDriver {
@@ -27,17 +30,23 @@ public final class ColdStartDriver {
         Instant jvmStart = ProcessHandle.current().info().startInstant().orElseThrow();
         RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0]).getConstructor().newInstance();
         long init = Duration.between(jvmStart, Instant.now()).toMillis();
+        if (Boolean.getBoolean("coldstart.prime")) {
+            // what SnapStart's beforeCheckpoint runs: the first request below then starts where a restore would
+            Priming.run();
+        }
         byte[] payload = Files.readAllBytes(Path.of(args[1]));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String error = "";
+        long called = System.nanoTime();
         try {
             handler.handleRequest(new ByteArrayInputStream(payload), out, new OneMinute(args[0]));
         } catch (RuntimeException e) {
             error = e.getClass().getSimpleName();
         }
+        long call = (System.nanoTime() - called) / 1_000_000;
         long first = Duration.between(jvmStart, Instant.now()).toMillis();
-        System.out.println("COLDSTART init=" + init + " first=" + first + " error=" + error + " bytes="
-                + out.toString(StandardCharsets.UTF_8).length());
+        System.out.println("COLDSTART init=" + init + " first=" + first + " call=" + call + " error=" + error
+                + " bytes=" + out.toString(StandardCharsets.UTF_8).length());
     }
 
     /** What Lambda hands a handler, for an invocation with a minute left. */

@@ -8,14 +8,13 @@ import software.amazon.awssdk.services.eks.EksClient;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
-/** The baseline: a handler that only builds one SDK client and makes one call (DescribeCluster). */
+/** The baseline: a handler that only builds one SDK client and makes one call (DescribeCluster); the endpoint is the
+ * SDK's own AWS_ENDPOINT_URL, as for the functions. */
 public final class MinimalSdkHandler implements RequestStreamHandler {
     private final EksClient eks = EksClient.builder()
             .region(Region.of(System.getenv("AWS_REGION")))
-            .endpointOverride(URI.create(System.getenv("AUTOPILOT_ENDPOINT_URL")))
             .httpClient(UrlConnectionHttpClient.create())
             .build();
 

@@ -87,7 +87,8 @@ class TemplateTest {
         assertEquals(expectedIds, new ArrayList<>(functions.keySet()));
         for (String task : TASKS) {
             JsonNode p = functions.get(pascal(task) + "Function").path("Properties");
-            assertEquals("functions/" + task + "/target/" + task + ".jar", p.path("CodeUri").asText(), task);
+            // the module directory sam build builds (SamBuildRulesTest checks the rules SAM CLI applies to it)
+            assertEquals("functions/" + task + "/", p.path("CodeUri").asText(), task);
             assertEquals("dev.podidentity.functions." + task.replace("-", "") + "." + pascal(task) + "Handler::handleRequest",
                     p.path("Handler").asText(), task);
             assertEquals("JSON", p.path("LoggingConfig").path("LogFormat").asText(), task);

@@ -20,8 +20,6 @@ import dev.podidentity.autopilot.aws.AwsClusterAccess;
 import dev.podidentity.autopilot.aws.AwsSettings;
 import dev.podidentity.autopilot.aws.AwsEksApi;
 import dev.podidentity.autopilot.aws.DynamoDbLocks;
-import dev.podidentity.autopilot.aws.EventBridgeRunEvents;
-import dev.podidentity.autopilot.operate.RunNotices;
 import dev.podidentity.autopilot.aws.AwsIamRoles;
 import dev.podidentity.autopilot.aws.S3ConfigStore;
 import dev.podidentity.autopilot.aws.SfnExecutions;
@@ -36,59 +34,77 @@ import dev.podidentity.autopilot.port.EksApi;
 import dev.podidentity.autopilot.port.IamRoles;
 import dev.podidentity.autopilot.port.KubernetesPort;
 
+import dev.podidentity.autopilot.support.Lazy;
+import dev.podidentity.autopilot.aws.EventBridgeRunEvents;
+import dev.podidentity.autopilot.operate.RunNotices;
+
 import java.time.Clock;
 import java.time.Duration;
 
 /**
  * Everything a handler calls, built once per container from one set of clients: in a Lambda from the
  * environment (static, so SnapStart snapshots it), in the local cloud from clients pointed at the gateway.
+ * Each part (and each SDK client, and the Kubernetes side) is built on first use: a function builds only what its
+ * handler calls, so its deployment jar needs only those libraries (functions/&lt;task&gt;/pom.xml) and its init
+ * pays for nothing else.
  */
 public final class Services {
     private static volatile Services fromEnvironment;
     /** How long an addon step waits in the Lambda for its addon to leave CREATING/UPDATING. */
     static final Duration ADDON_STEP_WAIT = Duration.ofSeconds(15);
 
-    private final Resolver resolver;
-    private final StepRunner steps;
-    private final StatusChecker status;
-    private final Reporter reporter;
-    private final Dispatcher dispatcher;
-    private final Sweeper sweeper;
+    private final IamRoles iam;
+    private final EksApi eks;
+    private final Lazy<Planner> planner;
+    private final Lazy<StepExecutors> executors;
+    private final ConfigStore store;
+    private final Lazy<RunArtifacts> runs;
+    private final Lazy<Resolver> resolver;
+    private final Lazy<StepRunner> steps;
+    private final Lazy<StatusChecker> status;
+    private final Lazy<RunNotices> notices;
+    private final Lazy<Reporter> reporter;
+    private final Lazy<Dispatcher> dispatcher;
+    private final Lazy<Sweeper> sweeper;
+    private final Lazy<ClusterLock> lock;
     private final AwsClients clients;
-    private final LockSettings lockSettings;
-    private volatile ClusterLock lock;
-    private final RunNotices notices;
-
-    private final RunArtifacts runs;
 
     private Services(AwsClients clients, RunSettings settings, LockSettings lockSettings, BatchSettings batches,
-                     KubernetesPort kubernetes,
-                     IrsaServiceAccounts irsa, String stateMachineArn) {
-        IamRoles iam = new AwsIamRoles(clients.iam());
-        EksApi eks = new AwsEksApi(clients.eks());
-        Planner planner = new Planner(StandardPlanningPolicies.create());
+                     KubernetesPort kubernetes, IrsaServiceAccounts irsa, String stateMachineArn) {
+        // the ports build their SDK clients on first call: the status and agent functions never build IAM or S3's
+        this.clients = clients;
+        this.iam = Lazy.proxy(IamRoles.class, () -> new AwsIamRoles(clients.iam()));
+        this.eks = Lazy.proxy(EksApi.class, () -> new AwsEksApi(clients.eks()));
+        this.planner = new Lazy<>(() -> new Planner(StandardPlanningPolicies.create()));
         // The state machine polls addons itself (cluster-status task): executors look once and return.
-        ExecutorSettings executorSettings = ExecutorSettings.defaults().withAddonWait(Duration.ZERO, Duration.ofSeconds(5));
         // Other addons are waited for in the step, up to ADDON_STEP_WAIT (under the 20 s a batch keeps in hand
         // before the Lambda timeout); still CREATING/UPDATING then is a RetryableException, and the state
         // machine's Retry runs the step again, which waits again: bounded by that Retry's attempts.
-        StepExecutors executors = new StepExecutors(iam, eks, kubernetes, executorSettings,
-                ExecutorSettings.defaults().withAddonWait(ADDON_STEP_WAIT, Duration.ofSeconds(2)));
-        ConfigStore store = settings.configBucket() == null ? null : new S3ConfigStore(clients.s3(), settings.configBucket());
-        this.runs = new RunArtifacts(store);
-        this.resolver = new Resolver(store, new ClusterObserver(eks, iam, planner), iam, planner, irsa, settings,
-                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()), runs, batches);
-        this.steps = new StepRunner(executors, runs, batches.parallelism(), batches.pacing());
-        this.status = new StatusChecker(eks, executors, settings);
+        this.executors = new Lazy<>(() -> new StepExecutors(iam, eks, kubernetes,
+                ExecutorSettings.defaults().withAddonWait(Duration.ZERO, Duration.ofSeconds(5)),
+                ExecutorSettings.defaults().withAddonWait(ADDON_STEP_WAIT, Duration.ofSeconds(2))));
+        this.store = settings.configBucket() == null ? null
+                : Lazy.proxy(ConfigStore.class, () -> new S3ConfigStore(clients.s3(), settings.configBucket()));
+        this.runs = new Lazy<>(() -> new RunArtifacts(store));
+        this.resolver = new Lazy<>(() -> new Resolver(store, new ClusterObserver(eks, iam, planner.get()),
+                iam, planner.get(), irsa, settings,
+                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()), runs.get(), batches));
+        this.steps = new Lazy<>(() -> new StepRunner(executors.get(), runs.get(), batches.parallelism(), batches.pacing()));
+        this.status = new Lazy<>(() -> new StatusChecker(eks, executors.get(), settings));
         // Events are put on the bus the environment names (EVENT_BUS_NAME, default "default").
-        this.notices = new RunNotices(store, settings.configBucket(),
-                new EventBridgeRunEvents(clients::eventBridge, System.getenv("EVENT_BUS_NAME")), Clock.systemUTC());
-        this.reporter = new Reporter(store, runs, notices);
-        this.dispatcher = new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn);
-        this.sweeper = store == null ? null : new Sweeper(eks, store, resolver,
-                Sweeper.maxClustersFrom(System.getenv("SWEEP_MAX_CLUSTERS")), java.time.Clock.systemUTC());
-        this.clients = clients;
-        this.lockSettings = lockSettings;
+        this.notices = new Lazy<>(() -> new RunNotices(store, settings.configBucket(),
+                new EventBridgeRunEvents(clients::eventBridge, System.getenv("EVENT_BUS_NAME")), Clock.systemUTC()));
+        this.reporter = new Lazy<>(() -> new Reporter(store, runs.get(), notices.get()));
+        this.dispatcher = new Lazy<>(() -> new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn));
+        this.sweeper = new Lazy<>(() -> store == null ? null : new Sweeper(eks, store, resolver.get(),
+                Sweeper.maxClustersFrom(System.getenv("SWEEP_MAX_CLUSTERS")), Clock.systemUTC()));
+        this.lock = new Lazy<>(() -> {
+            if (lockSettings.table() == null || lockSettings.table().isBlank()) {
+                throw new IllegalStateException("LOCK_TABLE is not set: the lock function needs its table");
+            }
+            return new ClusterLock(new DynamoDbLocks(clients::dynamoDb, lockSettings.table()),
+                    new SfnExecutions(clients.sfn()), lockSettings, Clock.systemUTC());
+        });
     }
 
     /** The services of this Lambda container, built on first use from the environment. */
@@ -99,7 +115,9 @@ public final class Services {
                 s = fromEnvironment;
                 if (s == null) {
                     AwsClients clients = AwsClients.fromEnvironment();
-                    KubernetesPort kubernetes = kubernetes(clients, AwsSettings.fromEnvironment());
+                    // built on its first call: fabric8 is loaded only by the functions that reach a cluster
+                    KubernetesPort kubernetes = Lazy.proxy(KubernetesPort.class,
+                            () -> kubernetes(clients, AwsSettings.fromEnvironment()));
                     s = new Services(clients, RunSettings.fromEnvironment(), LockSettings.fromEnvironment(),
                             BatchSettings.fromEnvironment(), kubernetes, IrsaServiceAccounts.from(kubernetes),
                             System.getenv("STATE_MACHINE_ARN"));
@@ -132,53 +150,50 @@ public final class Services {
 
     /** The plans and batch outcomes runs keep in the config bucket. */
     public RunArtifacts runs() {
-        return runs;
+        return runs.get();
     }
 
     public Resolver resolver() {
-        return resolver;
+        return resolver.get();
     }
 
     public StepRunner steps() {
-        return steps;
+        return steps.get();
     }
 
     public StatusChecker status() {
-        return status;
+        return status.get();
     }
 
     public Reporter reporter() {
-        return reporter;
+        return reporter.get();
     }
 
     /** The Markdown reports, run-finished events, run metrics and sweep-finding events. */
     public RunNotices notices() {
-        return notices;
+        return notices.get();
     }
 
     public Dispatcher dispatcher() {
-        return dispatcher;
+        return dispatcher.get();
     }
 
     public Sweeper sweeper() {
-        return sweeper;
+        return sweeper.get();
+    }
+
+    /** The SDK clients a handler may ask to prime (the handlers see no SDK or adapter types). */
+    public enum Sdk { IAM, EKS, S3, SFN, DYNAMODB, EVENTBRIDGE }
+
+    /** SnapStart priming of the clients a function calls: one request each, built and signed, not sent. */
+    public void prime(Sdk... services) {
+        for (Sdk service : services) {
+            clients.prime(AwsClients.Service.valueOf(service.name()));
+        }
     }
 
     /** The per-cluster run lock; built (with its DynamoDB client) on first use, so only the lock function pays. */
     public ClusterLock lock() {
-        ClusterLock l = lock;
-        if (l == null) {
-            synchronized (this) {
-                if (lock == null) {
-                    if (lockSettings.table() == null || lockSettings.table().isBlank()) {
-                        throw new IllegalStateException("LOCK_TABLE is not set: the lock function needs its table");
-                    }
-                    lock = new ClusterLock(new DynamoDbLocks(clients::dynamoDb, lockSettings.table()),
-                            new SfnExecutions(clients.sfn()), lockSettings, Clock.systemUTC());
-                }
-                l = lock;
-            }
-        }
-        return l;
+        return lock.get();
     }
 }

@@ -1,8 +1,9 @@
 package dev.podidentity.autopilot.aws;
 
-
+import dev.podidentity.autopilot.support.Lazy;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -24,32 +26,32 @@ import software.amazon.awssdk.services.sts.StsClient;
  * them warm). Every client shares one URL-connection HTTP client with explicit timeouts and the standard retry
  * strategy with separate backoff for throttling, and the {@link PacingHooks} through which a batch paces its writes. {@link #fromEnvironment()} is what handlers use;
  * {@link #create(AwsSettings)} lets tests point the same code path at the local cloud; {@link #of} wraps clients
- * built elsewhere. The DynamoDB client (only the lock function uses it) is built on first use.
+ * built elsewhere. Every client is built on its first use.
  */
 public final class AwsClients implements AutoCloseable {
     private static volatile AwsClients shared;
 
     private final SdkHttpClient http;
-    private final IamClient iam;
-    private final EksClient eks;
-    private final S3Client s3;
-    private final StsClient sts;
-    private final SfnClient sfn;
-    private final Supplier<DynamoDbClient> dynamoDbFactory;
-    private volatile DynamoDbClient dynamoDb;
-    private final Supplier<EventBridgeClient> eventBridgeFactory;
-    private volatile EventBridgeClient eventBridge;
+    // Typed Object, cast on use: a lambda typed with a client class (Supplier<IamClient>) loads that class when
+    // it is created, and a function's jar holds only the SDK modules it calls (functions/<task>/pom.xml).
+    private final Lazy<Object> iam;
+    private final Lazy<Object> eks;
+    private final Lazy<Object> s3;
+    private final Lazy<Object> sts;
+    private final Lazy<Object> sfn;
+    private final Lazy<Object> dynamoDb;
+    private final Lazy<Object> eventBridge;
 
-    private AwsClients(SdkHttpClient http, IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn,
-                       Supplier<DynamoDbClient> dynamoDbFactory, Supplier<EventBridgeClient> eventBridgeFactory) {
+    private AwsClients(SdkHttpClient http, Lazy<Object> iam, Lazy<Object> eks, Lazy<Object> s3,
+                       Lazy<Object> sts, Lazy<Object> sfn, Lazy<Object> dynamoDb, Lazy<Object> eventBridge) {
         this.http = http;
-        this.dynamoDbFactory = dynamoDbFactory;
-        this.eventBridgeFactory = eventBridgeFactory;
-        this.iam = Objects.requireNonNull(iam, "iam");
-        this.eks = Objects.requireNonNull(eks, "eks");
+        this.iam = iam;
+        this.eks = eks;
         this.s3 = s3;
         this.sts = sts;
         this.sfn = sfn;
+        this.dynamoDb = dynamoDb;
+        this.eventBridge = eventBridge;
     }
 
     /** The container's clients, built on first use from {@link AwsSettings#fromEnvironment()}. */
@@ -72,6 +74,7 @@ public final class AwsClients implements AutoCloseable {
                 .socketTimeout(settings.readTimeout())
                 .build();
         ClientOverrideConfiguration.Builder configured = ClientOverrideConfiguration.builder()
+                .addExecutionInterceptor(Priming.STOP_BEFORE_SENDING)
                 // throttled calls become the AwsThrottled metric (docs/operations.md)
                 .addMetricPublisher(SdkThrottles.INSTANCE);
         if (traced()) {
@@ -89,14 +92,15 @@ public final class AwsClients implements AutoCloseable {
                 .addExecutionInterceptor(PacingHooks.interceptor())
                 .build();
         return new AwsClients(http,
-                build(IamClient.builder(), settings, http, override),
-                build(EksClient.builder(), settings, http, override),
+                new Lazy<Object>(() -> build(IamClient.builder(), settings, http, override)),
+                new Lazy<Object>(() -> build(EksClient.builder(), settings, http, override)),
                 // path-style: a local endpoint has no per-bucket host names; AWS accepts both
-                build(S3Client.builder().forcePathStyle(settings.endpoint() != null), settings, http, override),
-                build(StsClient.builder(), settings, http, override),
-                build(SfnClient.builder(), settings, http, override),
-                () -> build(DynamoDbClient.builder(), settings, http, override),
-                () -> build(EventBridgeClient.builder(), settings, http, override));
+                new Lazy<Object>(() -> build(S3Client.builder().forcePathStyle(settings.s3EndpointConfigured()),
+                        settings, http, override)),
+                new Lazy<Object>(() -> build(StsClient.builder(), settings, http, override)),
+                new Lazy<Object>(() -> build(SfnClient.builder(), settings, http, override)),
+                new Lazy<Object>(() -> build(DynamoDbClient.builder(), settings, http, override)),
+                new Lazy<Object>(() -> build(EventBridgeClient.builder(), settings, http, override)));
     }
 
     /**
@@ -109,19 +113,20 @@ public final class AwsClients implements AutoCloseable {
 
     /** Clients built elsewhere (tests); null for the ones not needed. Closing closes them. */
     public static AwsClients of(IamClient iam, EksClient eks, S3Client s3, StsClient sts, SfnClient sfn) {
-        return new AwsClients(null, iam, eks, s3, sts, sfn, null, null);
+        return new AwsClients(null, Lazy.of(Objects.requireNonNull(iam, "iam")),
+                Lazy.of(Objects.requireNonNull(eks, "eks")), Lazy.of(s3), Lazy.of(sts), Lazy.of(sfn), Lazy.of(null), Lazy.of(null));
     }
 
     /** The same clients with a DynamoDB client built elsewhere (the local cloud's). */
     public AwsClients withDynamoDb(DynamoDbClient client) {
         Objects.requireNonNull(client, "client");
-        return new AwsClients(http, iam, eks, s3, sts, sfn, () -> client, eventBridgeFactory);
+        return new AwsClients(http, iam, eks, s3, sts, sfn, Lazy.of((Object) client), eventBridge);
     }
 
     /** The same clients with an EventBridge client built elsewhere (the local cloud's). */
     public AwsClients withEventBridge(EventBridgeClient client) {
         Objects.requireNonNull(client, "client");
-        return new AwsClients(http, iam, eks, s3, sts, sfn, dynamoDbFactory, () -> client);
+        return new AwsClients(http, iam, eks, s3, sts, sfn, dynamoDb, Lazy.of((Object) client));
     }
 
     private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
@@ -137,52 +142,60 @@ public final class AwsClients implements AutoCloseable {
         return builder.build();
     }
 
+    /** The clients a function may prime. */
+    public enum Service { IAM, EKS, S3, SFN, DYNAMODB, EVENTBRIDGE }
+
+    /**
+     * SnapStart priming: builds each named client and makes one typical request with it, marshalled and signed but
+     * not sent ({@link Priming#offline}), so its classes are in the snapshot.
+     */
+    public void prime(Service... services) {
+        for (Service service : services) {
+            Priming.offline(() -> {
+                switch (service) {
+                    case IAM -> iam().getRole(r -> r.roleName("priming"));
+                    case EKS -> eks().describeCluster(r -> r.name("priming"));
+                    case S3 -> s3().getObjectAsBytes(r -> r.bucket("priming").key("priming"));
+                    case SFN -> sfn().startExecution(r -> r.stateMachineArn(
+                            "arn:aws:states:us-east-1:111122223333:stateMachine:priming").name("priming").input("{}"));
+                    case DYNAMODB -> dynamoDb().getItem(r -> r.tableName("priming")
+                            .key(Map.of("pk", AttributeValue.fromS("priming"))));
+                    case EVENTBRIDGE -> eventBridge().putEvents(r -> r.entries(e -> e.source("priming")
+                            .detailType("priming").detail("{}")));
+                }
+            });
+        }
+    }
+
+    // Each client is built on its first call and kept: a function builds (and ships) only the ones it calls.
+
     public IamClient iam() {
-        return iam;
+        return (IamClient) iam.get();
     }
 
     public EksClient eks() {
-        return eks;
+        return (EksClient) eks.get();
     }
 
     public S3Client s3() {
-        return require(s3, "s3");
+        return (S3Client) require(s3.get(), "s3");
     }
 
     public StsClient sts() {
-        return require(sts, "sts");
+        return (StsClient) require(sts.get(), "sts");
     }
 
     public SfnClient sfn() {
-        return require(sfn, "sfn");
+        return (SfnClient) require(sfn.get(), "sfn");
     }
 
-    /** Built on first call and kept; the functions that never call it never pay for it. */
     public DynamoDbClient dynamoDb() {
-        DynamoDbClient c = dynamoDb;
-        if (c == null) {
-            synchronized (this) {
-                if (dynamoDb == null) {
-                    dynamoDb = require(dynamoDbFactory, "dynamodb").get();
-                }
-                c = dynamoDb;
-            }
-        }
-        return c;
+        return (DynamoDbClient) require(dynamoDb.get(), "dynamodb");
     }
 
     /** Built on first call and kept: only the Report and Sweep functions put events. */
     public EventBridgeClient eventBridge() {
-        EventBridgeClient c = eventBridge;
-        if (c == null) {
-            synchronized (this) {
-                if (eventBridge == null) {
-                    eventBridge = require(eventBridgeFactory, "eventbridge").get();
-                }
-                c = eventBridge;
-            }
-        }
-        return c;
+        return (EventBridgeClient) require(eventBridge.get(), "eventbridge");
     }
 
     private static <T> T require(T client, String name) {
@@ -194,8 +207,8 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {iam, eks, s3, sts, sfn, dynamoDb, eventBridge}) {
-            if (c != null) {
+        for (Lazy<Object> client : List.of(iam, eks, s3, sts, sfn, dynamoDb, eventBridge)) {
+            if (client.isBuilt() && client.get() instanceof AutoCloseable c) {
                 try {
                     c.close();
                 } catch (Exception ignored) {

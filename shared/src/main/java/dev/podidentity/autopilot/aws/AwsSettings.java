@@ -22,10 +22,15 @@ public record AwsSettings(String region, URI endpoint, AwsCredentialsProvider cr
                           Duration readTimeout, int maxAttempts, Duration backoffBase, Duration throttlingBase,
                           Duration backoffMax) {
 
-    /** Environment variable naming the endpoint override (the local cloud's gateway). */
-    public static final String ENDPOINT_ENV = "AUTOPILOT_ENDPOINT_URL";
-    /** System property naming the endpoint override; wins over the environment variable. */
-    public static final String ENDPOINT_PROPERTY = "autopilot.endpointUrl";
+    /**
+     * The SDK's own endpoint settings (environment variables, and the system properties which win over them): the
+     * SDK reads them itself when a client is built, so {@link #fromEnvironment()} sets no override, and
+     * {@code sam local invoke --env-vars} or any other tool points the functions at a local endpoint the usual way.
+     */
+    public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL";
+    public static final String S3_ENDPOINT_ENV = "AWS_ENDPOINT_URL_S3";
+    public static final String ENDPOINT_PROPERTY = "aws.endpointUrl";
+    public static final String S3_ENDPOINT_PROPERTY = "aws.endpointUrlS3";
     /** System property naming the region; wins over {@code AWS_REGION}. */
     public static final String REGION_PROPERTY = "aws.region";
 
@@ -51,8 +56,8 @@ public record AwsSettings(String region, URI endpoint, AwsCredentialsProvider cr
                 Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(10));
     }
 
-    /** Region from {@code aws.region} or {@code AWS_REGION}, endpoint from {@code autopilot.endpointUrl} or
-     * {@code AUTOPILOT_ENDPOINT_URL}. */
+    /** Region from {@code aws.region} or {@code AWS_REGION}; no endpoint override (the SDK applies
+     * {@code AWS_ENDPOINT_URL} and its per-service variants itself). */
     public static AwsSettings fromEnvironment() {
         return fromEnvironment(System.getenv(), System::getProperty);
     }
@@ -63,8 +68,20 @@ public record AwsSettings(String region, URI endpoint, AwsCredentialsProvider cr
         if (region == null) {
             throw new IllegalStateException("no region: set AWS_REGION (Lambda sets it) or -D" + REGION_PROPERTY);
         }
-        String endpoint = firstNonBlank(properties.apply(ENDPOINT_PROPERTY), env.get(ENDPOINT_ENV));
-        return defaults(region).withEndpoint(endpoint == null ? null : URI.create(endpoint));
+        return defaults(region);
+    }
+
+    /**
+     * Whether S3 is pointed at a configured endpoint (a local one has no per-bucket host names, so S3 goes
+     * path-style there): this settings' override, or the SDK's general or S3 endpoint setting.
+     */
+    public boolean s3EndpointConfigured() {
+        return s3EndpointConfigured(System.getenv(), System::getProperty);
+    }
+
+    boolean s3EndpointConfigured(Map<String, String> env, Function<String, String> properties) {
+        return endpoint != null || firstNonBlank(properties.apply(S3_ENDPOINT_PROPERTY),
+                properties.apply(ENDPOINT_PROPERTY), env.get(S3_ENDPOINT_ENV), env.get(ENDPOINT_ENV)) != null;
     }
 
     public AwsSettings withEndpoint(URI uri) {

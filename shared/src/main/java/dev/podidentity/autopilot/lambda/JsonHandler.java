@@ -1,6 +1,7 @@
 package dev.podidentity.autopilot.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.podidentity.autopilot.aws.Priming;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,10 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.podidentity.autopilot.error.InvalidInputException;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A Lambda handler that reads and writes JSON with our own Jackson mapper (records, our enums' wire names), so
@@ -81,4 +85,21 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     }
 
     protected abstract O handle(I request, Context context);
+
+    /**
+     * SnapStart priming (see {@link Priming}): after the step, the snapshot holds this handler's code path for a
+     * request like {@code sample} (Jackson's bindings in and out, the SDK calls it makes, built but not sent).
+     */
+    protected final void primeBeforeSnapshot(Runnable clients, String sample) {
+        Priming.beforeSnapshot(() -> {
+            clients.run();
+            Priming.offline(() -> handleRequest(new ByteArrayInputStream(sample.getBytes(StandardCharsets.UTF_8)),
+                    new ByteArrayOutputStream(), null));
+            try {
+                MAPPER.writeValueAsBytes(MAPPER.readTree(sample));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
 }

@@ -1,6 +1,8 @@
 package dev.podidentity.autopilot.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -24,12 +26,34 @@ class AwsSettingsTest {
     }
 
     @Test
-    @DisplayName("Local cloud: AUTOPILOT_ENDPOINT_URL, or the system property which wins over it")
-    void fromEnvironment_whenEndpointConfigured_overridesEndpoint() {
+    @DisplayName("Local endpoint: the SDK's AWS_ENDPOINT_URL (or _S3, or their system properties) is left to the SDK; S3 goes path-style")
+    void fromEnvironment_whenEndpointConfigured_leavesItToTheSdk() {
         Map<String, String> env = Map.of("AWS_REGION", "us-west-2", AwsSettings.ENDPOINT_ENV, "http://127.0.0.1:4566");
-        assertEquals(URI.create("http://127.0.0.1:4566"), AwsSettings.fromEnvironment(env, k -> null).endpoint());
-        assertEquals(URI.create("http://127.0.0.1:9999"), AwsSettings.fromEnvironment(env,
-                k -> k.equals(AwsSettings.ENDPOINT_PROPERTY) ? "http://127.0.0.1:9999" : null).endpoint());
+        AwsSettings s = AwsSettings.fromEnvironment(env, k -> null);
+        assertNull(s.endpoint(), "no override of our own: the SDK applies AWS_ENDPOINT_URL and its per-service variants");
+        assertTrue(s.s3EndpointConfigured(env, k -> null));
+        assertTrue(s.s3EndpointConfigured(Map.of(AwsSettings.S3_ENDPOINT_ENV, "http://127.0.0.1:4566"), k -> null));
+        assertTrue(s.s3EndpointConfigured(Map.of(), k -> k.equals(AwsSettings.ENDPOINT_PROPERTY) ? "http://x:1" : null));
+        assertFalse(s.s3EndpointConfigured(Map.of("AWS_ENDPOINT_URL_EKS", "http://127.0.0.1:4566"), k -> null));
+        assertTrue(AwsSettings.defaults("us-west-2").withEndpoint(URI.create("http://127.0.0.1:1"))
+                .s3EndpointConfigured(Map.of(), k -> null));
+    }
+
+    @Test
+    @DisplayName("AWS_ENDPOINT_URL reaches the clients through the SDK itself (no override of ours)")
+    void create_whenSdkEndpointProperty_clientsUseIt() {
+        String before = System.getProperty(AwsSettings.ENDPOINT_PROPERTY);
+        System.setProperty(AwsSettings.ENDPOINT_PROPERTY, "http://127.0.0.1:4566");
+        try (AwsClients clients = AwsClients.create(AwsSettings.fromEnvironment(Map.of("AWS_REGION", "us-west-2"), k -> null))) {
+            assertEquals(URI.create("http://127.0.0.1:4566"),
+                    clients.eks().serviceClientConfiguration().endpointOverride().orElseThrow());
+        } finally {
+            if (before == null) {
+                System.clearProperty(AwsSettings.ENDPOINT_PROPERTY);
+            } else {
+                System.setProperty(AwsSettings.ENDPOINT_PROPERTY, before);
+            }
+        }
     }
 
     @Test

@@ -9,11 +9,20 @@ import dev.podidentity.autopilot.run.sweep.Sweeper;
 
 import java.time.Duration;
 
+import static dev.podidentity.autopilot.app.Services.Sdk.EKS;
+import static dev.podidentity.autopilot.app.Services.Sdk.IAM;
+import static dev.podidentity.autopilot.app.Services.Sdk.S3;
+
 /**
  * The scheduled sweep (EventBridge Scheduled Event in): finds clusters never onboarded and drift between configs and
  * clusters, writes sweeps/&lt;time&gt;.json, returns that report. Not a state-machine task: it only reads and reports.
  */
 public final class SweepHandler extends JsonHandler<JsonNode, Object> {
+    /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
+    private static final String SAMPLE = """
+            {"version": "0", "id": "priming", "detail-type": "Scheduled Event", "source": "aws.events",
+            "account": "111122223333", "time": "2026-01-01T00:00:00Z", "region": "us-east-1", "detail": {}}""";
+
     /** The budget when there is no Lambda context (local cloud, tests): the function's timeout in the template. */
     static final Duration WITHOUT_CONTEXT = Duration.ofMinutes(5);
 
@@ -22,6 +31,7 @@ public final class SweepHandler extends JsonHandler<JsonNode, Object> {
 
     public SweepHandler() {
         this(Services.fromEnvironment());
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(EKS, S3, IAM), SAMPLE);
     }
 
     public SweepHandler(Services services) {

@@ -5,10 +5,20 @@ import dev.podidentity.autopilot.plan.Phase;
 import dev.podidentity.autopilot.run.contract.BatchTask;
 import dev.podidentity.autopilot.lambda.TaskHandler;
 
+import static dev.podidentity.autopilot.app.Services.Sdk.EKS;
+import static dev.podidentity.autopilot.app.Services.Sdk.IAM;
+import static dev.podidentity.autopilot.app.Services.Sdk.S3;
+
 /** The Trust phase: adds the pods.eks trust statement to a role once, drops OIDC trust where asked. */
 public final class TrustPolicyHandler extends TaskHandler<BatchTask> {
+    /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
+    private static final String SAMPLE = """
+            {"batch": {"phase": "trust", "batch": 0, "from": 0, "to": 1}, "planKey": "runs/priming/plan.json",
+            "execution": "priming"}""";
+
     public TrustPolicyHandler() {
         this(Services.fromEnvironment());
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(IAM, EKS, S3), SAMPLE);
     }
 
     public TrustPolicyHandler(Services services) {
