@@ -277,15 +277,21 @@ public final class CallContexts {
         }
     }
 
-    /** iam:PassRole on the role being passed: its tags are the resource tags the condition keys judge. */
+    /**
+     * iam:PassRole is authorized on the role passed, so aws:ResourceTag/* are that role's tags (as for any other
+     * action on an existing role); iam:PassedToService names the service it is passed to.
+     */
     private void passRole(List<RequestContext> out, String roleArn, String service) {
         if (roleArn != null && !roleArn.isEmpty()) {
             Map<String, List<String>> keys = new LinkedHashMap<>();
             keys.put("iam:PassedToService", List.of(service));
-            lookups.role(roleArn.substring(roleArn.lastIndexOf('/') + 1)).ifPresent(r -> r.tags().forEach((k, v) -> {
-                put(keys, "aws:ResourceTag/" + k, v);
-                put(keys, "iam:ResourceTag/" + k, v);
-            }));
+            int slash = roleArn.lastIndexOf('/');
+            if (roleArn.contains(":role/") && slash >= 0) {
+                lookups.role(roleArn.substring(slash + 1)).ifPresent(r -> r.tags().forEach((k, v) -> {
+                    put(keys, "aws:ResourceTag/" + k, v);
+                    put(keys, "iam:ResourceTag/" + k, v);
+                }));
+            }
             out.add(new RequestContext("iam:PassRole", roleArn, keys));
         }
     }

@@ -173,7 +173,15 @@ public final class TemplatePolicies {
                 case "Fn::If" -> {
                     return resolveOrNoValue(condition(arg.get(0).asText()) ? arg.get(1) : arg.get(2));
                 }
-                case "Fn::Split", "Fn::Select", "Fn::FindInMap", "Fn::ImportValue", "Fn::Base64", "Fn::GetAZs",
+                case "Fn::Split" -> {
+                    // a list: "a,b" split on the delimiter (a comma-separated String parameter of role ARN patterns)
+                    ArrayNode parts = JSON.createArrayNode();
+                    for (String part : resolveOrNoValue(arg.get(1)).asText().split(java.util.regex.Pattern.quote(arg.get(0).asText()), -1)) {
+                        parts.add(part);
+                    }
+                    return parts;
+                }
+                case "Fn::Select", "Fn::FindInMap", "Fn::ImportValue", "Fn::Base64", "Fn::GetAZs",
                      "Fn::Cidr", "Fn::ToJsonString", "Fn::Length" -> throw new IllegalStateException(
                         fn + " in a policy is not resolved by the local cloud: " + node);
                 default -> {
@@ -192,7 +200,7 @@ public final class TemplatePolicies {
     }
 
     private static boolean isListProducing(JsonNode item) {
-        return item.isObject() && item.has("Ref");
+        return item.isObject() && (item.has("Ref") || item.has("Fn::Split"));
     }
 
     private JsonNode ref(String name) {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /** template.yaml's function roles, translated by SAM and resolved for a deployment's parameters. */
 class TemplatePoliciesTest {
     static final JsonNode TRANSLATED = SamTranslation.of(ProjectFiles.root());
+    /** What Ref of the stack's default permissions boundary (a managed policy) resolves to: its ARN. */
+    static final String DEFAULT_BOUNDARY = "arn:aws:iam::111122223333:policy/pod-identity-autopilot-boundary";
 
     static TemplatePolicies deployed(Map<String, String> parameters) {
         return new TemplatePolicies(TRANSLATED, new TemplatePolicies.Deployment("111122223333", "us-west-2",
@@ -24,6 +26,7 @@ class TemplatePoliciesTest {
                     case "PodIdentityStateMachine" -> "arn:aws:states:us-west-2:111122223333:stateMachine:pod-identity-autopilot-runs";
                     case "ClusterLockTable.Arn" -> "arn:aws:dynamodb:us-west-2:111122223333:table/locks";
                     case "DispatchFailureQueue.Arn" -> "arn:aws:sqs:us-west-2:111122223333:dlq";
+                    case "DefaultPermissionsBoundary" -> DEFAULT_BOUNDARY;
                     default -> "local-" + key;
                 })));
     }
@@ -55,9 +58,11 @@ class TemplatePoliciesTest {
 
     @Test
     void theRolePathParameter_confinesRoleWrites() {
+        // a create the product makes: owned by tag and carrying the stack's default boundary (no boundary parameter)
         RequestContext create = new RequestContext("iam:CreateRole", "arn:aws:iam::111122223333:role/custom/app",
                 Map.of("aws:RequestTag/pod-identity-autopilot/managed-by", List.of("pod-identity-autopilot"),
-                        "aws:TagKeys", List.of("pod-identity-autopilot/managed-by")));
+                        "aws:TagKeys", List.of("pod-identity-autopilot/managed-by"),
+                        "iam:PermissionsBoundary", List.of(DEFAULT_BOUNDARY)));
         assertFalse(allowed(deployed(Map.of()), "AssociationFunction", create));
         assertTrue(allowed(deployed(Map.of("RolePath", "/custom/")), "AssociationFunction", create));
     }

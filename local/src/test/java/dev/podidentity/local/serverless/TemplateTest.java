@@ -130,12 +130,17 @@ class TemplateTest {
                 if (isIamWrite(action)) {
                     List<JsonNode> flat = new ArrayList<>();
                     for (JsonNode resource : resources(statement)) {
-                        // A resource chosen by a condition: both branches are held to the rule.
-                        if (resource.has("Fn::If")) {
-                            flat.add(resource.get("Fn::If").get(1));
-                            flat.add(resource.get("Fn::If").get(2));
-                        } else {
-                            flat.add(resource);
+                        // A resource chosen by a condition: both branches (and those of a nested condition) are
+                        // held to the rule.
+                        java.util.Deque<JsonNode> open = new java.util.ArrayDeque<>(List.of(resource));
+                        while (!open.isEmpty()) {
+                            JsonNode r = open.pop();
+                            if (r.has("Fn::If")) {
+                                open.push(r.get("Fn::If").get(1));
+                                open.push(r.get("Fn::If").get(2));
+                            } else {
+                                flat.add(r);
+                            }
                         }
                     }
                     for (JsonNode resource : flat) {
@@ -636,7 +641,13 @@ class TemplateTest {
                 }
                 if (resource.has("Fn::If") && !resource.path("Fn::If").get(0).asText().equals("HasAllowedRoleArnPatterns")) {
                     assertEquals("AllowsUnmarkedRoles", resource.path("Fn::If").get(0).asText(), where);
-                    assertEquals(ROLE_PATH_ARN, resource.path("Fn::If").get(2).path("Fn::Sub").asText(), where);
+                    JsonNode marked = resource.path("Fn::If").get(2);
+                    // AllowedRoleArnPatterns, when set, are added to the role path in the same statement
+                    if (marked.has("Fn::If")) {
+                        assertEquals("HasAllowedRoleArnPatterns", marked.path("Fn::If").get(0).asText(), where);
+                        marked = marked.path("Fn::If").get(2);
+                    }
+                    assertEquals(ROLE_PATH_ARN, marked.path("Fn::Sub").asText(), where);
                 }
             });
         }

@@ -123,6 +123,8 @@ class IamEnforcementTest {
         collect(observed);
         world.fresh();
         assertSucceeded(world.run(event("console-apply.json")));
+        // offboarding deletes roles only once EKS says the cluster is gone (issue 15): delete it first, as AWS would
+        world.cloud().eks().deleteCluster(b -> b.name("dev-cluster"));
         assertSucceeded(world.run(clusterDeleted("dev-cluster", "offboard-iam-test")));
         collect(observed);
 
