@@ -103,6 +103,18 @@ class CallContextsTest {
     }
 
     @Test
+    void passRole_carriesThePassedRolesTags_asItsResourceTags() {
+        List<RequestContext> c = CONTEXTS.of(rest("eks", "CreatePodIdentityAssociation", "POST", "/clusters/dev/pod-identity-associations", null,
+                "{\"namespace\":\"ns\",\"serviceAccount\":\"sa\",\"roleArn\":\"arn:aws:iam::111122223333:role/pod-identity-autopilot/owned\"}"));
+        RequestContext pass = c.get(1);
+        assertEquals("iam:PassRole", pass.action());
+        assertEquals(Optional.of(List.of("pod-identity-autopilot")), pass.values("aws:ResourceTag/pod-identity-autopilot/managed-by"));
+        List<RequestContext> unknown = CONTEXTS.of(rest("eks", "CreatePodIdentityAssociation", "POST", "/clusters/dev/pod-identity-associations", null,
+                "{\"namespace\":\"ns\",\"serviceAccount\":\"sa\",\"roleArn\":\"arn:aws:iam::111122223333:role/other\"}"));
+        assertEquals(Optional.empty(), unknown.get(1).values("aws:ResourceTag/pod-identity-autopilot/managed-by"));
+    }
+
+    @Test
     void addonCallsWithPodIdentities_actOnAssociationsToo() {
         List<RequestContext> create = CONTEXTS.of(rest("eks", "CreateAddon", "POST", "/clusters/dev/addons", null,
                 "{\"addonName\":\"vpc-cni\",\"podIdentityAssociations\":[{\"serviceAccount\":\"aws-node\",\"roleArn\":\"arn:aws:iam::111122223333:role/r\"}]}"));

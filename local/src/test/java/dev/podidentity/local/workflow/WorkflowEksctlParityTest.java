@@ -46,6 +46,15 @@ class WorkflowEksctlParityTest {
         return report.path("summary").path("plan").path("warnings").toString();
     }
 
+    /**
+     * eksctl hands any existing role to a workload; issue 13 refuses by default a role nobody marked assignable
+     * (Unowned-Role1 in the default world is unmarked). These ports of eksctl's examples deploy with the setting that
+     * restores eksctl's behaviour (docs/eksctl-differences.md).
+     */
+    static void deployWithEksctlsRoleRule() {
+        world.deploy(java.util.Map.of("AllowUnmarkedRoles", "true"));
+    }
+
     static ObjectNode deleteAddon(String name, boolean preserve) {
         ObjectNode e = event("console-delete-addon.json");
         ((ObjectNode) e.get("addon")).put("name", name);
@@ -95,6 +104,7 @@ class WorkflowEksctlParityTest {
 
     @Test
     void apply_whenAssociationWasMadeElsewhere_leavesItAndReportsAlreadyExistsNotOwned() throws Exception {
+        deployWithEksctlsRoleRule();
         world.upload("clusters/auto-cluster.yaml", PAYMENTS);
 
         LocalApp.Run run = world.run(configUploaded("clusters/auto-cluster.yaml"));
@@ -110,6 +120,7 @@ class WorkflowEksctlParityTest {
 
     @Test
     void apply_whenTheConfigAdoptsIt_takesTheAssociationOverAndReportsIt() throws Exception {
+        deployWithEksctlsRoleRule();
         world.upload("clusters/auto-cluster.yaml", PAYMENTS.replace("  name: auto-cluster\n", "  name: auto-cluster\n"
                 + "  annotations:\n    pod-identity-autopilot/adopt-associations: payments/payments-api\n"));
 
@@ -125,6 +136,7 @@ class WorkflowEksctlParityTest {
 
     @Test
     void apply_whenAutoApplyAndAddonHasItsOwnIrsaRole_leavesThatAddonOnIrsa() throws Exception {
+        deployWithEksctlsRoleRule();
         world.upload("clusters/dev-cluster.yaml", HEADER.formatted("dev-cluster") + """
                 addonsConfig:
                   autoApplyPodIdentityAssociations: true

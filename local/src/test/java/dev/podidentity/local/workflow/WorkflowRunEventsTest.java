@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.app.LocalApp;
+import dev.podidentity.local.gateway.FaultRule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,12 +71,42 @@ class WorkflowRunEventsTest {
         assertTrue(md.contains("## What to do next"), md);
     }
 
+    /** cart and orders use the assignable role as it is; only ghost's role is created, so only its step calls CreateRole. */
+    static final String GHOST_FAILS = """
+            apiVersion: eksctl.io/v1alpha5
+            kind: ClusterConfig
+            metadata:
+              name: dev-cluster
+            iam:
+              podIdentityAssociations:
+                - namespace: shop
+                  serviceAccountName: cart
+                  roleARN: arn:aws:iam::111122223333:role/payments-api-role
+                - namespace: shop
+                  serviceAccountName: orders
+                  roleARN: arn:aws:iam::111122223333:role/payments-api-role
+                - namespace: shop
+                  serviceAccountName: ghost
+                  permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+            """;
+
+    /**
+     * One step fails while the others converge. Issue 15 refuses a missing role in Resolve, before any write, so a
+     * step no longer fails that way (that run is RUN_FAILED now): here ghost's Associate invocation crashes after its
+     * CreateRole on every attempt, which fails its step alone (three steps, three batches).
+     */
     @Test
     void runWithFailedSteps_putsOneRunStepsFailedEvent_namingTheFailure() throws Exception {
-        world.upload(KEY, WorkflowRecoveryTest.THREE_ASSOCIATIONS);
+        world.upload(KEY, GHOST_FAILS);
         world.events();
-        LocalApp.Run run = world.run(WorkflowWorld.configUploaded(KEY));
-        assertEquals("PodIdentityAutopilot.StepsFailed", run.error());
+        world.cloud().faults().add(FaultRule.crashAfter("iam", "CreateRole", 100));
+        LocalApp.Run run;
+        try {
+            run = world.run(WorkflowWorld.configUploaded(KEY));
+        } finally {
+            world.cloud().faults().clear();
+        }
+        assertEquals("PodIdentityAutopilot.StepsFailed", run.error(), run::cause);
 
         JsonNode d = onlyEvent("Run Steps Failed").path("detail");
         assertEquals("STEPS_FAILED", d.path("outcome").asText());
@@ -127,13 +158,18 @@ class WorkflowRunEventsTest {
     void lockedOutRun_putsOneRunLockedOutEvent() throws Exception {
         world.deploy(Map.of(), Map.of("LOCK_WAIT_CHECKS", "2"));
         world.events();
-        // a holder that is still running: an execution of a state machine that only waits
-        String sleeper = world.cloud().sfn().createStateMachine(b -> b.name("sleeper")
-                .definition("{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":60,\"End\":true}}}")
-                .roleArn("arn:aws:iam::" + ACCOUNT + ":role/sleeper")).stateMachineArn();
-        String holder = world.cloud().sfn().startExecution(b -> b.stateMachineArn(sleeper).name("holder"))
-                .executionArn();
+        // A holder that is still running. Only the application's own executions ever hold a lease, and the lock
+        // function may describe only those (issue 14 enforces its grant), so the holder is one: a run whose first
+        // config read is held up for a minute, so it stays RUNNING while the run under test waits and gives up.
+        FaultRule slowRead = new FaultRule("s3", "GetObject", FaultRule.Kind.LATENCY, 60_000, 0, 1, null, 0);
+        world.cloud().faults().add(slowRead);
+        String holder = world.cloud().sfn().startExecution(b -> b.stateMachineArn(world.app().stateMachineArn())
+                .name("holder").input(event("console-dry-run.json").toString())).executionArn();
         try {
+            for (int i = 0; i < 200 && world.cloud().faults().fired(slowRead) == 0; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(1, world.cloud().faults().fired(slowRead), "the holder is in its slow read");
             long now = Instant.now().getEpochSecond();
             world.cloud().dynamoDb().putItem(b -> b.tableName(world.app().lockTable()).item(Map.of(
                     "lockId", AttributeValue.fromS(ACCOUNT + "/" + REGION + "/dev-cluster"),
@@ -149,6 +185,7 @@ class WorkflowRunEventsTest {
             assertTrue(d.path("cause").asText().contains("still locked by execution holder"), d::toPrettyString);
             assertTrue(world.markdown(run, "dev-cluster").contains("locked out"));
         } finally {
+            world.cloud().faults().clear();
             world.cloud().sfn().stopExecution(b -> b.executionArn(holder));
         }
     }
