@@ -72,6 +72,25 @@ class CreateAssociationsTest {
                 """, PlanText.render(plan));
     }
 
+    /** Issue 13: an idempotent create on a role we made with the old open trust narrows it instead of refusing. */
+    @Test
+    void plan_whenExample01AppliedBeforeTrustWasScoped_scopesTheTrustInsteadOfRefusing() {
+        ClusterState state = world()
+                .userRole(roleArn("app-cache-access"))
+                .association("dev", "app-cache-access", roleArn("app-cache-access"),
+                        OwnershipTags.forAssociation(CLUSTER, "dev", "app-cache-access"))
+                .ours("default", "s3-reader", POD_TRUST, S3_MANAGED, S3_INLINE, S3_BOUNDARY)
+                .build();
+
+        Plan plan = plan(example("01-create-associations.yaml", Action.CREATE), Action.CREATE, state);
+
+        assertEquals(List.of("associate/default/s3-reader"), plan.steps().stream().map(Step::id).toList());
+        var s3 = assertInstanceOf(Step.EnsureRoleAndAssociation.class, plan.steps().getFirst());
+        assertEquals(DesiredRole.Mode.UPDATE_TRUST, s3.role().mode());
+        assertEquals("trust: scope pods.eks.amazonaws.com to cluster \"my-cluster\", service account "
+                + "\"default/s3-reader\"", s3.role().trustChange());
+    }
+
     @Test
     void plan_whenAssociationExistsWithAnotherRole_refusesAndPointsToUpdate() {
         ClusterState state = world()
