@@ -29,7 +29,7 @@ final class ColdStart {
     private static final int RUNS = Integer.getInteger("runs", 5);
 
     /** One function's medians, and the minimal handler's in the same pairs; {@code errors}: runs whose call threw. */
-    record Row(String function, double jarMiB, long initMs, long firstMs, long minimalFirstMs, long errors,
+    record Row(String function, double jarMB, long initMs, long firstMs, long minimalFirstMs, long errors,
                long primedCallMs) {
         double ratio() {
             return (double) firstMs / minimalFirstMs;
@@ -99,18 +99,18 @@ final class ColdStart {
             try {
                 Run function = new Run(jar, classes, handler, payload, own, false);
                 List<long[]> m = measure(List.of(minimal, function, function.primed()));
-                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, m.get(1)[0], m.get(1)[1], m.get(0)[1],
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, m.get(1)[0], m.get(1)[1], m.get(0)[1],
                         m.get(1)[2], m.get(2)[3]));
             } catch (IllegalStateException noReport) {
                 System.err.println(noReport.getMessage());
-                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, -1, -1, 1, RUNS, -1));
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, -1, -1, 1, RUNS, -1));
             }
         }
         return rows;
     }
 
     static void print(List<Row> rows, Map<String, String> firstPayloads) {
-        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s  %s%n", "function", "jar MiB", "init ms", "first ms",
+        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s  %s%n", "function", "jar MB", "init ms", "first ms",
                 "minimal ms", "vs min", "primed ms", "note");
         for (Row r : rows) {
             String note = r.function().equals("minimal-sdk")
@@ -120,7 +120,7 @@ final class ColdStart {
                     : r.initMs() < 0 ? "did not start (stderr says why)"
                     : r.errors() > 0 ? "first call threw" : "";
             System.out.printf("%-28s %8s %8d %9d %10d %7.2fx %9s  %s%n", r.function(),
-                    r.jarMiB() == 0 ? "-" : String.format("%.1f", r.jarMiB()), r.initMs(), r.firstMs(),
+                    r.jarMB() == 0 ? "-" : String.format("%.1f", r.jarMB()), r.initMs(), r.firstMs(),
                     r.minimalFirstMs(), r.ratio(), r.function().equals("minimal-sdk") ? "-" : r.primedCallMs(), note);
         }
         System.out.println("(fresh JVM per run, no SnapStart; medians of " + RUNS + " runs, each run of a function "
