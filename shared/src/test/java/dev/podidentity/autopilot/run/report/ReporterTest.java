@@ -1,7 +1,9 @@
 package dev.podidentity.autopilot.run.report;
 
 import dev.podidentity.autopilot.port.MemoryConfigStore;
+import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.run.RunArtifacts;
+import dev.podidentity.autopilot.run.contract.ReportTask;
 import dev.podidentity.autopilot.run.resolve.RunOutput;
 import dev.podidentity.autopilot.run.resolve.RunOutputTest;
 
@@ -35,7 +37,7 @@ class ReporterTest {
         writeOutcomes(run, 1, 50, 100, "CREATED");
         writeOutcomes(run, 2, 100, 120, "UNCHANGED");
 
-        ObjectNode out = reporter.report(input(run, mapResults(run, 3), null));
+        ObjectNode out = report(input(run, mapResults(run, 3), null));
 
         assertEquals("SUCCEEDED", out.path("status").asText());
         assertEquals(F.objectNode().put("CREATED", 100).put("UNCHANGED", 20), out.path("summary").path("counts"));
@@ -56,7 +58,7 @@ class ReporterTest {
         writeOutcomes(run, 0, 0, 50, "FAILED");
         writeOutcomes(run, 1, 50, 100, "CREATED");
 
-        ObjectNode out = reporter.report(input(run, mapResults(run, 2), null));
+        ObjectNode out = report(input(run, mapResults(run, 2), null));
 
         assertEquals("FAILED", out.path("status").asText());
         assertEquals(20, out.path("summary").path("failed").size());
@@ -84,7 +86,7 @@ class ReporterTest {
                 .put("error", "dev.podidentity.autopilot.error.RetryableException")
                 .put("cause", "{\"errorMessage\":\"batch associate-1: 5 of 10 steps to retry\"}");
 
-        ObjectNode out = reporter.report(input(run, results, null));
+        ObjectNode out = report(input(run, results, null));
 
         assertEquals("FAILED", out.path("status").asText());
         assertEquals(F.objectNode().put("CREATED", 55).put("FAILED", 5), out.path("summary").path("counts"));
@@ -99,7 +101,7 @@ class ReporterTest {
         writeOutcomes(run, 0, 0, 50, "CREATED");
         ObjectNode error = F.objectNode().put("Error", "States.Timeout").put("Cause", "stopped");
 
-        ObjectNode out = reporter.report(input(run, F.arrayNode(), error));
+        ObjectNode out = report(input(run, F.arrayNode(), error));
 
         assertEquals("FAILED", out.path("status").asText());
         assertEquals("States.Timeout: stopped", out.path("cause").asText());
@@ -116,7 +118,7 @@ class ReporterTest {
         in.putObject("outcomes").putNull("agent");
         in.putObject("error").put("Error", "InvalidInput").put("Cause", "bad");
 
-        ObjectNode out = reporter.report(in);
+        ObjectNode out = report(in);
 
         assertEquals("FAILED", out.path("status").asText());
         assertEquals(F.objectNode(), out.path("summary").path("counts"));
@@ -124,13 +126,18 @@ class ReporterTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The Report as its handler runs it: the input bound to its record, the result as the state gets it. */
+    private ObjectNode report(ObjectNode in) {
+        return JsonHandler.MAPPER.valueToTree(reporter.report(JsonHandler.MAPPER.convertValue(in, ReportTask.class)));
+    }
+
     private ObjectNode publish(int associations) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 2_000; i++) {
             text.append("line ").append(i < 1_999 ? i : 119).append('\n');
         }
-        return RunOutput.publish(RunOutputTest.fullRun("dev-cluster", associations, text.toString()), EXECUTION,
-                artifacts, "bucket", 50);
+        return JsonHandler.MAPPER.valueToTree(RunOutput.publish(RunOutputTest.fullRun("dev-cluster", associations,
+                text.toString()), EXECUTION, artifacts, "bucket", 50));
     }
 
     private void writeOutcomes(ObjectNode run, int batch, int from, int to, String result) {
