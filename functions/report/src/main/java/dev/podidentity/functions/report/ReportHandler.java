@@ -2,7 +2,6 @@ package dev.podidentity.functions.report;
 
 import dev.podidentity.autopilot.app.Services;
 import dev.podidentity.autopilot.lambda.TaskHandler;
-import dev.podidentity.autopilot.run.contract.ReportResult;
 import dev.podidentity.autopilot.run.contract.ReportTask;
 
 import static dev.podidentity.autopilot.app.Services.Sdk.EVENTBRIDGE;
