@@ -1,6 +1,8 @@
 package dev.podidentity.autopilot.operate;
 
 import dev.podidentity.autopilot.port.RunEvents;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -14,8 +16,6 @@ import dev.podidentity.autopilot.run.contract.PlanSummary;
 import dev.podidentity.autopilot.run.contract.ReportResult;
 import dev.podidentity.autopilot.run.contract.ReportTask;
 import dev.podidentity.autopilot.run.contract.ResolveOutput;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

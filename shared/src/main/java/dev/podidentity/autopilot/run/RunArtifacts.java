@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.error.NotFoundException;
+import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.run.contract.StepOutcome;
 
 import java.io.IOException;
@@ -92,7 +93,8 @@ public final class RunArtifacts {
     public Optional<List<StepOutcome>> stepOutcomes(String key) {
         return outcomes(key).map(list -> {
             List<StepOutcome> out = new ArrayList<>(list.size());
-            list.forEach(o -> out.add(JSON.convertValue(o, StepOutcome.class)));
+            // leniently: a field a later version adds does not keep the Report from reporting
+            list.forEach(o -> out.add(JsonHandler.MAPPER.convertValue(o, StepOutcome.class)));
             return out;
         });
     }
