@@ -20,9 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -33,19 +31,12 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * gateway's timestamped write log), a run behind a holder proceeds when the holder ends, stale and expired leases are
  * taken over, other clusters never wait, and plan-only runs never touch the table.
  */
+@WorkflowTest
 class WorkflowLockTest {
     static final String KEY = "clusters/dev-cluster.yaml";
     static final String LOCK_ID = ACCOUNT + "/" + REGION + "/dev-cluster";
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     /** cart with a created role, orders with an existing one. */
     static final String CONFIG_A = """
