@@ -94,6 +94,40 @@ class TemplatePoliciesTest {
     }
 
     @Test
+    void aStatementGroupTheStackShares_isInEveryRoleThatNamesIt_andOnlyThere() {
+        TemplatePolicies p = deployed(Map.of());
+        RequestContext writeOutcomes = RequestContext.of("s3:PutObject", "arn:aws:s3:::cfg/runs/dev/run-1/outcomes/0.json");
+        for (String function : List.of("TrustPolicyFunction", "AssociationFunction", "AddonFunction", "PruneFunction")) {
+            // named by !Ref in the function's Policies; its origin says which managed policy of the stack
+            assertTrue(p.statements(function).stream().anyMatch(s -> s.origin().equals(
+                    p.roleOf(function) + "/WriteBatchOutcomesPolicy/WriteBatchOutcomes")), function);
+            assertTrue(allowed(p, function, writeOutcomes), function);
+        }
+        assertFalse(allowed(p, "ReportFunction", writeOutcomes), "Report reads run artifacts but writes no outcomes");
+        assertTrue(allowed(p, "ReportFunction", RequestContext.of("s3:GetObject", "arn:aws:s3:::cfg/runs/dev/run-1/plan.json")));
+        assertFalse(allowed(p, "ResolveFunction", writeOutcomes));
+        assertEquals("arn:aws:s3:::cfg/runs/*/outcomes/*",
+                p.managedPolicyDocument("WriteBatchOutcomesPolicy").at("/Statement/0/Resource").asText(),
+                "the document, resolved for the deployment, is what the local cloud creates");
+    }
+
+    @Test
+    void aStackManagedPolicyTheDeploymentDoesNotCreate_isRefusedNamingIt() throws Exception {
+        JsonNode translated = ProjectFiles.JSON.readTree("""
+                {"Conditions": {"Never": {"Fn::Equals": ["a", "b"]}},
+                 "Resources": {
+                   "Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Role": {"Fn::GetAtt": ["FnRole", "Arn"]}}},
+                   "FnRole": {"Type": "AWS::IAM::Role", "Properties": {"ManagedPolicyArns": [{"Ref": "Shared"}]}},
+                   "Shared": {"Type": "AWS::IAM::ManagedPolicy", "Condition": "Never", "Properties": {"PolicyDocument":
+                     {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}}}}
+                """);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new TemplatePolicies(translated,
+                new TemplatePolicies.Deployment("111122223333", "us-west-2", "s", Map.of(), key -> Optional.empty())));
+        assertEquals("FnRole attaches Shared, which this deployment does not create (its condition Never is false)",
+                e.getMessage());
+    }
+
+    @Test
     void aMisspeltParameter_isRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> deployed(Map.of("RolePth", "/x/")));
         assertTrue(e.getMessage().contains("RolePth"), e.getMessage());
