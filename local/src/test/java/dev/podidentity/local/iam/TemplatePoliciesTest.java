@@ -111,6 +111,43 @@ class TemplatePoliciesTest {
                 "the document, resolved for the deployment, is what the local cloud creates");
     }
 
+    /**
+     * IAM quotas: a managed policy holds at most 6,144 characters (white space not counted), and a role takes 10
+     * managed policies unless the account's quota was raised. The shared policies stay within both, also with a
+     * configured boundary, role ARN patterns and 40 denied policies.
+     */
+    @Test
+    void sharedPolicies_fitIamsQuotas_alsoWithLongParameters() {
+        String denied = java.util.stream.IntStream.range(0, 40)
+                .mapToObj(i -> "arn:aws:iam::aws:policy/SomeBroadAccessPolicyNumber" + i)
+                .collect(java.util.stream.Collectors.joining(","));
+        String patterns = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> "arn:aws:iam::111122223333:role/team-" + i + "/workloads/*")
+                .collect(java.util.stream.Collectors.joining(","));
+        List<String> shared = new java.util.ArrayList<>();
+        TRANSLATED.path("Resources").properties().forEach(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::IAM::ManagedPolicy")) {
+                shared.add(r.getKey());
+            }
+        });
+        assertTrue(shared.containsAll(List.of("ManageOwnedRolesPolicy", "RoleWriteGuardsPolicy")), shared.toString());
+        for (Map<String, String> parameters : List.of(Map.<String, String>of(), Map.of("DeniedPolicyArns", denied,
+                "PermissionsBoundaryArn", "arn:aws:iam::111122223333:policy/platform/workload-permissions-boundary",
+                "AllowedRoleArnPatterns", patterns))) {
+            TemplatePolicies p = deployed(parameters);
+            for (String id : shared) {
+                int size = p.managedPolicyDocument(id).toString().replaceAll("\\s", "").length();
+                assertTrue(size <= 6144, id + " has " + size + " characters with " + parameters.keySet());
+            }
+        }
+        TRANSLATED.path("Resources").properties().forEach(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::IAM::Role")) {
+                int attached = r.getValue().path("Properties").path("ManagedPolicyArns").size();
+                assertTrue(attached <= 10, r.getKey() + " attaches " + attached + " managed policies");
+            }
+        });
+    }
+
     @Test
     void aStackManagedPolicyTheDeploymentDoesNotCreate_isRefusedNamingIt() throws Exception {
         JsonNode translated = ProjectFiles.JSON.readTree("""
