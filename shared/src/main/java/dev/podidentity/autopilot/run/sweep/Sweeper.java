@@ -3,6 +3,7 @@ package dev.podidentity.autopilot.run.sweep;
 import dev.podidentity.autopilot.naming.BucketLayout;
 
 import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.resolve.ResolvedRun;
 import dev.podidentity.autopilot.run.resolve.Resolver;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,17 +180,14 @@ public final class Sweeper {
         ObjectNode input = JsonNodeFactory.instance.objectNode();
         input.put("action", "apply").put("cluster", cluster).put("configKey", configKey).put("dryRun", true);
         input.putObject("trigger").put("type", "sweep").put("id", sweepId);
-        JsonNode run;
+        ResolvedRun run;
         try {
             run = resolver.preview(input);
         } catch (InvalidInputException invalid) {
             return Preview.invalid(invalid.problems());
         }
-        JsonNode summary = run.path("summary");
-        List<String> warnings = new ArrayList<>();
-        summary.path("warnings").forEach(w -> warnings.add(w.asText()));
-        return new Preview(summary.path("changes").asInt(), summary.path("unchanged").asInt(),
-                SweepFindings.stepLines(run.path("planText").asText("")), warnings, List.of());
+        return new Preview(run.summary().changes(), run.summary().unchanged(),
+                SweepFindings.stepLines(run.planText()), run.summary().warnings(), List.of());
     }
 
     private static ObjectNode finding(ClusterFacts facts, Verdict verdict, String sweepId) {
