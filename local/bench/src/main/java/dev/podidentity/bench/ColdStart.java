@@ -22,13 +22,14 @@ import java.util.Map;
  * per run (no SnapStart), JVM start to handler constructed (init) and to first response, against the local cloud,
  * each function called with the payload it first received in a real run. Each run of a function is paired with a
  * run of the minimal handler right before it, so both see the same load on a shared machine; the ratio is of the
- * medians of those pairs. Median of {@code -Druns} (default 5).
+ * medians of those pairs. Median of {@code -Druns} (default 5). {@code -Dcoldstart.functions=ResolveFunction,...}
+ * measures only those; {@code -Dcoldstart.jvmArgs=...} adds JVM options to the functions' runs (a JFR recording).
  */
 final class ColdStart {
     private static final int RUNS = Integer.getInteger("runs", 5);
 
     /** One function's medians, and the minimal handler's in the same pairs; {@code errors}: runs whose call threw. */
-    record Row(String function, double jarMiB, long initMs, long firstMs, long minimalFirstMs, long errors,
+    record Row(String function, double jarMB, long initMs, long firstMs, long minimalFirstMs, long errors,
                long primedCallMs) {
         double ratio() {
             return (double) firstMs / minimalFirstMs;
@@ -78,7 +79,11 @@ final class ColdStart {
         StackParameters stack = new StackParameters(template, cloud.accountId(), Map.of());
         long[] alone = measure(List.of(minimal)).get(0);
         rows.add(new Row("minimal-sdk", 0, alone[0], alone[1], alone[1], alone[2], alone[3]));
+        String only = System.getProperty("coldstart.functions", "");
         for (Map.Entry<String, JsonNode> f : template.resourcesOfType("AWS::Serverless::Function").entrySet()) {
+            if (!only.isEmpty() && !List.of(only.split(",")).contains(f.getKey())) {
+                continue;
+            }
             JsonNode props = f.getValue().path("Properties");
             Path jar = jar(root, props.path("CodeUri").asText());
             String handler = props.path("Handler").asText().split("::")[0];
@@ -94,18 +99,18 @@ final class ColdStart {
             try {
                 Run function = new Run(jar, classes, handler, payload, own, false);
                 List<long[]> m = measure(List.of(minimal, function, function.primed()));
-                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, m.get(1)[0], m.get(1)[1], m.get(0)[1],
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, m.get(1)[0], m.get(1)[1], m.get(0)[1],
                         m.get(1)[2], m.get(2)[3]));
             } catch (IllegalStateException noReport) {
                 System.err.println(noReport.getMessage());
-                rows.add(new Row(f.getKey(), Files.size(jar) / 1048576.0, -1, -1, 1, RUNS, -1));
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, -1, -1, 1, RUNS, -1));
             }
         }
         return rows;
     }
 
     static void print(List<Row> rows, Map<String, String> firstPayloads) {
-        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s  %s%n", "function", "jar MiB", "init ms", "first ms",
+        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s  %s%n", "function", "jar MB", "init ms", "first ms",
                 "minimal ms", "vs min", "primed ms", "note");
         for (Row r : rows) {
             String note = r.function().equals("minimal-sdk")
@@ -115,7 +120,7 @@ final class ColdStart {
                     : r.initMs() < 0 ? "did not start (stderr says why)"
                     : r.errors() > 0 ? "first call threw" : "";
             System.out.printf("%-28s %8s %8d %9d %10d %7.2fx %9s  %s%n", r.function(),
-                    r.jarMiB() == 0 ? "-" : String.format("%.1f", r.jarMiB()), r.initMs(), r.firstMs(),
+                    r.jarMB() == 0 ? "-" : String.format("%.1f", r.jarMB()), r.initMs(), r.firstMs(),
                     r.minimalFirstMs(), r.ratio(), r.function().equals("minimal-sdk") ? "-" : r.primedCallMs(), note);
         }
         System.out.println("(fresh JVM per run, no SnapStart; medians of " + RUNS + " runs, each run of a function "
@@ -158,9 +163,16 @@ final class ColdStart {
 
     /** One fresh JVM: [init ms, first ms, 1 if the call threw, the call's own ms]. */
     private static long[] once(Run run) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dcoldstart.prime=" + run.prime(), "-cp", run.jar() + File.pathSeparator + run.driverClasses(), ColdStartDriver.class.getName(),
-                run.handler(), run.payload().toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dcoldstart.prime=" + run.prime()));
+        // e.g. -Dcoldstart.jvmArgs=-XX:StartFlightRecording=filename=/tmp/%p.jfr,settings=profile (not the minimal's)
+        String jvmArgs = System.getProperty("coldstart.jvmArgs", "");
+        if (!jvmArgs.isBlank() && !run.handler().equals(MinimalSdkHandler.class.getName())) {
+            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", run.jar() + File.pathSeparator + run.driverClasses(),
+                ColdStartDriver.class.getName(), run.handler(), run.payload().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(run.env());
         pb.redirectErrorStream(true);
         Process p = pb.start();

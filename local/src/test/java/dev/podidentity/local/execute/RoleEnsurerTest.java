@@ -120,6 +120,56 @@ class RoleEnsurerTest {
         assertEquals(0, cloud.calls().writes("iam"), cloud.calls().snapshot().toString());
     }
 
+    /**
+     * Issue 13, as the planner asks it: a role an earlier apply made with the open pods trust, whose permissions are
+     * right, is planned UPDATE_TRUST; the executor rewrites only its trust, and the same step again writes nothing.
+     */
+    @Test
+    @DisplayName("UPDATE_TRUST: the open pods trust of an owned role becomes the scoped one; the rerun writes nothing")
+    void ensure_whenUpdateTrust_rewritesOnlyTheTrustAndTheRerunMakesNoWrite() {
+        roles.ensure(CLUSTER, cart("ensure-update-trust"));
+        DesiredRole planned = mode(scoped(cart("ensure-update-trust")), DesiredRole.Mode.UPDATE_TRUST);
+        cloud.calls().reset();
+
+        RoleEnsurer.EnsuredRole first = roles.ensure(CLUSTER, planned);
+        long firstWrites = cloud.calls().writes("iam");
+        long trustWrites = cloud.calls().count("iam", "UpdateAssumeRolePolicy");
+        cloud.calls().reset();
+        RoleEnsurer.EnsuredRole again = roles.ensure(CLUSTER, planned);
+
+        assertEquals(Outcome.Result.UPDATED, first.result());
+        assertEquals(List.of("trust: pods.eks.amazonaws.com scoped to cluster dev-cluster and cart"), first.changes());
+        assertEquals(1, firstWrites, "one write: the trust");
+        assertEquals(1, trustWrites);
+        assertEquals(PolicyDocument.of(TrustPolicies.scopedPodIdentityStatement(
+                        dev.podidentity.autopilot.naming.Partition.AWS, LocalAws.ACCOUNT, CLUSTER, "shop", "cart")),
+                PolicyDocument.parse(iam.getRole("ensure-update-trust").orElseThrow().trustPolicyJson()));
+        assertEquals(Outcome.Result.UNCHANGED, again.result());
+        assertEquals(0, cloud.calls().writes("iam"), cloud.calls().snapshot().toString());
+    }
+
+    @Test
+    @DisplayName("Session tags turned off: our scoped statement goes back to the plain one, once")
+    void ensure_whenSessionTagsTurnedOff_putsThePlainStatementBackOnce() {
+        roles.ensure(CLUSTER, scoped(cart("ensure-unscope")));
+        DesiredRole planned = mode(cart("ensure-unscope"), DesiredRole.Mode.UPDATE_TRUST);
+
+        RoleEnsurer.EnsuredRole first = roles.ensure(CLUSTER, planned);
+        cloud.calls().reset();
+        RoleEnsurer.EnsuredRole again = roles.ensure(CLUSTER, planned);
+
+        assertEquals(Outcome.Result.UPDATED, first.result(), first.changes().toString());
+        assertEquals(TrustPolicies.podIdentityTrustPolicy(dev.podidentity.autopilot.naming.Partition.AWS),
+                PolicyDocument.parse(iam.getRole("ensure-unscope").orElseThrow().trustPolicyJson()));
+        assertEquals(Outcome.Result.UNCHANGED, again.result());
+        assertEquals(0, cloud.calls().writes("iam"), cloud.calls().snapshot().toString());
+    }
+
+    private static DesiredRole mode(DesiredRole d, DesiredRole.Mode mode) {
+        return new DesiredRole(mode, d.arn(), d.name(), d.path(), d.managedPolicyArns(), d.inlinePolicies(),
+                d.permissionsBoundaryArn(), d.tags(), d.scopedTrust(), d.trustChange());
+    }
+
     private static DesiredRole scoped(DesiredRole d) {
         return new DesiredRole(d.mode(), d.arn(), d.name(), d.path(), d.managedPolicyArns(), d.inlinePolicies(),
                 d.permissionsBoundaryArn(), d.tags(), true);

@@ -93,6 +93,102 @@ class TemplatePoliciesTest {
         assertTrue(allowed(p, "AssociationFunction", new RequestContext("iam:CreateRole", role, withBoundary)));
     }
 
+    // ---- issue 13: the IAM second line, judged by the policy engine on the translated template ------------------
+
+    static final String OWNED = "aws:ResourceTag/pod-identity-autopilot/managed-by";
+    static final String PATH_ROLE = "arn:aws:iam::111122223333:role/pod-identity-autopilot/someone-elses";
+    static final String ADMIN_ROLE = "arn:aws:iam::111122223333:role/admin";
+
+    static RequestContext call(String action, String resource, Map<String, List<String>> keys) {
+        return new RequestContext(action, resource, keys);
+    }
+
+    @Test
+    void roleWriters_cannotGiveThemselvesOwnershipOfARole_butMayTagTheirOwn() {
+        TemplatePolicies p = deployed(Map.of());
+        for (String function : List.of("AssociationFunction", "AddonFunction")) {
+            // the attack: a role under the path nobody marked ours, tagged managed-by so that later writes pass
+            assertFalse(allowed(p, function, call("iam:TagRole", PATH_ROLE, Map.of(
+                    "aws:TagKeys", List.of("pod-identity-autopilot/managed-by"),
+                    "aws:RequestTag/pod-identity-autopilot/managed-by", List.of("pod-identity-autopilot")))), function);
+            // not even on a role already ours, nor the administrator's marks
+            for (String key : List.of("pod-identity-autopilot/managed-by", "pod-identity-autopilot/cluster",
+                    "pod-identity-autopilot/assignable", "pod-identity-autopilot/migration")) {
+                assertEquals(PolicyEvaluator.Effect.EXPLICIT_DENY, PolicyEvaluator.evaluate(p.statements(function),
+                        call("iam:TagRole", PATH_ROLE, Map.of("aws:TagKeys", List.of(key),
+                                OWNED, List.of("pod-identity-autopilot")))).effect(), function + " " + key);
+            }
+            // the allowed twin: converging a config's own tag on a role we own
+            assertTrue(allowed(p, function, call("iam:TagRole", PATH_ROLE, Map.of("aws:TagKeys", List.of("team"),
+                    OWNED, List.of("pod-identity-autopilot")))), function);
+        }
+    }
+
+    @Test
+    void trustPolicyFunction_rewritesOnlyTheTrustOfOwnedOrMigrationTaggedRoles() {
+        TemplatePolicies p = deployed(Map.of());
+        assertFalse(allowed(p, "TrustPolicyFunction", call("iam:UpdateAssumeRolePolicy", PATH_ROLE, Map.of())));
+        assertFalse(allowed(p, "TrustPolicyFunction", call("iam:UpdateAssumeRolePolicy", ADMIN_ROLE, Map.of())));
+        assertTrue(allowed(p, "TrustPolicyFunction", call("iam:UpdateAssumeRolePolicy", PATH_ROLE,
+                Map.of(OWNED, List.of("pod-identity-autopilot")))));
+        assertTrue(allowed(p, "TrustPolicyFunction", call("iam:UpdateAssumeRolePolicy", ADMIN_ROLE,
+                Map.of("aws:ResourceTag/pod-identity-autopilot/migration", List.of("allowed")))));
+        // the role writers converge trust of roles they own only
+        assertFalse(allowed(p, "AssociationFunction", call("iam:UpdateAssumeRolePolicy", PATH_ROLE, Map.of())));
+        assertTrue(allowed(p, "AssociationFunction", call("iam:UpdateAssumeRolePolicy", PATH_ROLE,
+                Map.of(OWNED, List.of("pod-identity-autopilot")))));
+    }
+
+    @Test
+    void withNoBoundaryParameter_aRoleIsCreatedOrGivenPoliciesOnlyUnderTheDefaultBoundary() {
+        TemplatePolicies p = deployed(Map.of());
+        String role = "arn:aws:iam::111122223333:role/pod-identity-autopilot/app";
+        Map<String, List<String>> tags = Map.of("aws:RequestTag/pod-identity-autopilot/managed-by",
+                List.of("pod-identity-autopilot"), "aws:TagKeys", List.of("pod-identity-autopilot/managed-by"));
+        for (String function : List.of("AssociationFunction", "AddonFunction")) {
+            // the attack: a role without a boundary (or with one of the attacker's), then any inline policy
+            assertFalse(allowed(p, function, call("iam:CreateRole", role, tags)), function);
+            java.util.Map<String, List<String>> other = new java.util.HashMap<>(tags);
+            other.put("iam:PermissionsBoundary", List.of("arn:aws:iam::111122223333:policy/wide-open"));
+            assertFalse(allowed(p, function, call("iam:CreateRole", role, other)), function);
+            assertFalse(allowed(p, function, call("iam:PutRolePolicy", role, Map.of(OWNED,
+                    List.of("pod-identity-autopilot")))), function);
+            // the allowed twin: the stack's default boundary
+            java.util.Map<String, List<String>> bounded = new java.util.HashMap<>(tags);
+            bounded.put("iam:PermissionsBoundary", List.of(DEFAULT_BOUNDARY));
+            assertTrue(allowed(p, function, call("iam:CreateRole", role, bounded)), function);
+            assertTrue(allowed(p, function, call("iam:PutRolePolicy", role, Map.of(OWNED,
+                    List.of("pod-identity-autopilot"), "iam:PermissionsBoundary", List.of(DEFAULT_BOUNDARY)))), function);
+        }
+    }
+
+    @Test
+    void passRole_handsPodsOnlyRolesSomeoneGranted() {
+        Map<String, List<String>> toPods = Map.of("iam:PassedToService", List.of("pods.eks.amazonaws.com"));
+        TemplatePolicies byDefault = deployed(Map.of());
+        for (String function : List.of("AssociationFunction", "AddonFunction")) {
+            // the attacks: an admin role, and a role of ours passed to another service
+            assertFalse(allowed(byDefault, function, call("iam:PassRole", ADMIN_ROLE, toPods)), function);
+            assertFalse(allowed(byDefault, function, call("iam:PassRole", PATH_ROLE,
+                    Map.of("iam:PassedToService", List.of("lambda.amazonaws.com")))), function);
+            // the allowed twins: the role path, a role marked assignable, a pattern, eksctl's behaviour restored
+            assertTrue(allowed(byDefault, function, call("iam:PassRole", PATH_ROLE, toPods)), function);
+            assertTrue(allowed(byDefault, function, call("iam:PassRole", ADMIN_ROLE, Map.of(
+                    "iam:PassedToService", List.of("pods.eks.amazonaws.com"),
+                    "aws:ResourceTag/pod-identity-autopilot/assignable", List.of("true")))), function);
+            assertTrue(allowed(deployed(Map.of("AllowedRoleArnPatterns", "arn:aws:iam::111122223333:role/team-*")),
+                    function, call("iam:PassRole", "arn:aws:iam::111122223333:role/team-a", toPods)), function);
+            assertFalse(allowed(deployed(Map.of("AllowedRoleArnPatterns", "arn:aws:iam::111122223333:role/team-*")),
+                    function, call("iam:PassRole", ADMIN_ROLE, toPods)), function);
+            assertTrue(allowed(deployed(Map.of("AllowUnmarkedRoles", "true")), function,
+                    call("iam:PassRole", ADMIN_ROLE, toPods)), function);
+        }
+        // No other function passes roles at all.
+        for (String function : List.of("ResolveFunction", "TrustPolicyFunction", "PruneFunction", "SweepFunction")) {
+            assertFalse(allowed(byDefault, function, call("iam:PassRole", PATH_ROLE, toPods)), function);
+        }
+    }
+
     @Test
     void aMisspeltParameter_isRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> deployed(Map.of("RolePth", "/x/")));

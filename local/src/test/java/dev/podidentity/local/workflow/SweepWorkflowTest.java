@@ -185,6 +185,43 @@ class SweepWorkflowTest {
         assertEquals("NOT_JUDGED", finding(report, "new-cluster").path("verdict").asText());
     }
 
+    /** Issue 13: a role of ours still trusting every pod of the account is drift, and the sweep says which. */
+    @Test
+    void sweep_whenOurRoleStillTrustsAnyPod_reportsTheTrustToScopeAsDrift() throws Exception {
+        assertSucceeded(world.run(event("console-apply.json")));
+        world.cloud().iam().updateAssumeRolePolicy(b -> b.roleName("dev-cluster+backend+orders-api")
+                .policyDocument(WorkflowWorld.podIdentityTrust().toString()));
+
+        JsonNode report = ProjectFiles.JSON.readTree(world.cloud().lambdas().invoke("SweepFunction",
+                event("scheduled-sweep.json").toString()));
+
+        JsonNode dev = finding(report, "dev-cluster");
+        assertEquals("DRIFT", dev.path("verdict").asText(), dev::toPrettyString);
+        assertEquals(1, dev.path("changes").asInt(), dev::toPrettyString);
+        assertContains(dev.path("steps").get(0).asText(), "(plan) would update role "
+                + "\"pod-identity-autopilot/dev-cluster+backend+orders-api\" (trust: scope pods.eks.amazonaws.com to "
+                + "cluster \"dev-cluster\", service account \"backend/orders-api\")");
+    }
+
+    /**
+     * Issue 13, one judgement everywhere: the sweep judges a config with the deployment's guardrails, not the
+     * defaults. The default world's dev config asks for a role in namespace backend; this deployment allows none there.
+     */
+    @Test
+    void sweep_judgesConfigsWithTheDeploymentsGuardrails() throws Exception {
+        world.deploy(Map.of("AllowedNamespaces", "dev-*=payments;*=*"));
+
+        JsonNode report = ProjectFiles.JSON.readTree(world.cloud().lambdas().invoke("SweepFunction",
+                event("scheduled-sweep.json").toString()));
+
+        JsonNode dev = finding(report, "dev-cluster");
+        assertEquals("INVALID_CONFIG", dev.path("verdict").asText(), dev::toPrettyString);
+        List<String> problems = new ArrayList<>();
+        dev.path("problems").forEach(p -> problems.add(p.asText()));
+        assertContains(String.join("\n", problems), "guardrail AllowedNamespaces: namespace \"backend\" is not "
+                + "allowed on cluster \"dev-cluster\"");
+    }
+
     private static ObjectNode apply(String cluster, String key) {
         ObjectNode input = event("console-apply.json");
         input.put("cluster", cluster).put("configKey", key);

@@ -42,6 +42,8 @@ class WorkflowConfigUploadTest {
     static final String SA1_ROLE = "autopilot-dev-cluster-default-sa1";
     static final String S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
     static final String DYNAMO_READ = "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess";
+    static final String DEFAULT_CONFIG = dev.podidentity.local.app.ProjectFiles.read(
+            dev.podidentity.local.app.ProjectFiles.root().resolve("local/worlds/default/dev-cluster.yaml"));
 
     @RegisterExtension
     static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
@@ -171,6 +173,52 @@ class WorkflowConfigUploadTest {
         JsonNode replaced = outcome(report, "prune/default/sa1");
         assertEquals("DELETED", replaced.path("result").asText());
         assertContains(replaced.path("reason").asText(), "role \"" + SA1_ROLE + "\" deleted");
+    }
+
+    /**
+     * Issue 13: a role an earlier release made trusts every pod of the account (the open pods statement). Its
+     * permissions are right, so only the trust tells the planner it has work: the next apply narrows the trust to the
+     * cluster and service account in one IAM write, and the apply after that writes nothing.
+     */
+    @Test
+    void configUploaded_whenOurRoleStillHasTheOpenPodsTrust_scopesItOnceAndTheRerunWritesNothing() throws Exception {
+        assertSucceeded(world.run(event("config-uploaded.json")));
+        // the world as a release before scoped trust left it: the same role and association, the open statement
+        world.cloud().iam().updateAssumeRolePolicy(b -> b.roleName(ORDERS_ROLE)
+                .policyDocument(podIdentityTrust().toString()));
+        JsonNode before = world.stateWithoutTimestamps();
+        // the same file again (a new object version, so a new execution): nothing in it changed
+        world.upload(KEY, DEFAULT_CONFIG);
+        world.cloud().calls().reset();
+
+        LocalApp.Run converge = world.run(event("config-uploaded.json"));
+
+        assertSucceeded(converge);
+        assertEquals(1, world.cloud().calls().writes("iam"), () -> world.cloud().calls().snapshot().toString());
+        assertEquals(1, world.cloud().calls().count("iam", "UpdateAssumeRolePolicy"));
+        assertEquals(0, world.cloud().calls().writes("eks"), () -> world.cloud().calls().snapshot().toString());
+        JsonNode state = world.stateWithoutTimestamps();
+        assertEquals(scopedTrust("dev-cluster", "backend", "orders-api"),
+                requireRole(state, ORDERS_ROLE).path("trustPolicy"));
+        assertEquals(requireRole(before, SA1_ROLE), requireRole(state, SA1_ROLE), "a role named by roleARN is "
+                + "used as it is");
+        assertEquals(before.path("clusters"), state.path("clusters"), "the associations are as they were");
+        JsonNode report = world.report(converge, "dev-cluster");
+        assertContains(report.path("planText").asText(), "will update role \"pod-identity-autopilot/" + ORDERS_ROLE
+                + "\" (trust: scope pods.eks.amazonaws.com to cluster \"dev-cluster\", service account "
+                + "\"backend/orders-api\")");
+        JsonNode scoped = outcome(report, "associate/backend/orders-api");
+        assertEquals("UPDATED", scoped.path("result").asText());
+        assertContains(scoped.path("reason").asText(), "trust: pods.eks.amazonaws.com scoped to cluster dev-cluster");
+
+        world.upload(KEY, DEFAULT_CONFIG);
+        world.cloud().calls().reset();
+        LocalApp.Run rerun = world.run(event("config-uploaded.json"));
+
+        assertSucceeded(rerun);
+        assertEquals(0, world.cloud().calls().writes("iam"), () -> world.cloud().calls().snapshot().toString());
+        assertEquals(0, world.cloud().calls().writes("eks"), () -> world.cloud().calls().snapshot().toString());
+        assertEquals(0, rerun.outputJson().path("summary").path("plan").path("changes").asInt());
     }
 
     @Test

@@ -159,6 +159,32 @@ class WorkflowGuardrailsTest {
         assertEquals(0, report.path("outcomes").size());
     }
 
+    /**
+     * Issue 13: a console create is judged as a file is (the same loader, validator and guardrails): an escalating
+     * action spelled as a pattern is refused, naming the rule and the console input's field, and nothing is written.
+     */
+    @Test
+    void consoleCreate_whenInlinePolicyEscalatesByPattern_changesNothingAndNamesTheRule() throws Exception {
+        world.deploy(Map.of());
+        ObjectNode input = event("console-create.json");
+        input.remove("permissionPolicyARNs");
+        input.set("permissionPolicy", WorkflowWorld.json("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolic?", "Resource": "*"}]}"""));
+        ObjectNode before = world.stateWithoutReports();
+        world.cloud().calls().reset();
+
+        LocalApp.Run run = world.run(input);
+
+        assertEquals("PodIdentityAutopilot.RunFailed", run.error());
+        assertEquals(0, world.cloud().calls().writes("iam"), () -> world.cloud().calls().snapshot().toString());
+        assertEquals(0, world.cloud().calls().writes("eks"), () -> world.cloud().calls().snapshot().toString());
+        assertEquals(before, world.stateWithoutReports(), "nothing changed");
+        String cause = world.report(run, "dev-cluster").path("cause").asText();
+        assertContains(cause, "console-input.json:");
+        assertContains(cause, "iam.podIdentityAssociations[0].permissionPolicy.Statement[0]: guardrail "
+                + "AllowWildcardInlinePolicies: Action \"iam:PutRolePolic?\" on * grants iam:PutRolePolicy");
+    }
+
     /** IRSA service accounts found in the cluster name no config line, so the plan itself is checked. */
     @Test
     void migrate_whenIrsaAccountsBreakGuardrails_changesNothingAndReportsEachMigration() throws Exception {

@@ -77,9 +77,10 @@ public final class AwsClients implements AutoCloseable {
                 .addExecutionInterceptor(Priming.STOP_BEFORE_SENDING)
                 // throttled calls become the AwsThrottled metric (docs/operations.md)
                 .addMetricPublisher(SdkThrottles.INSTANCE);
-        if (traced()) {
+        XRaySubsegments tracing = XRaySubsegments.fromEnvironment();
+        if (tracing != null) {
             // each call a subsegment of the function's X-Ray trace (Tracing: Active in template.yaml)
-            configured.addExecutionInterceptor(new com.amazonaws.xray.interceptors.TracingInterceptor());
+            configured.addExecutionInterceptor(tracing);
         }
         // Write pacing (a batch's steps share it; no-op outside a batch) sees every attempt and every throttle.
         ClientOverrideConfiguration override = configured
@@ -101,14 +102,6 @@ public final class AwsClients implements AutoCloseable {
                 new Lazy<Object>(() -> build(SfnClient.builder(), settings, http, override)),
                 new Lazy<Object>(() -> build(DynamoDbClient.builder(), settings, http, override)),
                 new Lazy<Object>(() -> build(EventBridgeClient.builder(), settings, http, override)));
-    }
-
-    /**
-     * In a Lambda function with active tracing (Lambda sets the X-Ray daemon's address): elsewhere (the local cloud,
-     * the benchmarks, tests) there is no segment to attach subsegments to.
-     */
-    static boolean traced() {
-        return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null && System.getenv("AWS_XRAY_DAEMON_ADDRESS") != null;
     }
 
     /** Clients built elsewhere (tests); null for the ones not needed. Closing closes them. */

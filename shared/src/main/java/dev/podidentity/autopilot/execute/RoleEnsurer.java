@@ -26,8 +26,9 @@ import java.util.Set;
 /**
  * Makes a role what a {@link DesiredRole} says. CREATE creates it with the pod identity trust, path, boundary and
  * tags, then attaches and puts its policies; a role of that name that already exists is adopted only when its
- * tags say we made it for this cluster, and is then converged. UPDATE_PERMISSIONS converges a role of ours.
- * USE_EXISTING makes no IAM call at all. Converging reads first and writes only what differs, so a rerun against a
+ * tags say we made it for this cluster, and is then converged. UPDATE_PERMISSIONS and UPDATE_TRUST converge a role
+ * of ours (policies, boundary, tags and its pods trust: scoped to its cluster and service account while session tags
+ * are on, plain while they are off). USE_EXISTING makes no IAM call at all. Converging reads first and writes only what differs, so a rerun against a
  * converged role makes no write call.
  */
 public final class RoleEnsurer {
@@ -69,9 +70,9 @@ public final class RoleEnsurer {
         return switch (desired.mode()) {
             case USE_EXISTING -> new EnsuredRole(desired.arn(), Outcome.Result.UNCHANGED, List.of());
             case CREATE -> create(cluster, desired, preflight);
-            case UPDATE_PERMISSIONS -> {
+            case UPDATE_PERMISSIONS, UPDATE_TRUST -> {
                 IamRoles.IamRole role = iam.getRole(desired.name()).orElseThrow(() -> new NotFoundException(
-                        "role \"" + desired.name() + "\" does not exist; its permissions cannot be updated"));
+                        "role \"" + desired.name() + "\" does not exist; it cannot be converged"));
                 yield converge(cluster, desired, role);
             }
         };
@@ -120,24 +121,19 @@ public final class RoleEnsurer {
         List<String> changes = new ArrayList<>();
 
         PolicyDocument trust = PolicyDocument.parse(role.trustPolicyJson());
-        Optional<Statement> scoped = scopedStatement(cluster, desired);
-        if (scoped.isPresent()) {
-            PolicyDocument updated = TrustPolicies.withScopedPodIdentityStatement(trust, scoped.get());
-            if (!updated.equals(trust)) {
-                PolicySize.problem(updated, PolicyLimit.TRUST_POLICY).ifPresent(p -> {
-                    throw new InvalidInputException("role \"" + name + "\": " + p);
-                });
-                iam.updateTrustPolicy(name, updated.toJson());
-                changes.add("trust: pods.eks.amazonaws.com scoped to cluster " + cluster + " and "
-                        + desired.tags().get(OwnershipTags.SERVICE_ACCOUNT));
-            }
-        } else if (!TrustPolicies.hasPodIdentityStatement(trust)) {
-            PolicyDocument updated = TrustPolicies.withPodIdentityStatement(trust, partitionOf(role.arn()));
+        Optional<Statement> scoped = TrustPolicies.scopedPodIdentityStatement(desired.arn(), cluster, desired.tags());
+        PolicyDocument updated = TrustPolicies.convergedOwnedTrust(trust, partitionOf(role.arn()), scoped,
+                desired.scopedTrust());
+        if (!updated.equals(trust)) {
             PolicySize.problem(updated, PolicyLimit.TRUST_POLICY).ifPresent(p -> {
                 throw new InvalidInputException("role \"" + name + "\": " + p);
             });
             iam.updateTrustPolicy(name, updated.toJson());
-            changes.add("trust: pods.eks.amazonaws.com statement added");
+            changes.add(desired.scopedTrust() && scoped.isPresent()
+                    ? "trust: pods.eks.amazonaws.com scoped to cluster " + cluster + " and "
+                            + desired.tags().get(OwnershipTags.SERVICE_ACCOUNT)
+                    : !TrustPolicies.hasPodIdentityStatement(trust) ? "trust: pods.eks.amazonaws.com statement added"
+                    : "trust: pods.eks.amazonaws.com without session-tag conditions (session tags are off)");
         }
 
         Set<String> attached = new HashSet<>(iam.attachedPolicyArns(name));
@@ -199,13 +195,9 @@ public final class RoleEnsurer {
      * tags on; empty for a role without our service-account tag.
      */
     static Optional<Statement> scopedStatement(String cluster, DesiredRole desired) {
-        String serviceAccount = desired.tags().get(OwnershipTags.SERVICE_ACCOUNT);
-        if (!desired.scopedTrust() || serviceAccount == null || cluster == null) {
-            return Optional.empty();
-        }
-        dev.podidentity.autopilot.naming.Arn arn = Arns.role(desired.arn()).orElseThrow().arn();
-        return Optional.of(TrustPolicies.scopedPodIdentityStatement(arn.partition(), arn.accountId(), cluster,
-                desired.tags().get(OwnershipTags.NAMESPACE), serviceAccount));
+        return desired.scopedTrust()
+                ? TrustPolicies.scopedPodIdentityStatement(desired.arn(), cluster, desired.tags())
+                : Optional.empty();
     }
 
     private static void checkInlineSize(DesiredRole desired) {

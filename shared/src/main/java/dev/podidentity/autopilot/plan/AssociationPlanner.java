@@ -73,7 +73,9 @@ final class AssociationPlanner {
         Fields wanted = new Fields(role.arn(), nullToEmpty(spec.targetRoleARN()),
                 Boolean.TRUE.equals(spec.disableSessionTags()), nullToEmpty(spec.policy()));
         List<String> changes = wanted.changesFrom(current);
-        if (draft.action == Action.CREATE) {
+        // Narrowing the trust of our role is convergence, not a difference the config declares: create goes on.
+        boolean onlyTrust = changes.isEmpty() && role.mode() == DesiredRole.Mode.UPDATE_TRUST;
+        if (draft.action == Action.CREATE && !onlyTrust) {
             if (changes.isEmpty() && !role.changesRole()) {
                 draft.unchanged(id, "pod identity association \"" + key + "\" already exists with role \""
                         + display(role.arn()) + "\"");

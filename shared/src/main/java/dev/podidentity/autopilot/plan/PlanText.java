@@ -124,7 +124,8 @@ public final class PlanText {
         String role = switch (s.role().mode()) {
             case CREATE -> "create role \"" + roleName(s.role()) + "\" (" + permissionsText(s.role()) + "), then ";
             case UPDATE_PERMISSIONS -> "update permissions of role \"" + roleName(s.role()) + "\" ("
-                    + permissionsText(s.role()) + "), then ";
+                    + permissionsText(s.role()) + trustText(s.role()) + "), then ";
+            case UPDATE_TRUST -> "update role \"" + roleName(s.role()) + "\" (" + s.role().trustChange() + "), then ";
             case USE_EXISTING -> "";
         };
         String target = s.targetRoleArn() == null ? "" : s.targetRoleArn().isEmpty() ? ", no target role"
@@ -146,12 +147,13 @@ public final class PlanText {
                         + "\" is kept (not created by pod identity autopilot)";
     }
 
-    /** {@code new role "x" (2 managed, 1 inline, boundary)} or {@code role "x"}. */
+    /** {@code new role "x" (2 managed, 1 inline, boundary)}, {@code role "x" (trust: ...)} or {@code role "x"}. */
     static String roleText(DesiredRole role) {
         return switch (role.mode()) {
             case CREATE -> "new role \"" + roleName(role) + "\" (" + permissionsText(role) + ")";
             case UPDATE_PERMISSIONS -> "role \"" + roleName(role) + "\" with updated permissions ("
-                    + permissionsText(role) + ")";
+                    + permissionsText(role) + trustText(role) + ")";
+            case UPDATE_TRUST -> "role \"" + roleName(role) + "\" (" + role.trustChange() + ")";
             case USE_EXISTING -> "role \"" + roleName(role) + "\"";
         };
     }
@@ -173,6 +175,11 @@ public final class PlanText {
             parts.add("boundary: " + policyName(role.permissionsBoundaryArn()));
         }
         return parts.isEmpty() ? "no policies" : String.join("; ", parts);
+    }
+
+    /** {@code ; trust: ...} when converging the role also changes its trust, else nothing. */
+    private static String trustText(DesiredRole role) {
+        return role.trustChange() == null ? "" : "; " + role.trustChange();
     }
 
     private static String policyName(String arn) {

@@ -49,6 +49,16 @@ public interface PlanningPolicies {
     /** True when the trust document already lets {@code pods.eks.amazonaws.com} assume the role and tag sessions. */
     boolean trustsPodIdentity(String trustPolicyJson);
 
+    /**
+     * What converging a role we made for one service account would change in its trust, in words for the plan; empty
+     * when the trust is already what it converges to. With session tags on, that is exactly the pods statement scoped
+     * to this cluster and the service account of {@code ownershipTags} (an old open statement is narrowed); with them
+     * off, the plain statement. The executor converges with the same rule, so a planned change is made once and a
+     * rerun plans none.
+     */
+    java.util.Optional<String> ownedTrustChange(String trustPolicyJson, String roleArn, String cluster,
+                                                Map<String, String> ownershipTags, boolean sessionTags);
+
     /** True when the trust document trusts this OIDC provider (IRSA). */
     boolean trustsOidcProvider(String trustPolicyJson, String oidcProviderArn);
 

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * Decides the {@link DesiredRole} of an association: the user's role as it is, or a role of ours to create, to
- * bring to the declared permissions, or to leave alone because it is already right. Records trust changes the
+ * bring to the declared permissions or trust, or to leave alone because it is already right. Records trust changes the
  * roles need and refuses to take over a role we did not create.
  */
 final class RoleResolver {
@@ -120,15 +120,18 @@ final class RoleResolver {
                     + "; set roleName to create another");
             return null;
         }
-        if (!draft.policies.trustsPodIdentity(role.trustPolicy())) {
-            draft.trust(role, owner.owner(), true, null, subject);
-        }
+        // The role's trust converges with it (RoleEnsurer): scoped to this cluster and service account while session
+        // tags are on, plain while they are off. A role made before trust was scoped still has the open statement
+        // and would otherwise never be narrowed, since its permissions alone give it no step.
+        String trustChange = draft.policies.ownedTrustChange(role.trustPolicy(), role.arn(), draft.cluster, tags,
+                scopedTrust).orElse(null);
         boolean same = new HashSet<>(role.managedPolicyArns()).equals(new HashSet<>(permissions.managedPolicyArns()))
                 && new HashSet<>(role.inlinePolicyNames()).equals(permissions.inlinePolicies().keySet())
                 // No boundary asked for keeps the one a role has: removing a boundary is an administrator's act.
                 && (boundary == null || Objects.equals(role.permissionsBoundaryArn(), boundary));
-        DesiredRole.Mode mode = same ? DesiredRole.Mode.USE_EXISTING : DesiredRole.Mode.UPDATE_PERMISSIONS;
+        DesiredRole.Mode mode = !same ? DesiredRole.Mode.UPDATE_PERMISSIONS
+                : trustChange != null ? DesiredRole.Mode.UPDATE_TRUST : DesiredRole.Mode.USE_EXISTING;
         return new DesiredRole(mode, role.arn(), role.name(), role.path(), permissions.managedPolicyArns(),
-                permissions.inlinePolicies(), boundary, tags, scopedTrust);
+                permissions.inlinePolicies(), boundary, tags, scopedTrust, trustChange);
     }
 }

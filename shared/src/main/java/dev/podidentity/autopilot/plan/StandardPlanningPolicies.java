@@ -1,6 +1,7 @@
 package dev.podidentity.autopilot.plan;
 
 import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
+import dev.podidentity.autopilot.naming.Arns;
 import dev.podidentity.autopilot.naming.Owner;
 import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.naming.Partition;
@@ -9,12 +10,14 @@ import dev.podidentity.autopilot.policy.AddonRecommendations;
 import dev.podidentity.autopilot.policy.InlinePolicy;
 import dev.podidentity.autopilot.policy.PolicyDocument;
 import dev.podidentity.autopilot.policy.RolePermissions;
+import dev.podidentity.autopilot.policy.Statement;
 import dev.podidentity.autopilot.policy.TrustPolicies;
 import dev.podidentity.autopilot.policy.WellKnownPolicy;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -98,6 +101,28 @@ public final class StandardPlanningPolicies implements PlanningPolicies {
     @Override
     public boolean trustsPodIdentity(String trustPolicyJson) {
         return trustPolicyJson != null && TrustPolicies.hasPodIdentityStatement(PolicyDocument.parse(trustPolicyJson));
+    }
+
+    @Override
+    public Optional<String> ownedTrustChange(String trustPolicyJson, String roleArn, String cluster,
+                                             Map<String, String> ownershipTags, boolean sessionTags) {
+        if (trustPolicyJson == null) {
+            return Optional.empty();
+        }
+        PolicyDocument current = PolicyDocument.parse(trustPolicyJson);
+        Optional<Statement> scoped = TrustPolicies.scopedPodIdentityStatement(roleArn, cluster, ownershipTags);
+        Partition partition = Arns.role(roleArn).orElseThrow().arn().partition();
+        if (TrustPolicies.convergedOwnedTrust(current, partition, scoped, sessionTags).equals(current)) {
+            return Optional.empty();
+        }
+        if (sessionTags && scoped.isPresent()) {
+            String namespace = ownershipTags.get(OwnershipTags.NAMESPACE);
+            String serviceAccount = ownershipTags.get(OwnershipTags.SERVICE_ACCOUNT);
+            return Optional.of("trust: scope pods.eks.amazonaws.com to cluster \"" + cluster + "\", service account \""
+                    + (namespace == null ? serviceAccount : namespace + "/" + serviceAccount) + "\"");
+        }
+        return Optional.of(TrustPolicies.hasPodIdentityStatement(current) ? "trust: pods.eks.amazonaws.com without "
+                + "session-tag conditions (session tags are off)" : "trust: allow pods.eks.amazonaws.com");
     }
 
     @Override

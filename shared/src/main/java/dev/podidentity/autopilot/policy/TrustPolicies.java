@@ -1,5 +1,8 @@
 package dev.podidentity.autopilot.policy;
 
+import dev.podidentity.autopilot.naming.Arn;
+import dev.podidentity.autopilot.naming.Arns;
+import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.naming.Partition;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -7,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -72,6 +76,46 @@ public final class TrustPolicies {
             b.condition("StringEquals", "aws:RequestTag/kubernetes-namespace", namespace);
         }
         return b.condition("StringEquals", "aws:RequestTag/kubernetes-service-account", serviceAccount).build();
+    }
+
+    /**
+     * The scoped statement of a role we made for one service account: its cluster, and the namespace and service
+     * account of its ownership tags, with the role's own account and partition. Empty for a role without our
+     * service-account tag or without a cluster, which keeps the plain statement.
+     */
+    public static Optional<Statement> scopedPodIdentityStatement(String roleArn, String cluster,
+                                                                 Map<String, String> ownershipTags) {
+        String serviceAccount = ownershipTags.get(OwnershipTags.SERVICE_ACCOUNT);
+        if (serviceAccount == null || cluster == null) {
+            return Optional.empty();
+        }
+        Arn arn = Arns.role(roleArn).orElseThrow().arn();
+        return Optional.of(scopedPodIdentityStatement(arn.partition(), arn.accountId(), cluster,
+                ownershipTags.get(OwnershipTags.NAMESPACE), serviceAccount));
+    }
+
+    /**
+     * The trust a role we made for one service account converges to, keeping every statement that is not about
+     * pods: with session tags on, exactly the scoped statement ({@link #withScopedPodIdentityStatement}); with
+     * them off, the plain statement, put back in place of our scoped one (its session-tag conditions could never
+     * match: EKS sets no session tags then), or added when the role has no pods statement at all. A pods statement
+     * someone else narrowed is kept while session tags are off. The same document when nothing needs to change, so
+     * planner and executor agree on "already right".
+     *
+     * @param scoped the role's scoped statement ({@link #scopedPodIdentityStatement(String, String, Map)}); empty:
+     *               the plain statement is all the role can have
+     */
+    public static PolicyDocument convergedOwnedTrust(PolicyDocument document, Partition partition,
+                                                     Optional<Statement> scoped, boolean sessionTags) {
+        if (sessionTags && scoped.isPresent()) {
+            return withScopedPodIdentityStatement(document, scoped.get());
+        }
+        if (scoped.isPresent() && document.statements().contains(scoped.get())) {
+            List<Statement> statements = new ArrayList<>(document.statements());
+            statements.set(statements.indexOf(scoped.get()), podIdentityStatement(partition));
+            return document.withStatements(statements);
+        }
+        return withPodIdentityStatement(document, partition);
     }
 
     /**

@@ -29,7 +29,7 @@ class AddonPlanTest {
     /** An addon's role of ours, as a previous create-addon left it. */
     static World ourAddonRole(World w, String addon, String sa, String... managed) {
         return w.role(roleArn("my-cluster+addon=" + addon + "+" + sa), OwnershipTags.forAddon(CLUSTER, addon, sa),
-                POD_TRUST, List.of(managed), List.of(), null);
+                addonScopedTrust(sa), List.of(managed), List.of(), null);
     }
 
     @ParameterizedTest

@@ -92,7 +92,7 @@ class ApplyTest {
                 .association("ops", "tool", roleArn("ops-tool"), Map.of())
                 .addonAssociation("aws-ebs-csi-driver", "kube-system", "ebs-csi-controller-sa", roleArn("ebs"))
                 .role(roleArn("my-cluster+addon=vpc-cni+aws-node"), OwnershipTags.forAddon(CLUSTER, "vpc-cni",
-                        "aws-node"), POD_TRUST, List.of(CNI_POLICY), List.of(), null)
+                        "aws-node"), addonScopedTrust("aws-node"), List.of(CNI_POLICY), List.of(), null)
                 .addonAssociation("vpc-cni", "kube-system", "aws-node", roleArn("my-cluster+addon=vpc-cni+aws-node"));
         return w.addon("vpc-cni", "v1.19.2-eksbuild.1", roleArn("cni-irsa"), associationArn("kube-system", "aws-node"));
     }
@@ -111,6 +111,106 @@ class ApplyTest {
                   pod identity association "payments/ledger" uses role "my-cluster+payments+ledger"
                 0 changes, 4 unchanged
                 """, PlanText.render(plan));
+    }
+
+    // ---- issue 13: roles we made before trust was scoped converge to it ----------------------------------------
+
+    static final String S3_ROLE = roleArn("my-cluster+default+s3-reader");
+    static final String CNI_ROLE = roleArn("my-cluster+addon=vpc-cni+aws-node");
+
+    @Test
+    void plan_whenOurRoleStillTrustsAnyPod_scopesItsTrustAndChangesNothingElse() {
+        // As an apply before issue 13 left it: the permissions are right, the pods statement is the open one.
+        World w = after().role(S3_ROLE, OwnershipTags.forAssociation(CLUSTER, "default", "s3-reader"), POD_TRUST,
+                List.of(S3_READ), List.of(), null);
+
+        Plan plan = plan(CONFIG, Action.APPLY, w.build());
+
+        assertEquals(List.of("associate/default/s3-reader"), plan.steps().stream().map(Step::id).toList());
+        var s3 = assertInstanceOf(Step.EnsureRoleAndAssociation.class, plan.steps().getFirst());
+        assertEquals(DesiredRole.Mode.UPDATE_TRUST, s3.role().mode());
+        assertTrue(s3.role().scopedTrust());
+        assertEquals(plan, PlanJson.read(PlanJson.write(plan)), "the trust change travels with the plan");
+        assertEquals("""
+                apply on cluster "my-cluster":
+                associate:
+                  will update role "my-cluster+default+s3-reader" (trust: scope pods.eks.amazonaws.com to cluster "my-cluster", service account "default/s3-reader"), then update pod identity association "default/s3-reader" (%s) with role "my-cluster+default+s3-reader"
+                unchanged:
+                  addon "vpc-cni" is up to date
+                  pod identity association "dev/app-cache-access" uses role "app-cache-access"
+                  pod identity association "payments/ledger" uses role "my-cluster+payments+ledger"
+                1 change, 3 unchanged
+                """.formatted(associationId("default", "s3-reader")), PlanText.render(plan));
+    }
+
+    @Test
+    void plan_whenOurAddonRoleStillTrustsAnyPod_scopesItThroughTheAddonUpdate() {
+        World w = after().role(CNI_ROLE, OwnershipTags.forAddon(CLUSTER, "vpc-cni", "aws-node"), POD_TRUST,
+                List.of(CNI_POLICY), List.of(), null);
+
+        Plan plan = plan(CONFIG, Action.APPLY, w.build());
+
+        assertEquals(List.of("addon/vpc-cni"), plan.steps().stream().map(Step::id).toList());
+        assertEquals("update addon \"vpc-cni\": service account \"aws-node\": role \"my-cluster+addon=vpc-cni+aws-node\" "
+                + "(trust: scope pods.eks.amazonaws.com to cluster \"my-cluster\", service account \"aws-node\")",
+                PlanText.describe(plan.steps().getFirst()));
+    }
+
+    @Test
+    void plan_whenOurRolesTrustIsAlreadyScoped_plansNothingForIt() {
+        // after() seeds our roles as an apply now leaves them: the scoped statement and nothing else about pods.
+        Plan plan = plan(CONFIG, Action.APPLY, after().build());
+
+        assertTrue(plan.isEmpty(), () -> PlanText.render(plan));
+    }
+
+    @Test
+    void plan_whenSessionTagsAreOff_keepsThePlainTrustAndUnscopesOursOnce() {
+        // Without session tags EKS sets no aws:RequestTag values, so a scoped statement would let no pod in.
+        ClusterConfig config = yaml(header("""
+                iam:
+                  podIdentityAssociations:
+                    - namespace: default
+                      serviceAccountName: s3-reader
+                      disableSessionTags: true
+                      permissionPolicyARNs: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+                """), Action.APPLY);
+        Map<String, String> tags = OwnershipTags.forAssociation(CLUSTER, "default", "s3-reader");
+        var association = new ClusterState.Association(associationId("default", "s3-reader"),
+                associationArn("default", "s3-reader"), "default", "s3-reader", S3_ROLE, null, true, null, tags, null);
+
+        Plan plain = plan(config, Action.APPLY, world().association(association)
+                .role(S3_ROLE, tags, POD_TRUST, List.of(S3_READ), List.of(), null).build());
+        Plan scoped = plan(config, Action.APPLY, world().association(association)
+                .role(S3_ROLE, tags, scopedTrust("default", "s3-reader"), List.of(S3_READ), List.of(), null).build());
+
+        assertTrue(plain.isEmpty(), () -> PlanText.render(plain));
+        var s3 = assertInstanceOf(Step.EnsureRoleAndAssociation.class, step(scoped, "associate/default/s3-reader"));
+        assertEquals(DesiredRole.Mode.UPDATE_TRUST, s3.role().mode());
+        assertEquals("trust: pods.eks.amazonaws.com without session-tag conditions (session tags are off)",
+                s3.role().trustChange());
+    }
+
+    @Test
+    void plan_whenARoleNamedByArnTrustsAnyPod_leavesItsTrustAlone() {
+        // roleARN means "use it as it is": a user's role, or even one of ours, is never narrowed from a config.
+        World w = after().role(S3_ROLE, OwnershipTags.forAssociation(CLUSTER, "default", "s3-reader"), POD_TRUST,
+                List.of(S3_READ), List.of(), null);
+        ClusterConfig config = yaml(header("""
+                iam:
+                  podIdentityAssociations:
+                    - namespace: default
+                      serviceAccountName: s3-reader
+                      roleARN: arn:aws:iam::111122223333:role/my-cluster+default+s3-reader
+                    - namespace: dev
+                      serviceAccountName: app-cache-access
+                      roleARN: arn:aws:iam::111122223333:role/app-cache-access
+                """), Action.APPLY);
+
+        Plan plan = plan(config, Action.APPLY, w.build(), PlanOptions.defaults());
+
+        assertTrue(plan.stepsIn(Phase.TRUST).isEmpty() && plan.stepsIn(Phase.ASSOCIATE).isEmpty(),
+                () -> PlanText.render(plan));
     }
 
     @Test
@@ -168,7 +268,7 @@ class ApplyTest {
         // IAM role names are unique per account whatever the path: the role is found, not created twice.
         World w = before();
         w.role("arn:aws:iam::111122223333:role/legacy/my-cluster+payments+ledger",
-                OwnershipTags.forAssociation(CLUSTER, "payments", "ledger"), POD_TRUST,
+                OwnershipTags.forAssociation(CLUSTER, "payments", "ledger"), scopedTrust("payments", "ledger"),
                 List.of(policyArn("AmazonDynamoDBReadOnlyAccess")), List.of(), null);
 
         Plan plan = plan(CONFIG, Action.APPLY, w.build(), PlanOptions.defaults().withRolePath("/pod-identity/"));
@@ -183,7 +283,7 @@ class ApplyTest {
         // Removing a boundary is an administrator's act (the functions' IAM policy denies it); setting one is ours.
         World w = before();
         w.role("arn:aws:iam::111122223333:role/pod-identity/my-cluster+payments+ledger",
-                OwnershipTags.forAssociation(CLUSTER, "payments", "ledger"), POD_TRUST,
+                OwnershipTags.forAssociation(CLUSTER, "payments", "ledger"), scopedTrust("payments", "ledger"),
                 List.of(policyArn("AmazonDynamoDBReadOnlyAccess")), List.of(), "arn:aws:iam::111122223333:policy/old");
 
         Plan kept = plan(CONFIG, Action.APPLY, w.build(), PlanOptions.defaults().withRolePath("/pod-identity/"));

@@ -72,6 +72,25 @@ class CreateAssociationsTest {
                 """, PlanText.render(plan));
     }
 
+    /** Issue 13: an idempotent create on a role we made with the old open trust narrows it instead of refusing. */
+    @Test
+    void plan_whenExample01AppliedBeforeTrustWasScoped_scopesTheTrustInsteadOfRefusing() {
+        ClusterState state = world()
+                .userRole(roleArn("app-cache-access"))
+                .association("dev", "app-cache-access", roleArn("app-cache-access"),
+                        OwnershipTags.forAssociation(CLUSTER, "dev", "app-cache-access"))
+                .ours("default", "s3-reader", POD_TRUST, S3_MANAGED, S3_INLINE, S3_BOUNDARY)
+                .build();
+
+        Plan plan = plan(example("01-create-associations.yaml", Action.CREATE), Action.CREATE, state);
+
+        assertEquals(List.of("associate/default/s3-reader"), plan.steps().stream().map(Step::id).toList());
+        var s3 = assertInstanceOf(Step.EnsureRoleAndAssociation.class, plan.steps().getFirst());
+        assertEquals(DesiredRole.Mode.UPDATE_TRUST, s3.role().mode());
+        assertEquals("trust: scope pods.eks.amazonaws.com to cluster \"my-cluster\", service account "
+                + "\"default/s3-reader\"", s3.role().trustChange());
+    }
+
     @Test
     void plan_whenAssociationExistsWithAnotherRole_refusesAndPointsToUpdate() {
         ClusterState state = world()
@@ -144,8 +163,9 @@ class CreateAssociationsTest {
                 + "sts:TagSession for that service principal"), plan.warnings());
     }
 
+    /** Our role's trust converges with the role, in one write, to what a role made now has: the scoped statement. */
     @Test
-    void plan_whenOurRoleLostPodsTrust_restoresItInTrustPhase() {
+    void plan_whenOurRoleLostPodsTrust_restoresItWithTheRole() {
         ClusterState state = world()
                 .userRole(roleArn("app-cache-access"))
                 .role(S3_ROLE, OwnershipTags.forAssociation(CLUSTER, "default", "s3-reader"), "{\"Version\":"
@@ -154,11 +174,10 @@ class CreateAssociationsTest {
 
         Plan plan = plan(example("01-create-associations.yaml", Action.CREATE), Action.CREATE, state);
 
-        var trust = assertInstanceOf(Step.UpdateTrustPolicy.class, plan.stepsIn(Phase.TRUST).get(0));
-        assertEquals("trust/my-cluster+default+s3-reader", trust.id());
-        assertTrue(trust.addPodIdentityStatement());
-        assertNull(trust.removeOidcProviderArn());
+        assertTrue(plan.stepsIn(Phase.TRUST).isEmpty(), () -> PlanText.render(plan));
         var ensure = assertInstanceOf(Step.EnsureRoleAndAssociation.class, plan.stepsIn(Phase.ASSOCIATE).get(0));
-        assertEquals(DesiredRole.Mode.USE_EXISTING, ensure.role().mode());
+        assertEquals(DesiredRole.Mode.UPDATE_TRUST, ensure.role().mode());
+        assertEquals("trust: scope pods.eks.amazonaws.com to cluster \"my-cluster\", service account "
+                + "\"default/s3-reader\"", ensure.role().trustChange());
     }
 }

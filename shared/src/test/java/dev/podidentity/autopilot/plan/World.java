@@ -5,6 +5,9 @@ import dev.podidentity.autopilot.config.ClusterConfig;
 import dev.podidentity.autopilot.config.ConfigLoader;
 import dev.podidentity.autopilot.config.LoadResult;
 import dev.podidentity.autopilot.naming.OwnershipTags;
+import dev.podidentity.autopilot.naming.Partition;
+import dev.podidentity.autopilot.policy.PolicyDocument;
+import dev.podidentity.autopilot.policy.TrustPolicies;
 import dev.podidentity.autopilot.validate.ConfigValidator;
 
 import java.io.IOException;
@@ -117,10 +120,26 @@ final class World {
 
     /** An association of ours with the role we created for it, as a previous apply of {@code permissions} left them. */
     World ours(String ns, String sa, List<String> managed, List<String> inline, String boundary) {
+        return ours(ns, sa, scopedTrust(ns, sa), managed, inline, boundary);
+    }
+
+    /** As {@link #ours(String, String, List, List, String)}, with the role's trust as given (e.g. the old open one). */
+    World ours(String ns, String sa, String trust, List<String> managed, List<String> inline, String boundary) {
         String arn = roleArn(PLANNER_POLICIES.roleNameForAssociation(CLUSTER, ns, sa));
         Map<String, String> tags = OwnershipTags.forAssociation(CLUSTER, ns, sa);
-        role(arn, tags, POD_TRUST, managed, inline, boundary);
+        role(arn, tags, trust, managed, inline, boundary);
         return association(ns, sa, arn, tags);
+    }
+
+    /** The trust of a role we make for {@code ns/sa} of the cluster with session tags on: pods, scoped to them. */
+    static String scopedTrust(String ns, String sa) {
+        return PolicyDocument.of(TrustPolicies.scopedPodIdentityStatement(Partition.AWS, ACCOUNT, CLUSTER, ns, sa))
+                .toJson();
+    }
+
+    /** The trust of a role we make for an addon's service account with session tags on. */
+    static String addonScopedTrust(String sa) {
+        return scopedTrust(null, sa);
     }
 
     World addon(String name, String version, String saRoleArn, String... associationArns) {
