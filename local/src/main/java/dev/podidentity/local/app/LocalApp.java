@@ -378,8 +378,25 @@ public final class LocalApp {
         int transitions = 0;
         java.time.Instant started = null;
         Map<String, java.time.Instant> entered = new HashMap<>();
+        long historyRead = 0;
         while (true) {
             d = cloud.sfn().describeExecution(b -> b.executionArn(executionArn));
+            boolean running = d.status() == ExecutionStatus.RUNNING;
+            // The whole history is read at most once a second while the run goes on (for the progress lines) and once
+            // at its end: read every 100 ms it is a steady load on moto's Step Functions engine, which shares the
+            // CPU with the run it reports on (thousands of events in a large run).
+            if (running && System.nanoTime() - historyRead < 1_000_000_000L) {
+                if (System.nanoTime() > deadline) {
+                    cloud.sfn().stopExecution(b -> b.executionArn(executionArn).error("LocalTimeout")
+                            .cause("./run-local gave up after " + timeout.toSeconds() + " s"));
+                    d = cloud.sfn().describeExecution(b -> b.executionArn(executionArn));
+                    running = false;
+                } else {
+                    Thread.sleep(100);
+                    continue;
+                }
+            }
+            historyRead = System.nanoTime();
             List<HistoryEvent> events = history(executionArn);
             for (int i = seen; i < events.size(); i++) {
                 HistoryEvent e = events.get(i);
@@ -393,7 +410,7 @@ public final class LocalApp {
                 }
             }
             seen = events.size();
-            if (d.status() != ExecutionStatus.RUNNING) {
+            if (!running || d.status() != ExecutionStatus.RUNNING) {
                 break;
             }
             if (System.nanoTime() > deadline) {

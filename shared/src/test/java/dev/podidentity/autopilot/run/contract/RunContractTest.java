@@ -167,6 +167,10 @@ class RunContractTest {
     }
 
     private void state(String name, JsonNode state, Class<?> scope) {
+        if (state.path("Type").asText().equals("Parallel")) {
+            parallel(name, state, scope);
+            return;
+        }
         for (String field : List.of("InputPath", "OutputPath", "ResultPath", "ItemsPath", "MaxConcurrencyPath",
                 "SecondsPath", "CausePath", "ErrorPath")) {
             if (state.path(field).isTextual()) {
@@ -217,6 +221,45 @@ class RunContractTest {
                 }
             });
         }
+    }
+
+    /**
+     * A Parallel's branches get the whole state and are checked as the top level is; its result is the branches'
+     * answers merged, the first (the whole state) under the others (a part of the state each), so the state after it
+     * has the same shape: the merge wraps them in {@code state} and OutputPath unwraps it.
+     */
+    private void parallel(String name, JsonNode state, Class<?> scope) {
+        JsonNode branches = state.path("Branches");
+        StringBuilder merged = new StringBuilder("$[0]");
+        for (int i = 0; i < branches.size(); i++) {
+            states(branches.get(i).path("States"), scope);
+            if (i > 0) {
+                merged.append(", $[").append(i).append("]");
+                branches.get(i).path("States").fields().forEachRemaining(e -> {
+                    if (e.getValue().path("End").asBoolean() && e.getValue().path("Type").asText().equals("Pass")) {
+                        Set<String> answered = new TreeSet<>();
+                        keys(e.getValue().path("Parameters")).forEach(k -> answered.add(k.replace(".$", "")));
+                        if (!jsonNames(RunState.class).containsAll(answered) || answered.isEmpty()) {
+                            problems.add(e.getKey() + ": a branch after the first answers " + answered
+                                    + ", not a part of the state (" + jsonNames(RunState.class) + ")");
+                        }
+                    } else if (e.getValue().path("End").asBoolean()) {
+                        problems.add(e.getKey() + ": a branch after the first must end in a Pass naming what it answers");
+                    }
+                });
+            }
+        }
+        if (branches.size() != 2) {
+            problems.add(name + ": the merge below is written for two branches, not " + branches.size());
+        }
+        String merge = "States.JsonMerge(" + merged + ", false)";
+        same(name + " ResultSelector", Set.of("state"), keys(state.path("ResultSelector")));
+        if (!merge.equals(state.path("ResultSelector").path("state.$").asText())
+                || !"$".equals(state.path("ResultPath").asText()) || !"$.state".equals(state.path("OutputPath").asText())) {
+            problems.add(name + ": the branches' answers are merged into the state with ResultSelector {\"state.$\": \""
+                    + merge + "\"}, ResultPath \"$\" and OutputPath \"$.state\"");
+        }
+        state.path("Catch").forEach(c -> resolve(c.path("ResultPath").asText("$"), scope, name));
     }
 
     /** Every {@code "x.$": "$.path"} and {@code "Variable": "$.path"} under a node. */
