@@ -81,6 +81,25 @@ class TemplatePoliciesTest {
     }
 
     @Test
+    void theStacksOwnPolicies_areNeverAttachedToARole() {
+        RequestContext attach = new RequestContext("iam:AttachRolePolicy",
+                "arn:aws:iam::111122223333:role/pod-identity-autopilot/app",
+                Map.of("iam:PolicyARN", List.of("arn:aws:iam::111122223333:policy/pod-identity-autopilot-internal/"
+                                + "pod-identity-autopilot-WriteBatchOutcomesPolicy-1A2B3C"),
+                        "aws:ResourceTag/pod-identity-autopilot/managed-by", List.of("pod-identity-autopilot")));
+        TemplatePolicies lenient = deployed(Map.of("DeniedPolicyArns", "arn:aws:iam::aws:policy/AdministratorAccess"));
+        for (String function : List.of("AssociationFunction", "AddonFunction")) {
+            assertEquals(PolicyEvaluator.Effect.EXPLICIT_DENY,
+                    PolicyEvaluator.evaluate(lenient.statements(function), attach).effect(), function);
+        }
+        RequestContext workloadPolicy = new RequestContext("iam:AttachRolePolicy", attach.resource(),
+                Map.of("iam:PolicyARN", List.of("arn:aws:iam::111122223333:policy/team/orders-reader"),
+                        "aws:ResourceTag/pod-identity-autopilot/managed-by", List.of("pod-identity-autopilot")));
+        assertFalse(PolicyEvaluator.evaluate(lenient.statements("AssociationFunction"), workloadPolicy).effect()
+                == PolicyEvaluator.Effect.EXPLICIT_DENY);
+    }
+
+    @Test
     void aPermissionsBoundaryParameter_isRequiredOnCreateRole() {
         String boundary = "arn:aws:iam::111122223333:policy/workload-boundary";
         TemplatePolicies p = deployed(Map.of("PermissionsBoundaryArn", boundary));

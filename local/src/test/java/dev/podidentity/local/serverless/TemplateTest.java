@@ -384,6 +384,7 @@ class TemplateTest {
                 into.add(state);
             }
             collectTasks(state.path("ItemProcessor").path("States"), into);
+            state.path("Branches").forEach(branch -> collectTasks(branch.path("States"), into));
         });
     }
 
@@ -575,6 +576,15 @@ class TemplateTest {
     void deniedPolicies_areOneListForCodeAndTemplate() {
         assertEquals(String.join(",", Guardrails.DEFAULT_DENIED_POLICY_ARNS),
                 template.parameter("DeniedPolicyArns").path("Default").asText().strip());
+    }
+
+    @Test
+    void theStacksOwnPolicies_liveUnderThePathNoConfigMayAttach() {
+        Map<String, JsonNode> policies = template.resourcesOfType("AWS::IAM::ManagedPolicy");
+        policies.remove("DefaultPermissionsBoundary"); // a boundary, under the role path; judged by its content
+        assertFalse(policies.isEmpty());
+        policies.forEach((id, policy) -> assertEquals(Guardrails.APPLICATION_POLICY_PATH,
+                policy.at("/Properties/Path").asText(), id + " is the application's: under its own path"));
     }
 
     @Test

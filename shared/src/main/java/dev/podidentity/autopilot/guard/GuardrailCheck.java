@@ -193,6 +193,10 @@ public final class GuardrailCheck {
             String at = path + "[" + i + "]";
             if (isDenied(arn)) {
                 refuse(at, "DeniedPolicyArns", "managed policy " + arn + " grants more than a workload may get");
+            } else if (isApplicationPolicy(arn)) {
+                refuse(at, "DeniedPolicyArns", "managed policy " + arn + " is one of pod-identity-autopilot's own "
+                        + "(path " + Guardrails.APPLICATION_POLICY_PATH + "): it carries the application's rights, "
+                        + "never a workload's");
             } else if (!arn.contains(":iam::aws:policy/") && facts.known() && !guardrails.allowWildcardInline()) {
                 Optional<String> document = facts.policyDocument(arn);
                 if (document.isPresent()) {
@@ -229,6 +233,14 @@ public final class GuardrailCheck {
             }
         }
         return false;
+    }
+
+    /** A customer managed policy under the stack's own path, in any account and partition, in any case. */
+    private static boolean isApplicationPolicy(String arn) {
+        String lower = arn.toLowerCase(Locale.ROOT);
+        int at = lower.indexOf(":policy/");
+        return at >= 0 && !lower.contains(":iam::aws:policy/")
+                && lower.substring(at + ":policy".length()).startsWith(Guardrails.APPLICATION_POLICY_PATH);
     }
 
     /** "job-function/systemadministrator" for arn:PARTITION:iam::aws:policy/job-function/SystemAdministrator. */

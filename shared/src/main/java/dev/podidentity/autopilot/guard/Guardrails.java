@@ -60,6 +60,13 @@ public record Guardrails(
             "arn:aws:iam::aws:policy/AWSLambda_FullAccess",
             "arn:aws:iam::aws:policy/AWSCloudFormationFullAccess");
 
+    /**
+     * The IAM path of the customer managed policies the stack itself creates (the functions' shared statement groups in
+     * {@code template.yaml}, which {@code TemplateTest} holds to it). They carry the application's rights, so no config
+     * may attach one to a workload's role; the role writers' IAM denies it too ({@code DenyApplicationPolicies}).
+     */
+    public static final String APPLICATION_POLICY_PATH = "/pod-identity-autopilot-internal/";
+
     /** The same list as a set. */
     public static final Set<String> DEFAULT_DENIED_POLICIES = Set.copyOf(DEFAULT_DENIED_POLICY_ARNS);
 
