@@ -103,10 +103,21 @@ final class EndToEnd {
             baseline = new Side("sequential", results.toString(), (System.nanoTime() - t0) / 1e9, 0,
                     cloud.calls().snapshot(), Map.of());
         }
-        // the application, end to end
-        cloud.reseed();
-        AppRun run = runApp(cloud, template, n, iamMs, eksMs, List.of());
-        Side appSide = run.side();
+        // the application, end to end (-Dapp.runs=N: N runs, each on a reseeded world; the median is the measurement)
+        int runs = Math.max(1, Integer.getInteger("app.runs", 1));
+        List<AppRun> all = new java.util.ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            cloud.reseed();
+            all.add(runApp(cloud, template, n, iamMs, eksMs, List.of()));
+            if (runs > 1) {
+                System.out.printf("application run %d of %d: %.2f s, %s%n", i + 1, runs, all.get(i).side().seconds(),
+                        all.get(i).side().status());
+            }
+        }
+        AppRun median = all.stream().sorted(java.util.Comparator.comparingDouble(r -> r.side().seconds()))
+                .toList().get((runs - 1) / 2);
+        AppRun run = all.get(runs - 1); // the world holds the last run's objects (the cold-start replays its payloads)
+        Side appSide = median.side();
 
         cloud.faults().clear();
         // That run gives Trust, Addons and Prune nothing to do: three console runs on the world give each its first
@@ -122,7 +133,7 @@ final class EndToEnd {
                 + gbSeconds * Pricing.PER_GB_SECOND_ARM + appSide.writes("s3:") * Pricing.PER_S3_WRITE
                 + (appSide.total("s3:") - appSide.writes("s3:")) * Pricing.PER_S3_READ;
         return new Result(n, iamMs, eksMs, appSide, baseline, memory, gbSeconds, cost, run.firstPayloads(), run.app(),
-                run.floor());
+                median.floor());
     }
 
     /** A deployment and the payload each function first received in it. */
@@ -212,7 +223,8 @@ final class EndToEnd {
      * What a run of {@code n} new associations cannot beat: the calls that must happen one after another. Resolve
      * reads the cluster, its longest chains of reads that depend on each other running at once: DescribeCluster,
      * ListAddons, DescribeAddon on EKS, and ListRoles, GetRole, ListAttachedRolePolicies on IAM (3 calls each); the
-     * agent is created and described (2 EKS calls); each association is CreateRole, AttachRolePolicy, then CreatePodIdentityAssociation
+     * agent is created (1 EKS call: associations need the addon to exist, not to run), and its wait for ACTIVE, one
+     * DescribeAddon, runs beside the associations; each association is CreateRole, AttachRolePolicy, then CreatePodIdentityAssociation
      * (2 IAM + 1 EKS call), as many at once as MapMaxConcurrency x StepParallelism allow, so
      * ceil(ceil(n / MapMaxConcurrency) / StepParallelism) rounds. Under rate limits the writes take at least
      * (writes - burst) / rate per bucket; the associate phase takes the longer of the two.
@@ -223,7 +235,8 @@ final class EndToEnd {
         }
 
         double seconds() {
-            return observe + agent + associate();
+            // the agent's DescribeAddon (ACTIVE) runs beside the associations
+            return observe + agent + Math.max(associate(), agent);
         }
 
         static Floor of(int n, long iamMs, long eksMs, int mapConcurrency, int parallelism, int batchSize,
@@ -245,7 +258,7 @@ final class EndToEnd {
                     }
                 }
             }
-            return new Floor(3 * Math.max(iamMs, eksMs) / 1e3, 2 * eksMs / 1e3, rounds,
+            return new Floor(3 * Math.max(iamMs, eksMs) / 1e3, eksMs / 1e3, rounds,
                     (2 * iamMs + eksMs) / 1e3, rateBound, rounds * (2 * iamMs + eksMs) / 1e3 >= rateBound ? "latency"
                     : bound);
         }

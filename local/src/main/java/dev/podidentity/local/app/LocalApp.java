@@ -90,7 +90,6 @@ public final class LocalApp {
                 + ":stateMachine:" + STATE_MACHINE;
         // The environment template.yaml gives the functions, from the parameters' defaults and the overrides.
         StackParameters stack = new StackParameters(template, cloud.accountId(), parameters);
-        createManagedPolicies(stack);
         Map<String, String> env = new HashMap<>(stack.environment(List.of("ResolveFunction", "AssociationFunction")));
         env.put("CONFIG_BUCKET", bucket);
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
@@ -130,12 +129,16 @@ public final class LocalApp {
         }
     }
 
-    /** The customer managed policies the stack creates (the default permissions boundary), as CloudFormation would. */
-    private void createManagedPolicies(StackParameters stack) {
-        for (StackParameters.ManagedPolicy policy : stack.managedPolicies().values()) {
+    /**
+     * The customer managed policies the stack creates (the default permissions boundary, the statement groups the
+     * functions share), as CloudFormation would: their documents resolved for this deployment.
+     */
+    private void createManagedPolicies(StackParameters stack, dev.podidentity.local.iam.TemplatePolicies policies) {
+        for (Map.Entry<String, StackParameters.ManagedPolicy> e : stack.managedPolicies().entrySet()) {
+            StackParameters.ManagedPolicy policy = e.getValue();
+            String document = policies.managedPolicyDocument(e.getKey()).toString();
             try {
-                cloud.iam().createPolicy(r -> r.policyName(policy.name()).path(policy.path())
-                        .policyDocument(policy.document().toString()));
+                cloud.iam().createPolicy(r -> r.policyName(policy.name()).path(policy.path()).policyDocument(document));
             } catch (software.amazon.awssdk.services.iam.model.EntityAlreadyExistsException alreadyThere) {
                 // another app on the same local cloud created it
             }
@@ -157,11 +160,13 @@ public final class LocalApp {
         given.put("ClusterLockTable", lockTable);
         given.put("ClusterLockTable.Arn", "arn:aws:dynamodb:" + cloud.region() + ":" + cloud.accountId() + ":table/" + lockTable);
         given.put("DispatchFailureQueue.Arn", "arn:aws:sqs:" + cloud.region() + ":" + cloud.accountId() + ":" + queue);
-        // the stack's managed policies (the default permissions boundary) under the names createManagedPolicies gave them
+        // the stack's managed policies (the default permissions boundary, the statement groups functions share) under
+        // the names createManagedPolicies gives them
         stack.managedPolicies().forEach((id, policy) -> given.put(id, policy.arn()));
         var deployment = LocalDeployment.of(translated, cloud.accountId(), cloud.region(), parameters, given);
-        cloud.enforceIam(new dev.podidentity.local.iam.TemplatePolicies(translated, deployment),
-                role -> deployment.physical().apply(role).orElse(role));
+        var policies = new dev.podidentity.local.iam.TemplatePolicies(translated, deployment);
+        createManagedPolicies(stack, policies);
+        cloud.enforceIam(policies, role -> deployment.physical().apply(role).orElse(role));
     }
 
     /** The template's lock table (key schema, billing, TTL attribute) under this app's table name. */
@@ -373,8 +378,25 @@ public final class LocalApp {
         int transitions = 0;
         java.time.Instant started = null;
         Map<String, java.time.Instant> entered = new HashMap<>();
+        long historyRead = 0;
         while (true) {
             d = cloud.sfn().describeExecution(b -> b.executionArn(executionArn));
+            boolean running = d.status() == ExecutionStatus.RUNNING;
+            // The whole history is read at most once a second while the run goes on (for the progress lines) and once
+            // at its end: read every 100 ms it is a steady load on moto's Step Functions engine, which shares the
+            // CPU with the run it reports on (thousands of events in a large run).
+            if (running && System.nanoTime() - historyRead < 1_000_000_000L) {
+                if (System.nanoTime() > deadline) {
+                    cloud.sfn().stopExecution(b -> b.executionArn(executionArn).error("LocalTimeout")
+                            .cause("./run-local gave up after " + timeout.toSeconds() + " s"));
+                    d = cloud.sfn().describeExecution(b -> b.executionArn(executionArn));
+                    running = false;
+                } else {
+                    Thread.sleep(100);
+                    continue;
+                }
+            }
+            historyRead = System.nanoTime();
             List<HistoryEvent> events = history(executionArn);
             for (int i = seen; i < events.size(); i++) {
                 HistoryEvent e = events.get(i);
@@ -388,7 +410,7 @@ public final class LocalApp {
                 }
             }
             seen = events.size();
-            if (d.status() != ExecutionStatus.RUNNING) {
+            if (!running || d.status() != ExecutionStatus.RUNNING) {
                 break;
             }
             if (System.nanoTime() > deadline) {

@@ -1,6 +1,6 @@
 package dev.podidentity.local.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.naming.BucketLayout;
@@ -82,7 +82,7 @@ final class PlanCommand {
             cloud.s3().putObject(b -> b.bucket(app.bucket()).key(key), RequestBody.fromBytes(bytes));
             ObjectNode input = JsonNodeFactory.instance.objectNode()
                     .put("action", planned.wireName()).put("cluster", cluster).put("configKey", key).put("dryRun", true);
-            JsonNode run;
+            ResolveOutput run;
             try {
                 run = app.services().resolver().resolve(input, "plan-" + cluster);
             } catch (InvalidInputException e) {
@@ -93,7 +93,7 @@ final class PlanCommand {
                 return 1;
             }
             // The run carries a bounded plan text; the stored plan has all of it.
-            out.println(app.services().runs().plan(run.path("planKey").asText()).path("planText").asText());
+            out.println(app.services().runs().plan(run.planKey()).path("planText").asText());
             return 0;
         }
     }

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * Each function's identity-based policies as CloudFormation would create them from the SAM-translated template: the
  * role SAM makes for the function (inline {@code Policies}, including those SAM adds for policy templates, connectors
- * and event-invoke destinations, and the AWS managed policies it attaches), with {@code Ref}, {@code Fn::GetAtt},
+ * and event-invoke destinations, the AWS managed policies it attaches, and the stack's own
+ * {@code AWS::IAM::ManagedPolicy} resources a function's {@code Policies} names by {@code !Ref}), with {@code Ref}, {@code Fn::GetAtt},
  * {@code Fn::Sub}, {@code Fn::Join} and {@code Fn::If} resolved for one deployment: its parameters (defaults unless
  * overridden), account, region, stack name and the physical ids of its resources.
  */
@@ -75,6 +76,14 @@ public final class TemplatePolicies {
         return byFunction.getOrDefault(function, List.of());
     }
 
+    /** The document of the stack's managed policy {@code logicalId} (an {@code AWS::IAM::ManagedPolicy}), resolved. */
+    public JsonNode managedPolicyDocument(String logicalId) {
+        if (!isStackManagedPolicy(logicalId)) {
+            throw new IllegalArgumentException("template.yaml has no AWS::IAM::ManagedPolicy " + logicalId);
+        }
+        return resolve(template.path("Resources").path(logicalId).path("Properties").path("PolicyDocument"));
+    }
+
     /** The logical id of the function's role. */
     public String roleOf(String function) {
         return roleOfFunction.get(function);
@@ -89,6 +98,12 @@ public final class TemplatePolicies {
             addStatements(out, roleId + "/" + name, document);
         }
         for (JsonNode arnNode : props.path("ManagedPolicyArns")) {
+            String stackPolicy = arnNode.path("Ref").asText("");
+            if (isStackManagedPolicy(stackPolicy)) {
+                // a customer managed policy of the stack (a statement group several functions share), by !Ref
+                addStatements(out, roleId + "/" + stackPolicy, stackManagedPolicy(roleId, stackPolicy));
+                continue;
+            }
             JsonNode resolved = resolve(arnNode);
             String arn = resolved.asText();
             JsonNode document = managed.path(arn);
@@ -99,6 +114,21 @@ public final class TemplatePolicies {
             addStatements(out, roleId + "/" + arn.substring(arn.lastIndexOf('/') + 1), document);
         }
         return List.copyOf(out);
+    }
+
+    private boolean isStackManagedPolicy(String logicalId) {
+        return template.path("Resources").path(logicalId).path("Type").asText().equals("AWS::IAM::ManagedPolicy");
+    }
+
+    /** The document of the stack's managed policy {@code logicalId}, resolved; refused when its condition is false. */
+    private JsonNode stackManagedPolicy(String roleId, String logicalId) {
+        JsonNode resource = template.path("Resources").path(logicalId);
+        String condition = resource.path("Condition").asText(null);
+        if (condition != null && !condition(condition)) {
+            throw new IllegalStateException(roleId + " attaches " + logicalId + ", which this deployment does not create "
+                    + "(its condition " + condition + " is false)");
+        }
+        return resolve(resource.path("Properties").path("PolicyDocument"));
     }
 
     private static void addStatements(List<Statement> out, String origin, JsonNode document) {

@@ -14,14 +14,11 @@ import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.plan.DesiredRole;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.local.LocalCloud;
-import dev.podidentity.local.junit.LocalCloudExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +31,7 @@ class AddonExecutorTest {
     private static final String EFS_SA = "efs-csi-controller-sa";
     private static final String EFS_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy";
     @RegisterExtension
-    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
+    static final LocalAwsExtension AWS = LocalAwsExtension.withDefaultWorld();
     private static LocalCloud cloud;
     private static AwsClients clients;
     private static AwsIamRoles iam;
@@ -42,20 +39,7 @@ class AddonExecutorTest {
 
     @BeforeAll
     static void clients() {
-        cloud = LOCAL.cloud();
-        clients = LocalAws.clients(cloud);
-        iam = LocalAws.iam(clients);
         addons = LocalAws.executors(clients).addons();
-    }
-
-    @AfterAll
-    static void close() {
-        clients.close();
-    }
-
-    @BeforeEach
-    void counters() {
-        cloud.calls().reset();
     }
 
     @AfterEach

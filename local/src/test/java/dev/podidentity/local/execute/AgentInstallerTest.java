@@ -16,10 +16,8 @@ import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.local.LocalCloud;
 import dev.podidentity.local.eks.EksEmulator;
 import dev.podidentity.local.gateway.FaultRule;
-import dev.podidentity.local.junit.LocalCloudExtension;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -34,21 +32,14 @@ class AgentInstallerTest {
             "InsufficientNumberOfReplicas", "The add-on is unhealthy because it doesn't have the desired number of replicas.",
             List.of("kube-system/eks-pod-identity-agent")));
     @RegisterExtension
-    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
+    static final LocalAwsExtension AWS = LocalAwsExtension.withDefaultWorld();
     private static LocalCloud cloud;
     private static AwsClients clients;
     private static AgentInstaller agent;
 
     @BeforeAll
     static void clients() {
-        cloud = LOCAL.cloud();
-        clients = LocalAws.clients(cloud);
         agent = LocalAws.executors(clients).agent();
-    }
-
-    @AfterAll
-    static void close() {
-        clients.close();
     }
 
     @BeforeEach
@@ -58,7 +49,6 @@ class AgentInstallerTest {
         }
         cloud.eksEmulator().setAddonDescribesUntilActive(1);
         cloud.faults().clear();
-        cloud.calls().reset();
     }
 
     @Test

@@ -23,13 +23,10 @@ import dev.podidentity.autopilot.plan.DesiredRole;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.local.LocalCloud;
 import dev.podidentity.local.gateway.FaultRule;
-import dev.podidentity.local.junit.LocalCloudExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -47,7 +44,7 @@ class AssociationExecutorTest {
     private static final String UNOWNED = LocalAws.roleArn("/", "Unowned-Role1");
     private static final String PAYMENTS = LocalAws.roleArn("/", "payments-api-role");
     @RegisterExtension
-    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
+    static final LocalAwsExtension AWS = LocalAwsExtension.withDefaultWorld();
     private static LocalCloud cloud;
     private static AwsClients clients;
     private static AwsIamRoles iam;
@@ -56,21 +53,8 @@ class AssociationExecutorTest {
 
     @BeforeAll
     static void clients() {
-        cloud = LOCAL.cloud();
-        clients = LocalAws.clients(cloud);
-        iam = LocalAws.iam(clients);
         executors = LocalAws.executors(clients, cloud);
         associations = executors.associations();
-    }
-
-    @AfterAll
-    static void close() {
-        clients.close();
-    }
-
-    @BeforeEach
-    void counters() {
-        cloud.calls().reset();
     }
 
     @AfterEach

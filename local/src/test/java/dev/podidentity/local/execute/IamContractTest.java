@@ -17,11 +17,8 @@ import dev.podidentity.autopilot.policy.Statement;
 import dev.podidentity.autopilot.policy.TrustPolicies;
 import dev.podidentity.autopilot.port.IamRoles;
 import dev.podidentity.local.LocalCloud;
-import dev.podidentity.local.junit.LocalCloudExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,22 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The IAM adapter against moto's IAM: documents come back decoded, IAM's error codes become outcomes or typed errors. */
 class IamContractTest {
     @RegisterExtension
-    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
+    static final LocalAwsExtension AWS = LocalAwsExtension.withDefaultWorld();
     private static LocalCloud cloud;
     private static AwsClients clients;
     private static AwsIamRoles iam;
-
-    @BeforeAll
-    static void clients() {
-        cloud = LOCAL.cloud();
-        clients = LocalAws.clients(cloud);
-        iam = LocalAws.iam(clients);
-    }
-
-    @AfterAll
-    static void close() {
-        clients.close();
-    }
 
     @Test
     @DisplayName("CreateRole with the pods trust, path, boundary and tags; GetRole returns the trust URL-decoded, statement by statement")

@@ -19,10 +19,8 @@ import dev.podidentity.autopilot.policy.Statement;
 import dev.podidentity.autopilot.policy.TrustPolicies;
 import dev.podidentity.local.LocalCloud;
 import dev.podidentity.local.gateway.FaultRule;
-import dev.podidentity.local.junit.LocalCloudExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RoleEnsurerTest {
     private static final String CLUSTER = "dev-cluster";
     @RegisterExtension
-    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
+    static final LocalAwsExtension AWS = LocalAwsExtension.withDefaultWorld();
     private static LocalCloud cloud;
     private static AwsClients clients;
     private static AwsIamRoles iam;
@@ -41,21 +39,12 @@ class RoleEnsurerTest {
 
     @BeforeAll
     static void clients() {
-        cloud = LOCAL.cloud();
-        clients = LocalAws.clients(cloud);
-        iam = LocalAws.iam(clients);
         roles = LocalAws.executors(clients).roles();
-    }
-
-    @AfterAll
-    static void close() {
-        clients.close();
     }
 
     @BeforeEach
     void counters() {
         cloud.faults().clear();
-        cloud.calls().reset();
     }
 
     private static DesiredRole cart(String name) {

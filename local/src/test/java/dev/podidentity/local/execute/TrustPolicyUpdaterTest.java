@@ -19,10 +19,8 @@ import dev.podidentity.autopilot.policy.Statement;
 import dev.podidentity.autopilot.policy.TrustPolicies;
 import dev.podidentity.local.LocalCloud;
 import dev.podidentity.local.gateway.FaultRule;
-import dev.podidentity.local.junit.LocalCloudExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TrustPolicyUpdaterTest {
     private static final String CLUSTER = "dev-cluster";
     @RegisterExtension
-    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
+    static final LocalAwsExtension AWS = LocalAwsExtension.withDefaultWorld();
     private static LocalCloud cloud;
     private static AwsClients clients;
     private static AwsIamRoles iam;
@@ -44,19 +42,11 @@ class TrustPolicyUpdaterTest {
 
     @BeforeAll
     static void clients() {
-        cloud = LOCAL.cloud();
-        clients = LocalAws.clients(cloud);
-        iam = LocalAws.iam(clients);
         trust = LocalAws.executors(clients).trust();
         provider = clients.iam().listOpenIDConnectProviders().openIDConnectProviderList().getFirst().arn();
         for (String role : List.of("Unowned-Role1", "AmazonEKSVPCCNIRole")) {
             ORIGINAL_TRUST.put(role, iam.getRole(role).orElseThrow().trustPolicyJson());
         }
-    }
-
-    @AfterAll
-    static void close() {
-        clients.close();
     }
 
     @BeforeEach
@@ -65,7 +55,6 @@ class TrustPolicyUpdaterTest {
         ORIGINAL_TRUST.forEach(iam::updateTrustPolicy);
         clients.iam().untagRole(r -> r.roleName("AmazonEKSVPCCNIRole").tagKeys("alpha.eksctl.io/cluster-name"));
         cloud.faults().clear();
-        cloud.calls().reset();
     }
 
     private static Step.UpdateTrustPolicy step(String role, Owner owner, boolean add, String removeProvider) {

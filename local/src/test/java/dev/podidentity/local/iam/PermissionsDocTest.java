@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/permissions.md's per-function tables are template.yaml's function roles, as SAM translates them and
- * CloudFormation resolves them with the default parameters (resource names shown as {@code <LogicalId>}). When the
+ * CloudFormation resolves them with the default parameters (resource names shown as {@code <LogicalId>}; a statement
+ * from one of the stack's managed policies names it). When the
  * template changes, this test fails and writes the tables it expects to {@code local/target/permissions-tables.md}:
  * paste them between the markers.
  */
@@ -34,6 +35,7 @@ class PermissionsDocTest {
                     continue;
                 }
                 out.append("| ").append(s.sid() != null ? s.sid() : s.origin().substring(s.origin().indexOf('/') + 1))
+                        .append(sharedPolicy(translated, s).map(p -> " (`" + p + "`)").orElse(""))
                         .append(" | ").append(s.allow() ? "Allow" : "Deny")
                         .append(" | ").append(cell(s.actions().isEmpty() ? prefix("not ", s.notActions()) : s.actions()))
                         .append(" | ").append(cell(s.resources().isEmpty() ? prefix("not ", s.notResources()) : s.resources()))
@@ -44,6 +46,13 @@ class PermissionsDocTest {
                     .append(".\n");
         }
         return out.toString();
+    }
+
+    /** The stack's managed policy (a statement group functions share) the statement comes from, if any. */
+    private static Optional<String> sharedPolicy(JsonNode translated, Statement s) {
+        String[] origin = s.origin().split("/");
+        return origin.length > 2 && translated.path("Resources").path(origin[1]).path("Type").asText()
+                .equals("AWS::IAM::ManagedPolicy") ? Optional.of(origin[1]) : Optional.empty();
     }
 
     private static String symbol(String key) {

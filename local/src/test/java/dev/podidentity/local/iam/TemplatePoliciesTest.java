@@ -190,6 +190,77 @@ class TemplatePoliciesTest {
     }
 
     @Test
+    void aStatementGroupTheStackShares_isInEveryRoleThatNamesIt_andOnlyThere() {
+        TemplatePolicies p = deployed(Map.of());
+        RequestContext writeOutcomes = RequestContext.of("s3:PutObject", "arn:aws:s3:::cfg/runs/dev/run-1/outcomes/0.json");
+        for (String function : List.of("TrustPolicyFunction", "AssociationFunction", "AddonFunction", "PruneFunction")) {
+            // named by !Ref in the function's Policies; its origin says which managed policy of the stack
+            assertTrue(p.statements(function).stream().anyMatch(s -> s.origin().equals(
+                    p.roleOf(function) + "/WriteBatchOutcomesPolicy/WriteBatchOutcomes")), function);
+            assertTrue(allowed(p, function, writeOutcomes), function);
+        }
+        assertFalse(allowed(p, "ReportFunction", writeOutcomes), "Report reads run artifacts but writes no outcomes");
+        assertTrue(allowed(p, "ReportFunction", RequestContext.of("s3:GetObject", "arn:aws:s3:::cfg/runs/dev/run-1/plan.json")));
+        assertFalse(allowed(p, "ResolveFunction", writeOutcomes));
+        assertEquals("arn:aws:s3:::cfg/runs/*/outcomes/*",
+                p.managedPolicyDocument("WriteBatchOutcomesPolicy").at("/Statement/0/Resource").asText(),
+                "the document, resolved for the deployment, is what the local cloud creates");
+    }
+
+    /**
+     * IAM quotas: a managed policy holds at most 6,144 characters (white space not counted), and a role takes 10
+     * managed policies unless the account's quota was raised. The shared policies stay within both, also with a
+     * configured boundary, role ARN patterns and 40 denied policies.
+     */
+    @Test
+    void sharedPolicies_fitIamsQuotas_alsoWithLongParameters() {
+        String denied = java.util.stream.IntStream.range(0, 40)
+                .mapToObj(i -> "arn:aws:iam::aws:policy/SomeBroadAccessPolicyNumber" + i)
+                .collect(java.util.stream.Collectors.joining(","));
+        String patterns = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> "arn:aws:iam::111122223333:role/team-" + i + "/workloads/*")
+                .collect(java.util.stream.Collectors.joining(","));
+        List<String> shared = new java.util.ArrayList<>();
+        TRANSLATED.path("Resources").properties().forEach(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::IAM::ManagedPolicy")) {
+                shared.add(r.getKey());
+            }
+        });
+        assertTrue(shared.containsAll(List.of("ManageOwnedRolesPolicy", "RoleWriteGuardsPolicy")), shared.toString());
+        for (Map<String, String> parameters : List.of(Map.<String, String>of(), Map.of("DeniedPolicyArns", denied,
+                "PermissionsBoundaryArn", "arn:aws:iam::111122223333:policy/platform/workload-permissions-boundary",
+                "AllowedRoleArnPatterns", patterns))) {
+            TemplatePolicies p = deployed(parameters);
+            for (String id : shared) {
+                int size = p.managedPolicyDocument(id).toString().replaceAll("\\s", "").length();
+                assertTrue(size <= 6144, id + " has " + size + " characters with " + parameters.keySet());
+            }
+        }
+        TRANSLATED.path("Resources").properties().forEach(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::IAM::Role")) {
+                int attached = r.getValue().path("Properties").path("ManagedPolicyArns").size();
+                assertTrue(attached <= 10, r.getKey() + " attaches " + attached + " managed policies");
+            }
+        });
+    }
+
+    @Test
+    void aStackManagedPolicyTheDeploymentDoesNotCreate_isRefusedNamingIt() throws Exception {
+        JsonNode translated = ProjectFiles.JSON.readTree("""
+                {"Conditions": {"Never": {"Fn::Equals": ["a", "b"]}},
+                 "Resources": {
+                   "Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Role": {"Fn::GetAtt": ["FnRole", "Arn"]}}},
+                   "FnRole": {"Type": "AWS::IAM::Role", "Properties": {"ManagedPolicyArns": [{"Ref": "Shared"}]}},
+                   "Shared": {"Type": "AWS::IAM::ManagedPolicy", "Condition": "Never", "Properties": {"PolicyDocument":
+                     {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}}}}
+                """);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new TemplatePolicies(translated,
+                new TemplatePolicies.Deployment("111122223333", "us-west-2", "s", Map.of(), key -> Optional.empty())));
+        assertEquals("FnRole attaches Shared, which this deployment does not create (its condition Never is false)",
+                e.getMessage());
+    }
+
+    @Test
     void aMisspeltParameter_isRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> deployed(Map.of("RolePth", "/x/")));
         assertTrue(e.getMessage().contains("RolePth"), e.getMessage());

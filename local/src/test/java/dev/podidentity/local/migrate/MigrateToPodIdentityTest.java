@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.autopilot.lambda.JsonHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.port.KubernetesPort;
@@ -217,7 +218,8 @@ class MigrateToPodIdentityTest {
     private JsonNode resolve(boolean approve, boolean removeOidc) {
         ObjectNode input = (ObjectNode) ProjectFiles.readJson(ProjectFiles.event("console-migrate-approve.json"));
         input.put("approve", approve).put("removeOidcProviderTrustRelationship", removeOidc);
-        ObjectNode run = app.services().resolver().resolve(input, "migrate-resolve-" + (++runs));
+        ObjectNode run = JsonHandler.MAPPER.valueToTree(app.services().resolver().resolve(input,
+                "migrate-resolve-" + (++runs)));
         JsonNode plan = app.services().runs().plan(run.path("planKey").asText());
         for (String phase : List.of("trust", "associate", "addons", "prune")) {
             ArrayNode items = run.putArray(phase);

@@ -22,15 +22,12 @@ import dev.podidentity.autopilot.policy.PolicyDocument;
 import dev.podidentity.autopilot.policy.Principal;
 import dev.podidentity.local.LocalCloud;
 import dev.podidentity.local.LocalWorlds;
-import dev.podidentity.local.execute.LocalAws;
-import dev.podidentity.local.junit.LocalCloudExtension;
+import dev.podidentity.local.execute.LocalAwsExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterObserverTest {
     private static final String ACCOUNT = "111122223333";
     @RegisterExtension
-    static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
+    static final LocalAwsExtension AWS = LocalAwsExtension.withDefaultWorld();
     private static LocalCloud cloud;
     private static AwsClients clients;
     private static ClusterObserver observer;
@@ -47,21 +44,9 @@ class ClusterObserverTest {
 
     @BeforeAll
     static void clients() throws IOException {
-        cloud = LOCAL.cloud();
-        clients = LocalAws.clients(cloud);
         observer = AwsAdapters.observer(clients, new Planner(StandardPlanningPolicies.create()));
         String text = Files.readString(LocalWorlds.defaultWorld().resolveSibling("default/dev-cluster.yaml"));
         devConfig = load(text);
-    }
-
-    @AfterAll
-    static void close() {
-        clients.close();
-    }
-
-    @BeforeEach
-    void counters() {
-        cloud.calls().reset();
     }
 
     private static ClusterConfig load(String text) {

@@ -159,7 +159,10 @@ class AslControlFlowTest {
 
         assertEquals(ExecutionStatus.SUCCEEDED, done.status(), done.toString());
         assertEquals(List.of("asl-resolve", "asl-cluster-status", "asl-cluster-status", "asl-cluster-status",
-                "asl-resolve", "asl-install-agent", "asl-cluster-status", "asl-cluster-status"), functions().subList(0, 8));
+                "asl-resolve", "asl-install-agent"), functions().subList(0, 6));
+        // then the phases and the agent's two polls side by side; the Report once both are done
+        assertEquals(5, java.util.Collections.frequency(functions(), "asl-cluster-status"), functions()::toString);
+        assertEquals("asl-report", functions().get(functions().size() - 1));
         List<JsonNode> polls = payloads("asl-cluster-status");
         assertEquals(List.of(0, 1, 2, 0, 1), polls.stream().map(p -> p.path("attempt").asInt()).toList(),
                 "each poll passes on the attempt count the previous one returned");
@@ -209,26 +212,32 @@ class AslControlFlowTest {
     }
 
     @Test
-    void agentPresentButNotActive_isWaitedFor_withoutInstallingIt() throws Exception {
+    void agentPresentButNotActive_isWaitedFor_besideTheAssociations_withoutInstallingIt() throws Exception {
         ObjectNode resolved = run("apply", "dev-cluster").put("waitForAgent", true);
         resolved.set("associate", batches("associate", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
         SCRIPTS.put("asl-cluster-status", p -> {
             int attempt = p.path("attempt").asInt() + 1;
-            return ProjectFiles.JSON.createObjectNode().put("status", attempt < 2 ? "CREATING" : "ACTIVE")
-                    .put("done", attempt >= 2).put("failed", false).put("attempt", attempt).put("giveUp", false);
+            return ProjectFiles.JSON.createObjectNode().put("status", attempt < 3 ? "CREATING" : "ACTIVE")
+                    .put("done", attempt >= 3).put("failed", false).put("attempt", attempt).put("giveUp", false);
         });
 
         DescribeExecutionResponse done = execute("agent-wait", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
 
         assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
-        assertEquals(List.of("asl-resolve", "asl-cluster-status", "asl-cluster-status", "asl-association", "asl-report"), functions());
+        List<String> functions = functions();
+        assertEquals("asl-resolve", functions.get(0));
+        assertEquals(List.of("asl-association", "asl-cluster-status", "asl-cluster-status", "asl-cluster-status",
+                "asl-report", "asl-resolve"), functions.stream().sorted().toList(), functions::toString);
+        assertTrue(functions.indexOf("asl-association") < functions.lastIndexOf("asl-cluster-status"),
+                "the association does not wait for the agent (two polls and two waits of a second): " + functions);
+        assertEquals("asl-report", functions.get(functions.size() - 1), "the run reports once the agent is ACTIVE");
         assertTrue(payloads("asl-cluster-status").stream().allMatch(p -> p.path("kind").asText().equals("addon")));
         assertTrue(payloads("asl-report").get(0).path("outcomes").path("agent").isNull(), "no agent outcome: nothing was installed");
     }
 
     @Test
-    void agentThatFails_endsTheRunBeforeAnyAssociation() throws Exception {
+    void agentThatFails_failsTheRun_withWhatWasDoneBesideItReported() throws Exception {
         ObjectNode resolved = run("onboard", "new-cluster").put("installAgent", true);
         resolved.set("associate", batches("associate", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
@@ -239,8 +248,13 @@ class AslControlFlowTest {
 
         assertEquals(ExecutionStatus.FAILED, done.status());
         assertEquals("PodIdentityAutopilot.RunFailed", done.error());
-        assertEquals(List.of("asl-resolve", "asl-install-agent", "asl-cluster-status", "asl-report"), functions());
+        List<String> functions = functions();
+        assertEquals(List.of("asl-resolve", "asl-install-agent"), functions.subList(0, 2), "the agent addon exists first");
+        assertEquals(java.util.Set.of("asl-cluster-status", "asl-association"), java.util.Set.copyOf(functions.subList(2, 4)),
+                "then the associations do not wait for it: " + functions);
+        assertEquals("asl-report", functions.get(4));
         JsonNode report = payloads("asl-report").get(0);
+        assertEquals(1, report.path("outcomes").path("associate").size(), "what was done beside the agent is reported");
         assertEquals("PodIdentityAutopilot.AgentNotActive", report.path("error").path("Error").asText());
         assertEquals("the eks-pod-identity-agent addon is CREATE_FAILED after 1 status checks", report.path("error").path("Cause").asText());
         assertEquals("created", report.path("outcomes").path("agent").path("result").asText(), "what was done is still reported");
@@ -436,8 +450,11 @@ class AslControlFlowTest {
         DescribeExecutionResponse done = execute("locked", ProjectFiles.readJson(ProjectFiles.event("console-apply.json")));
 
         assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.cause()));
-        assertEquals(List.of("asl-resolve", "asl-lock:acquire", "asl-install-agent", "asl-cluster-status",
-                "asl-association", "asl-report", "asl-lock:release"), allCalls());
+        List<String> calls = allCalls();
+        assertEquals(List.of("asl-resolve", "asl-lock:acquire", "asl-install-agent"), calls.subList(0, 3));
+        assertEquals(java.util.Set.of("asl-cluster-status", "asl-association"), java.util.Set.copyOf(calls.subList(3, 5)),
+                "the agent's wait and the association side by side: " + calls);
+        assertEquals(List.of("asl-report", "asl-lock:release"), calls.subList(5, calls.size()));
         JsonNode acquire = payloads("asl-lock").get(0);
         assertEquals("dev-cluster", acquire.path("cluster").asText());
         assertTrue(acquire.path("executionArn").asText().startsWith("arn:aws:states:" + REGION + ":" + ACCOUNT

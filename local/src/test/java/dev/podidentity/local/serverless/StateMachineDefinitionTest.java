@@ -53,7 +53,7 @@ class StateMachineDefinitionTest {
     static String text;
     static JsonNode asl;
     static CfnTemplate template;
-    /** Every scope (the top level, each Map's ItemProcessor) by a readable name. */
+    /** Every scope (the top level, each Map's ItemProcessor, each Parallel's branches) by a readable name. */
     static final Map<String, JsonNode> SCOPES = new LinkedHashMap<>();
 
     @BeforeAll
@@ -70,6 +70,9 @@ class StateMachineDefinitionTest {
             JsonNode processor = e.getValue().has("ItemProcessor") ? e.getValue().get("ItemProcessor") : e.getValue().get("Iterator");
             if (processor != null) {
                 collectScopes("Map " + e.getKey(), processor);
+            }
+            for (int i = 0; i < e.getValue().path("Branches").size(); i++) {
+                collectScopes("Parallel " + e.getKey() + " branch " + i, e.getValue().path("Branches").get(i));
             }
         });
     }
@@ -257,7 +260,7 @@ class StateMachineDefinitionTest {
     @Test
     void tasksInMaps_retryThenTurnAFailureIntoAnOutcome() {
         SCOPES.forEach((scope, s) -> {
-            if (scope.equals("top level")) {
+            if (!scope.startsWith("Map ")) {
                 return;
             }
             int tasks = 0;
@@ -287,7 +290,7 @@ class StateMachineDefinitionTest {
     void mapItems_areTheResolvedBatches_withThePlanKeyAndTheExecutionName() {
         Map<String, String> expected = Map.of("Trust", "trust", "Associate", "associate", "Addons", "addons", "Prune", "prune");
         expected.forEach((state, items) -> {
-            JsonNode map = asl.path("States").path(state);
+            JsonNode map = state(state);
             assertEquals("$.run." + items, map.path("ItemsPath").asText(), state);
             assertEquals("$.outcomes." + items, map.path("ResultPath").asText(), state);
             ObjectNode selector = ProjectFiles.JSON.createObjectNode().put("batch.$", "$$.Map.Item.Value")
@@ -322,7 +325,7 @@ class StateMachineDefinitionTest {
         JsonNode states = asl.path("States");
         for (var e : iterable(states)) {
             String type = e.getValue().path("Type").asText();
-            if (!type.equals("Task") && !type.equals("Map")) {
+            if (!type.equals("Task") && !type.equals("Map") && !type.equals("Parallel")) {
                 continue;
             }
             JsonNode all = catcher(e.getValue(), "States.ALL");
@@ -418,7 +421,7 @@ class StateMachineDefinitionTest {
     }
 
     private static void assertWaitLoop(String prefix, int seconds, int atLeastSeconds, String kind) {
-        JsonNode states = asl.path("States");
+        JsonNode states = scopeOf(prefix + "Status").path("States");
         JsonNode status = states.path(prefix + "Status");
         String result = status.path("ResultPath").asText();
         assertEquals(kind, status.path("Parameters").path("kind").asText());
@@ -446,6 +449,50 @@ class StateMachineDefinitionTest {
         assertTrue(asl.path("TimeoutSeconds").asInt() > bound * seconds, "the run outlives its longest wait");
     }
 
+    /**
+     * Associations and roles do not need a running agent, only pods do (eksctl creates the agent addon first and
+     * does not wait for it before the associations): once the agent addon exists, the phases and the wait for it to
+     * become ACTIVE run side by side, and the run reports only when both are done.
+     */
+    @Test
+    void agentWait_runsBesideThePhases_afterTheInstall_andTheRunReportsWhenBothAreDone() {
+        JsonNode states = asl.path("States");
+        assertEquals("Apply", states.path("InstallAgent").path("Next").asText(), "the install comes first");
+        assertEquals("InstallAgent", states.path("AgentNeeded?").path("Choices").get(0).path("Next").asText());
+        assertEquals("Apply", states.path("AgentNeeded?").path("Default").asText());
+        JsonNode apply = states.path("Apply");
+        assertEquals("Parallel", apply.path("Type").asText());
+        assertEquals("Report", apply.path("Next").asText());
+        assertEquals("Report", catcher(apply, "States.ALL").path("Next").asText());
+        JsonNode phases = apply.path("Branches").get(0);
+        List<String> order = new ArrayList<>();
+        for (String s = phases.path("StartAt").asText(); !s.isEmpty(); s = phases.path("States").path(s).path("Next").asText()) {
+            order.add(s);
+        }
+        assertEquals(List.of("Trust", "Associate", "Addons", "Prune"), order, "the phases, in order");
+        JsonNode agent = apply.path("Branches").get(1);
+        JsonNode needed = agent.path("States").path(agent.path("StartAt").asText());
+        assertEquals("Choice", needed.path("Type").asText());
+        assertTrue(needed.toString().contains("$.run.installAgent") && needed.toString().contains("$.run.waitForAgent"),
+                "the agent is waited for after an install and when Resolve found it not ACTIVE: " + needed);
+        JsonNode status = agent.path("States").path("AgentStatus");
+        assertEquals("${ClusterStatusFunctionArn}", status.path("Resource").asText());
+        JsonNode ended = agent.path("States").path("AgentWaitEnded");
+        assertEquals(ProjectFiles.JSON.createObjectNode().put("agentWait.$", "$.agentWait").put("error.$", "$.error"),
+                ended.path("Parameters"), "the agent branch answers its status and the error that stops the run, nothing else");
+        assertEquals("AgentWaitEnded", catcher(status, "States.ALL").path("Next").asText(),
+                "a failed status check ends the wait with its error, the phases go on to their end");
+        assertEquals("AgentWaitEnded", agent.path("States").path("AgentNotActive").path("Next").asText());
+        assertEquals("$.error", agent.path("States").path("AgentNotActive").path("ResultPath").asText());
+        assertEquals("States.JsonMerge($[0], $[1], false)", apply.path("ResultSelector").path("state.$").asText(),
+                "the phases' state, with the agent branch's answer over it");
+        // a short first wait: the phases beside it may be done in seconds
+        JsonNode ready = agent.path("States").path("AgentReady");
+        JsonNode brief = agent.path("States").path(ready.path("Choices").get(ready.path("Choices").size() - 1).path("Next").asText());
+        assertEquals("Wait", brief.path("Type").asText());
+        assertTrue(brief.path("Seconds").asInt() < agent.path("States").path("WaitForAgent").path("Seconds").asInt());
+    }
+
     @Test
     void lock_isTakenBetweenPlanAndFirstWrite_waitedForBoundedly_andReleasedAfterTheReport() {
         JsonNode states = asl.path("States");
@@ -460,12 +507,17 @@ class StateMachineDefinitionTest {
         JsonNode choice = states.path(acquire.path("Next").asText());
         assertEquals("Replan", choice.path("Choices").get(0).path("Next").asText(), "replan is asked before going on");
         assertEquals("Resolve", states.path("Replan").path("Next").asText());
-        assertEquals("ClusterWaitNeeded?", choice.path("Choices").get(1).path("Next").asText());
-        assertEquals("ClusterLocked", choice.path("Choices").get(2).path("Next").asText());
+        // a won lock goes straight to what the run needs first: the cluster's wait, the agent's install, the phases
+        assertEquals(List.of("ClusterStatus", "InstallAgent", "Apply"), List.of(choice.path("Choices").get(1).path("Next").asText(),
+                choice.path("Choices").get(2).path("Next").asText(), choice.path("Choices").get(3).path("Next").asText()));
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(choice.path("Choices").get(i).toString().contains("\"$.lock.acquired\""), "only a won lock goes on");
+        }
+        assertEquals("ClusterLocked", choice.path("Choices").get(4).path("Next").asText());
         assertEquals("Report", states.path("ClusterLocked").path("Next").asText());
         JsonNode wait = states.path(choice.path("Default").asText());
         assertEquals("AcquireLock", wait.path("Next").asText());
-        int bound = choice.path("Choices").get(2).path("Or").get(1).path("NumericGreaterThanEquals").asInt();
+        int bound = choice.path("Choices").get(4).path("Or").get(1).path("NumericGreaterThanEquals").asInt();
         assertTrue(bound * wait.path("Seconds").asInt() < asl.path("TimeoutSeconds").asInt(),
                 "a waiting run gives up before its own timeout, so it still reports");
         assertEquals("ReleaseLock", states.path("Report").path("Next").asText());
@@ -500,6 +552,16 @@ class StateMachineDefinitionTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The state of that name in whichever scope holds it. */
+    private static JsonNode state(String name) {
+        return scopeOf(name).path("States").path(name);
+    }
+
+    private static JsonNode scopeOf(String name) {
+        return SCOPES.values().stream().filter(s -> s.path("States").has(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no state " + name));
+    }
 
     private static String firstStateAfterPrepare() {
         assertEquals("Prepare", asl.path("StartAt").asText());

@@ -681,6 +681,98 @@ class TemplateTest {
         return out;
     }
 
+    /**
+     * A group of statements is written once (issue 17): no two policy documents in template.yaml (a function's or the
+     * state machine's inline {@code Statement} lists, the stack's {@code AWS::IAM::ManagedPolicy} resources) share two
+     * or more statements, compared without their Sid. A group several functions need is an {@code
+     * AWS::IAM::ManagedPolicy} those functions name by {@code !Ref} in their Policies; a single statement may recur,
+     * since a policy holding it would be longer than the copies. No role gets the same statement twice either.
+     */
+    @Test
+    void noGroupOfStatements_isWrittenTwice() {
+        Map<String, List<String>> documents = new LinkedHashMap<>();
+        policyDocuments().forEach((name, statements) -> documents.put(name, withoutSids(statements)));
+        assertTrue(documents.size() > 10, documents.keySet().toString());
+        List<String> repeats = new ArrayList<>();
+        List<String> names = new ArrayList<>(documents.keySet());
+        for (int i = 0; i < names.size(); i++) {
+            List<String> a = documents.get(names.get(i));
+            if (new java.util.HashSet<>(a).size() != a.size()) {
+                repeats.add(names.get(i) + " writes a statement twice");
+            }
+            for (int j = i + 1; j < names.size(); j++) {
+                List<String> shared = new ArrayList<>(new java.util.LinkedHashSet<>(a));
+                shared.retainAll(documents.get(names.get(j)));
+                if (shared.size() > 1) {
+                    JsonNode statements = statementsOf(names.get(i));
+                    List<String> sids = new ArrayList<>();
+                    statements.forEach(st -> {
+                        if (shared.contains(canonical(st, true))) {
+                            sids.add(st.path("Sid").asText("(no Sid)"));
+                        }
+                    });
+                    repeats.add(names.get(i) + " and " + names.get(j) + " both write " + sids);
+                }
+            }
+        }
+        assertEquals(List.of(), repeats, "define a group of statements once: an AWS::IAM::ManagedPolicy that the "
+                + "functions needing all of it name by !Ref in their Policies");
+        for (String function : template.resourcesOfType("AWS::Serverless::Function").keySet()) {
+            List<String> all = withoutSids(ProjectFiles.JSON.valueToTree(statements(function).values()));
+            assertEquals(new java.util.HashSet<>(all).size(), all.size(), function + " gets a statement twice");
+        }
+    }
+
+    /** Every policy document template.yaml writes, by "Resource Policies[i]" or managed policy id, to its statements. */
+    private static Map<String, JsonNode> policyDocuments() {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        List<String> policyHolders = new ArrayList<>(template.resourcesOfType("AWS::Serverless::Function").keySet());
+        policyHolders.add("PodIdentityStateMachine");
+        for (String holder : policyHolders) {
+            int n = 0;
+            for (JsonNode policy : template.resource(holder).path("Properties").path("Policies")) {
+                if (policy.has("Statement")) {
+                    out.put(holder + " Policies[" + n + "]", policy.path("Statement"));
+                }
+                n++;
+            }
+        }
+        template.resourcesOfType("AWS::IAM::ManagedPolicy").forEach((id, policy) ->
+                out.put(id, policy.at("/Properties/PolicyDocument/Statement")));
+        return out;
+    }
+
+    private static JsonNode statementsOf(String document) {
+        return policyDocuments().get(document);
+    }
+
+    /** Each statement as canonical JSON (keys sorted, Sid left out). */
+    private static List<String> withoutSids(JsonNode statements) {
+        List<String> out = new ArrayList<>();
+        statements.forEach(statement -> out.add(canonical(statement, true)));
+        return out;
+    }
+
+    private static String canonical(JsonNode node, boolean dropSid) {
+        if (node.isObject()) {
+            Map<String, String> sorted = new java.util.TreeMap<>();
+            node.properties().forEach(e -> {
+                if (!(dropSid && e.getKey().equals("Sid"))) {
+                    sorted.put(e.getKey(), canonical(e.getValue(), false));
+                }
+            });
+            StringBuilder out = new StringBuilder("{");
+            sorted.forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+            return out.append('}').toString();
+        }
+        if (node.isArray()) {
+            List<String> items = new ArrayList<>();
+            node.forEach(item -> items.add(canonical(item, false)));
+            return "[" + String.join(",", items) + "]";
+        }
+        return node.toString();
+    }
+
     // ------------------------------------------------------------------ guardrail parameters
 
     static final Map<String, String> GUARDRAIL_VARIABLES = Map.of(
@@ -810,7 +902,10 @@ class TemplateTest {
         return out;
     }
 
-    /** Every inline statement of every function and of the state machine, keyed "Resource/Sid". */
+    /**
+     * Every statement of every function and of the state machine, inline or in a managed policy of the stack it names
+     * by {@code !Ref}, keyed "Resource/Sid".
+     */
     private static Map<String, JsonNode> allStatements() {
         Map<String, JsonNode> all = new LinkedHashMap<>();
         template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id -> all.putAll(statements(id)));
@@ -822,13 +917,23 @@ class TemplateTest {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         int n = 0;
         for (JsonNode policy : template.resource(resource).path("Properties").path("Policies")) {
-            assertTrue(policy.has("Statement"), resource + " uses a policy template or managed policy; inline statements only");
-            for (JsonNode statement : policy.path("Statement")) {
+            JsonNode document = stackManagedPolicy(policy).map(p -> p.at("/Properties/PolicyDocument")).orElse(policy);
+            assertTrue(document.has("Statement"), resource + " uses a policy template or an AWS managed policy; only "
+                    + "statements written in template.yaml (inline, or in a managed policy of the stack) are allowed");
+            for (JsonNode statement : document.path("Statement")) {
                 assertTrue(Set.of("Allow", "Deny").contains(statement.path("Effect").asText()), resource);
                 out.put(resource + "/" + statement.path("Sid").asText("#" + n++), statement);
             }
         }
         return out;
+    }
+
+    /** The stack's {@code AWS::IAM::ManagedPolicy} a {@code Policies} entry names by {@code !Ref}, if it does. */
+    private static java.util.Optional<JsonNode> stackManagedPolicy(JsonNode policiesEntry) {
+        String id = policiesEntry.path("Ref").asText("");
+        JsonNode resource = template.resources().path(id);
+        return resource.path("Type").asText().equals("AWS::IAM::ManagedPolicy") ? java.util.Optional.of(resource)
+                : java.util.Optional.empty();
     }
 
     private static List<String> actions(JsonNode statement) {

@@ -21,9 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -34,11 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * observed call is allowed by it and by nothing else, so removing it would refuse that call. The calls per function
  * are written to {@code local/target/iam-calls.md}.
  */
+@WorkflowTest
 class IamEnforcementTest {
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
+    static WorkflowWorld world; // set by @WorkflowTest
 
     /**
      * Grants ("Role/Sid action") no local workflow exercises, each with the reason. They stay in the template
@@ -88,11 +84,6 @@ class IamEnforcementTest {
             Map.entry("SweepFunctionRole/ObserveAddonCatalogue eks:DescribeAddonVersions", "add-on versions of drifted add-ons"),
             Map.entry("SweepFunctionRole/ObserveAddonCatalogue eks:DescribeAddonConfiguration", "add-ons with configurationValues"),
             Map.entry("SweepFunctionRole/ListRoles iam:ListRoles", "configs naming five or more roles (ClusterObserver.ROLE_LIST_THRESHOLD)"));
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
 
     @Test
     void representativeWorkflows_callOnlyWhatTheirRolesAllow_andNeedEveryStatement() throws Exception {

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.podidentity.local.gateway.FunctionInvocations;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -22,16 +20,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * A function calling outside its role is refused the way AWS refuses it: each service's own AccessDenied, as its SDK
  * client sees it, and nothing changes. The calls run with the function's identity, as its handler's calls do.
  */
+@WorkflowTest
 class IamRefusalTest {
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     static <T> T as(String function, Callable<T> call) throws Exception {
         return FunctionInvocations.asFunction(function, call);

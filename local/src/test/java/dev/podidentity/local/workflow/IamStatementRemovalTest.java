@@ -11,8 +11,6 @@ import dev.podidentity.local.iam.PolicyEvaluator;
 import dev.podidentity.local.iam.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,16 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * service's AccessDenied for the call it granted (and the world keeps what the denied call would have changed).
  * {@link IamEnforcementTest} proves every statement is needed by some call; these show what that means for a run.
  */
+@WorkflowTest
 class IamStatementRemovalTest {
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     @AfterEach
     void restore() {

@@ -18,15 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The periodic sweep on the local cloud, with the real handlers and Resolve: a world with a cluster onboarded and in
  * sync, one never onboarded, one whose association was deleted by hand, a config without a cluster, an invalid
  * config and a cluster still CREATING. The sweep classifies each, and the gateway sees no write but its report.
  */
+@WorkflowTest
 class SweepWorkflowTest {
     static final String AUTO_CONFIG = """
             apiVersion: eksctl.io/v1alpha5
@@ -64,15 +63,7 @@ class SweepWorkflowTest {
               region: us-west-2
             """;
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     @Test
     void sweep_classifiesEveryCluster_andWritesNothingButItsReport() throws Exception {

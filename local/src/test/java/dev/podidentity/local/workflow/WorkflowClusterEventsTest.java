@@ -25,9 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.local.app.LocalApp;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
@@ -35,19 +33,12 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * handlers: onboarding waits for the cluster, installs the agent unless Auto Mode has it built in, and applies the
  * bucket's default config; offboarding deletes the roles this application made for that cluster and nothing else.
  */
+@WorkflowTest
 class WorkflowClusterEventsTest {
     static final String CLOUDWATCH = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy";
     static final String FLUENT_BIT_ROLE = "+logging+fluent-bit";
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     @Test
     void clusterCreated_whenClusterStillCreating_waitsInstallsAgentAndAppliesDefaultConfig() throws Exception {

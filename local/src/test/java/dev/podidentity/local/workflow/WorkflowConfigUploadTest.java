@@ -26,9 +26,7 @@ import dev.podidentity.local.app.LocalApp;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A config uploaded to the bucket (events/config-uploaded.json through the template's rule and the dispatcher),
@@ -36,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * cluster, an invalid file. Each test asserts the world the run leaves (roles with their trust, policies and tags;
  * associations with every field), the execution status and the report in the bucket.
  */
+@WorkflowTest
 class WorkflowConfigUploadTest {
     static final String KEY = "clusters/dev-cluster.yaml";
     static final String ORDERS_ROLE = "dev-cluster+backend+orders-api";
@@ -45,15 +44,7 @@ class WorkflowConfigUploadTest {
     static final String DEFAULT_CONFIG = dev.podidentity.local.app.ProjectFiles.read(
             dev.podidentity.local.app.ProjectFiles.root().resolve("local/worlds/default/dev-cluster.yaml"));
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     static String config(String sa1Role, String ordersPolicy, boolean withOrders) {
         return """

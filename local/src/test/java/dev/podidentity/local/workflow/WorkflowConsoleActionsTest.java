@@ -28,28 +28,19 @@ import dev.podidentity.local.world.World;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every console input in events/ started as an operator would (StartExecution with the file as input), run by the
  * real handlers. Changing actions assert the world they leave and the report; plan-only actions (get, dry run,
  * migrate without approve) assert the plan they answer with and that the world is exactly as before.
  */
+@WorkflowTest
 class WorkflowConsoleActionsTest {
     static final String S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
     static final String PAYMENTS_ROLE = ROLE_PREFIX + "payments-api-role";
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     @Test
     void apply_whenConsoleInput_appliesTheNamedConfig() throws Exception {

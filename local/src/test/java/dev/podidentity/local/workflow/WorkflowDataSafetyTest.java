@@ -23,9 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.iam.model.Tag;
 
@@ -36,6 +34,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * nothing uses are reclaimed, and a run with an oversized value still ends with a report and releases its lock.
  * After each: the workloads' associations are intact and every role we own is either used or gone.
  */
+@WorkflowTest
 class WorkflowDataSafetyTest {
     static final String CLUSTER = "dev-cluster";
     static final String KEY = "clusters/" + CLUSTER + ".yaml";
@@ -47,15 +46,7 @@ class WorkflowDataSafetyTest {
     /** The default config without orders-api: sa1 only. */
     static final String SA1_ONLY = WorkflowFaultsTest.AGENT_AND_SA1;
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     /** The default config applied: orders-api on a role we created, sa1 on its role of ours. */
     private static void applied() throws Exception {

@@ -21,26 +21,17 @@ import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.eks.EksEmulator;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The behaviours where runs used to differ from eksctl and EKS, each run end to end on the local cloud (issue
  * "Do what eksctl and EKS do"; docs/eksctl-differences.md).
  */
+@WorkflowTest
 class WorkflowEksctlParityTest {
     static final String HEADER = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: %s\n";
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     static String warnings(JsonNode report) {
         return report.path("summary").path("plan").path("warnings").toString();

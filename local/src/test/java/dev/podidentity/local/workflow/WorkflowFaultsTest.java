@@ -29,11 +29,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
@@ -45,6 +43,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * declares) and a further rerun makes no IAM or EKS write call. Fault rules pick calls by call count and seeded
  * draws, so a failure reproduces. Each test prints the faults it injected and the retries it saw.
  */
+@WorkflowTest
 class WorkflowFaultsTest {
     static final String CLUSTER = "dev-cluster";
     static final String KEY = "clusters/" + CLUSTER + ".yaml";
@@ -54,18 +53,10 @@ class WorkflowFaultsTest {
     static final String SA1_ROLE = "autopilot-dev-cluster-default-sa1";
     static final String AGENT = "eks-pod-identity-agent";
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
+    static WorkflowWorld world; // set by @WorkflowTest
     private String testName;
     private long started;
     private int injected;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
 
     @BeforeEach
     void name(TestInfo info) {

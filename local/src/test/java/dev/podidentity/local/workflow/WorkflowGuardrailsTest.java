@@ -14,9 +14,7 @@ import dev.podidentity.local.app.LocalApp;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the rule, the real Resolve refusing it. A refused config changes nothing (no IAM or EKS write reaches the gateway,
  * the world is as it was) and the report in the bucket names the rule, the entry and its line.
  */
+@WorkflowTest
 class WorkflowGuardrailsTest {
     static final String KEY = "clusters/dev-cluster.yaml";
     static final String HEADER = """
@@ -39,15 +38,7 @@ class WorkflowGuardrailsTest {
                   serviceAccountName: orders-api
             """;
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     /** One class of refusal: the parameters deployed, the entry lines after HEADER, the problem the report names. */
     record Refusal(String rule, Map<String, String> parameters, String entry, String problem) {

@@ -20,9 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -33,19 +31,12 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * gateway's timestamped write log), a run behind a holder proceeds when the holder ends, stale and expired leases are
  * taken over, other clusters never wait, and plan-only runs never touch the table.
  */
+@WorkflowTest
 class WorkflowLockTest {
     static final String KEY = "clusters/dev-cluster.yaml";
     static final String LOCK_ID = ACCOUNT + "/" + REGION + "/dev-cluster";
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     /** cart with a created role, orders with an existing one. */
     static final String CONFIG_A = """
@@ -109,10 +100,10 @@ class WorkflowLockTest {
         assertEquals(1, secondStates.stream().filter("Replan"::equals).count(), secondStates::toString);
         assertEquals(1, world.statesEntered(first).stream().filter("Resolve"::equals).count());
 
-        // histories: nothing writes before ClusterWaitNeeded? and everything has written before ReleaseLock
-        Instant firstWrites = entered(first, "ClusterWaitNeeded?");
+        // histories: nothing writes before the won lock is left and everything has written before ReleaseLock
+        Instant firstWrites = lockWon(first);
         Instant firstDone = entered(first, "ReleaseLock");
-        Instant secondWrites = entered(second, "ClusterWaitNeeded?");
+        Instant secondWrites = lockWon(second);
         assertTrue(firstDone.isBefore(secondWrites), "the second run may write only after the first released: "
                 + firstDone + " vs " + secondWrites);
 
@@ -144,7 +135,7 @@ class WorkflowLockTest {
         assertSucceeded(held);
         assertSucceeded(queued);
         assertTrue(world.statesEntered(queued).contains("WaitForLock"), () -> world.statesEntered(queued).toString());
-        assertTrue(ended(held).isBefore(entered(queued, "ClusterWaitNeeded?")),
+        assertTrue(ended(held).isBefore(lockWon(queued)),
                 "the queued run went on only after the holder ended");
         JsonNode won = wonLock(queued);
         assertEquals("lock-holder-onboard", won.path("tookOverFrom").asText(), won::toString);
@@ -183,7 +174,7 @@ class WorkflowLockTest {
         assertFalse(world.statesEntered(run).contains("WaitForLock"));
         assertTrue(lastLock(run).path("acquired").asBoolean());
         assertFalse(lastLock(run).has("tookOverFrom"), "taken by expiry, not because the holder had ended");
-        assertTrue(entered(run, "ClusterWaitNeeded?").isBefore(ended(held)), "the holder was still running");
+        assertTrue(lockWon(run).isBefore(ended(held)), "the holder was still running");
     }
 
     @Test
@@ -292,6 +283,14 @@ class WorkflowLockTest {
         // ABORTED, or already ended on its own before moto's engine saw the stop: either way a holder that no
         // longer runs, which is what the takeover is about
         assertNotEquals("RUNNING", status, "the execution still runs after being stopped");
+    }
+
+    /** When the run left LockAcquired? for the last time: the lock was won, and the first write may follow. */
+    private static Instant lockWon(LocalApp.Run run) {
+        return world.history(run).stream()
+                .filter(e -> e.stateExitedEventDetails() != null && "LockAcquired?".equals(e.stateExitedEventDetails().name()))
+                .map(HistoryEvent::timestamp).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("LockAcquired? never left: " + world.statesEntered(run)));
     }
 
     private static Instant entered(LocalApp.Run run, String state) {

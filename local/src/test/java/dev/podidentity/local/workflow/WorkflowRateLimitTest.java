@@ -13,15 +13,14 @@ import dev.podidentity.local.gateway.RateLimits;
 import dev.podidentity.local.world.GeneratedConfigs;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A run against an account whose IAM and EKS write buckets are far smaller than the run's concurrency (5 batches x 8
  * steps at once): the buckets throttle, the batches pace their writes to them, and the run converges with every step
  * done, none failed, in about the time the buckets allow.
  */
+@WorkflowTest
 class WorkflowRateLimitTest {
     static final String CLUSTER = "dev-cluster";
     static final String KEY = "clusters/" + CLUSTER + ".yaml";
@@ -29,15 +28,7 @@ class WorkflowRateLimitTest {
     static final double IAM_WRITES_PER_SECOND = 8;
     static final double EKS_WRITES_PER_SECOND = 4;
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     @Test
     void apply_underATightBucket_isThrottledAndStillConvergesWithNoFailedStep() throws Exception {

@@ -18,9 +18,7 @@ import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
 import dev.podidentity.local.gateway.FaultRule;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
@@ -28,19 +26,12 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * run fails and says which and why, a rerun after the fix converges, a plain rerun writes nothing), throttling that
  * outlasts the SDK's retries (the state machine's Retry takes over), and the same event delivered more than once.
  */
+@WorkflowTest
 class WorkflowRecoveryTest {
     static final String KEY = "clusters/dev-cluster.yaml";
     static final String MISSING_ROLE = "shop-ghost-role";
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     static final String THREE_ASSOCIATIONS = """
             apiVersion: eksctl.io/v1alpha5

@@ -16,9 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -26,19 +24,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * it (a rule on moto's EventBridge with an SQS target), with the detail a person routing it needs; and the
  * human-readable report lands beside the JSON one. The sweep puts one event per finding that needs a person.
  */
+@WorkflowTest
 class WorkflowRunEventsTest {
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
+    static WorkflowWorld world; // set by @WorkflowTest
 
     static final String KEY = "clusters/dev-cluster.yaml";
     static final String REPORTS = "s3://pod-identity-autopilot-config-" + ACCOUNT + "/reports/dev-cluster/";
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
 
     @Test
     void succeededRun_putsOneRunSucceededEvent_andAMarkdownReportOfWhatWasDone() throws Exception {

@@ -17,9 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
@@ -28,20 +26,13 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * run's state carries batches and counts, never steps or outcomes, so no state or history event comes near Step
  * Functions' 256 KB; every association is made with a role of ours; the report in the bucket has every outcome.
  */
+@WorkflowTest
 class WorkflowScaleTest {
     static final int ASSOCIATIONS = 5_000;
     static final String KEY = "clusters/dev-cluster.yaml";
     static final int STEP_FUNCTIONS_LIMIT = 256 * 1024;
 
-    @RegisterExtension
-    static final SharedWorkflowWorld WORLD = new SharedWorkflowWorld();
-
-    static WorkflowWorld world;
-
-    @BeforeAll
-    static void world() {
-        world = WORLD.world();
-    }
+    static WorkflowWorld world; // set by @WorkflowTest
 
     @Test
     void apply_theEksQuotaOfAssociations_staysWithinStepFunctionsPayloadLimit() throws Exception {

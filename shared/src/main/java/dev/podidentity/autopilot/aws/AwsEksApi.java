@@ -146,8 +146,21 @@ public final class AwsEksApi implements EksApi {
 
     @Override
     public boolean createAddon(String cluster, AddonRequest request) {
+        return created(cluster, request) != null;
+    }
+
+    @Override
+    public Optional<Addon> createAddonAnswering(String cluster, AddonRequest request) {
+        var a = created(cluster, request);
+        return a == null ? Optional.empty() : Optional.of(new Addon(a.addonName(), a.addonArn(), a.addonVersion(),
+                a.statusAsString(), a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociations(),
+                List.of(), a.namespaceConfig() == null ? null : a.namespaceConfig().namespace()));
+    }
+
+    /** CreateAddon's answer, or null when the add-on already exists. */
+    private software.amazon.awssdk.services.eks.model.Addon created(String cluster, AddonRequest request) {
         try {
-            eks.createAddon(r -> {
+            return eks.createAddon(r -> {
                 r.clusterName(cluster).addonName(request.name()).addonVersion(request.version())
                         .serviceAccountRoleArn(request.serviceAccountRoleArn())
                         .configurationValues(request.configurationValues())
@@ -161,11 +174,10 @@ public final class AwsEksApi implements EksApi {
                 if (request.podIdentityAssociations() != null) {
                     r.podIdentityAssociations(identities(request.podIdentityAssociations()));
                 }
-            });
-            return true;
+            }).addon();
         } catch (SdkException e) {
             if (AwsErrors.is(e, IN_USE)) {
-                return false;
+                return null;
             }
             throw roleOrMapped(e, "CreateAddon \"" + request.name() + "\" on \"" + cluster + "\"");
         }

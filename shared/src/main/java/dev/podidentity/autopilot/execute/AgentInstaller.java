@@ -8,17 +8,21 @@ import java.util.Optional;
 
 /**
  * Installs the eks-pod-identity-agent addon: skipped on Auto Mode clusters (the agent is built in) and when it is
- * already installed; otherwise CreateAddon, then a bounded wait for ACTIVE. A failed or degraded agent is reported
+ * already installed; otherwise CreateAddon, then a bounded wait for ACTIVE. With no wait configured (the state
+ * machine's InstallAgent: AgentStatus polls for ACTIVE beside the phases) CreateAddon's own answer is the outcome, with
+ * no DescribeAddon after it: the install is on the run's critical path. A failed or degraded agent is reported
  * with its health issues (ConflictException for *_FAILED, RetryableException for DEGRADED or still CREATING).
  */
 public final class AgentInstaller {
     public static final String AGENT = Step.InstallAgent.ADDON;
 
     private final EksApi eks;
+    private final ExecutorSettings settings;
     private final AddonWatch watch;
 
     public AgentInstaller(EksApi eks, ExecutorSettings settings) {
         this.eks = Objects.requireNonNull(eks, "eks");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.watch = new AddonWatch(eks, settings);
     }
 
@@ -37,11 +41,25 @@ public final class AgentInstaller {
             return Outcome.of(step.id(), Outcome.Result.UNCHANGED, AGENT + " already installed (" + status.status()
                     + ")", present.get().arn());
         }
-        boolean created = eks.createAddon(cluster, new EksApi.AddonRequest(AGENT, emptyOrLatestToNull(step.version()),
-                null, step.configurationValues(), step.resolveConflicts(), step.tags(), null));
+        boolean created;
+        if (settings.addonWait().isZero()) {
+            Optional<EksApi.Addon> answer = eks.createAddonAnswering(cluster, request(step));
+            if (answer.isPresent()) {
+                return Outcome.of(step.id(), Outcome.Result.CREATED, AGENT + " installed (" + answer.get().status()
+                        + ")", answer.get().arn());
+            }
+            created = false;
+        } else {
+            created = eks.createAddon(cluster, request(step));
+        }
         AddonStatus status = watch.awaitSettled(cluster, AGENT);
         return Outcome.of(step.id(), created ? Outcome.Result.CREATED : Outcome.Result.UNCHANGED,
                 AGENT + (created ? " installed" : " installed meanwhile") + " (" + status.status() + ")", status.arn());
+    }
+
+    private static EksApi.AddonRequest request(Step.InstallAgent step) {
+        return new EksApi.AddonRequest(AGENT, emptyOrLatestToNull(step.version()), null, step.configurationValues(),
+                step.resolveConflicts(), step.tags(), null);
     }
 
     private static String emptyOrLatestToNull(String version) {

@@ -33,9 +33,16 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     private static final java.util.Set<Class<?>> INVOKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Class<I> inputType;
+    private final ObjectMapper reader;
 
     protected JsonHandler(Class<I> inputType) {
+        this(inputType, MAPPER);
+    }
+
+    /** A handler whose input needs a binding of its own ({@link EventBridgeEvents#MAPPER}); the output is ours. */
+    protected JsonHandler(Class<I> inputType, ObjectMapper reader) {
         this.inputType = inputType;
+        this.reader = reader;
     }
 
     @Override
@@ -69,7 +76,7 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     private void respond(InputStream input, OutputStream output, Context context) {
         I request;
         try {
-            request = MAPPER.readValue(input, inputType);
+            request = reader.readValue(input, inputType);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("the " + getClass().getSimpleName() + " input is not a valid "
                     + inputType.getSimpleName() + ": " + e.getOriginalMessage());

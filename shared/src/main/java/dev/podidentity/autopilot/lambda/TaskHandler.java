@@ -1,6 +1,7 @@
 package dev.podidentity.autopilot.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -17,6 +18,12 @@ public abstract class TaskHandler<I> extends JsonHandler<I, Object> {
 
     protected TaskHandler(Class<I> input, Function<I, ?> task) {
         this(input, (request, remaining) -> task.apply(request));
+    }
+
+    /** A task whose input is read with a binding of its own (an EventBridge event: {@link EventBridgeEvents}). */
+    protected TaskHandler(Class<I> input, ObjectMapper reader, Function<I, ?> task) {
+        super(input, reader);
+        this.task = (request, remaining) -> task.apply(request);
     }
 
     /** A task that needs the invocation's remaining time in milliseconds (unlimited outside Lambda). */

@@ -1,6 +1,8 @@
 package dev.podidentity.autopilot.operate;
 
 import dev.podidentity.autopilot.port.RunEvents;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -8,10 +10,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.lambda.Log;
 import dev.podidentity.autopilot.naming.BucketLayout;
 import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.run.contract.ExecutionInfo;
+import dev.podidentity.autopilot.run.contract.PlanSummary;
+import dev.podidentity.autopilot.run.contract.ReportResult;
+import dev.podidentity.autopilot.run.contract.ReportTask;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -46,41 +55,46 @@ public final class RunNotices {
     }
 
     /**
-     * A run's end: writes the Markdown report beside {@code full}'s JSON report, puts the run-finished event, logs
-     * the metrics, and links the Markdown report from {@code output} (the execution's output).
+     * A run's end: writes the Markdown report beside {@code report}'s JSON report (the report object as written),
+     * puts the run-finished event, logs the metrics, and returns {@code result} (the execution's output) linking the
+     * Markdown report and naming the outcome.
      */
-    public void finished(ObjectNode full, ObjectNode output) {
-        RunFinished.Outcome outcome = RunFinished.outcome(full);
-        String jsonKey = full.path("reportKey").asText();
-        announce(outcome, full, jsonKey, markdownKey(jsonKey), output);
+    public ReportResult finished(JsonNode report, ReportResult result) {
+        RunFinished.Outcome outcome = RunFinished.outcome(report);
+        String jsonKey = report.path("reportKey").asText();
+        String mdKey = markdownKey(jsonKey);
+        announce(outcome, report, jsonKey, mdKey);
+        return result.announced(mdKey, outcome.name());
     }
 
     /**
-     * A plan-only run (dry run, get, migration without approval), from the Report stage's plan input
-     * {@code {"input", "execution", "run"}}: its Markdown report (no JSON report: the sweep counts those as evidence
-     * of onboarding, and a dry run changed nothing) and its event. Returns what the plan-only output links.
+     * A plan-only run (dry run, get, migration without approval), from the ReportPlan state's input
+     * ({@code input, execution, run}): its Markdown report (no JSON report: the sweep counts those as evidence of
+     * onboarding, and a dry run changed nothing) and its event. Returns what the plan-only output links.
      */
-    public ObjectNode planned(JsonNode in) {
-        JsonNode run = in.path("run");
-        ObjectNode report = JsonNodeFactory.instance.objectNode();
-        report.set("input", in.path("input"));
-        report.set("execution", in.path("execution"));
-        ObjectNode summary = run.path("summary").isObject() ? run.get("summary").deepCopy()
-                : JsonNodeFactory.instance.objectNode();
-        summary.put("action", run.path("action").asText());
-        summary.put("cluster", run.path("cluster").asText());
-        report.set("summary", summary);
-        report.put("planText", run.path("planText").asText(""));
-        report.putArray("outcomes");
-        String mdKey = BucketLayout.reportsOf(run.path("cluster").asText())
-                + in.path("execution").path("name").asText("unnamed") + ".md";
-        ObjectNode output = JsonNodeFactory.instance.objectNode();
-        announce(RunFinished.Outcome.PLANNED, report, null, mdKey, output);
-        return output;
+    public ReportResult planned(ReportTask task) {
+        ResolveOutput run = task.run();
+        String cluster = run == null || run.cluster() == null ? "" : run.cluster();
+        PlannedReport report = new PlannedReport(task.input(), task.execution(),
+                new PlannedReport.Summary(run == null ? null : run.summary(),
+                        run == null || run.action() == null ? "" : run.action(), cluster),
+                run == null || run.planText() == null ? "" : run.planText(), List.of());
+        String execution = task.execution() == null || task.execution().name() == null ? "unnamed"
+                : task.execution().name();
+        String mdKey = BucketLayout.reportsOf(cluster) + execution + ".md";
+        announce(RunFinished.Outcome.PLANNED, JsonHandler.MAPPER.valueToTree(report), null, mdKey);
+        return ReportResult.planned(mdKey, RunFinished.Outcome.PLANNED.name());
     }
 
-    private void announce(RunFinished.Outcome outcome, JsonNode report, String jsonKey, String mdKey,
-                          ObjectNode output) {
+    /** What the Markdown report of a plan-only run is rendered from: the plan's summary with the run's names. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record PlannedReport(JsonNode input, ExecutionInfo execution, Summary summary, String planText,
+                         List<Object> outcomes) {
+        record Summary(@JsonUnwrapped PlanSummary plan, String action, String cluster) {
+        }
+    }
+
+    private void announce(RunFinished.Outcome outcome, JsonNode report, String jsonKey, String mdKey) {
         Instant now = clock.instant();
         if (store != null) {
             store.write(mdKey, MarkdownReport.render(outcome, report, now).getBytes(StandardCharsets.UTF_8),
@@ -93,8 +107,6 @@ public final class RunNotices {
         locations.put("markdown", location(mdKey));
         ObjectNode detail = RunFinished.detail(outcome, report, locations, now);
         events.put(outcome.detailType(), detail);
-        output.put("reportMarkdownKey", mdKey);
-        output.put("outcome", outcome.name());
         Log.emit(RunMetrics.document(detail, report.path("outcomes"), now).toString());
         Log.forRun(detail.path("execution").asText(), detail.path("cluster").asText())
                 .info("run-finished event put", "detailType", outcome.detailType(), "markdownKey", mdKey);

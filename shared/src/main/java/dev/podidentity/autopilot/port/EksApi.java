@@ -44,6 +44,15 @@ public interface EksApi {
     boolean createAddon(String cluster, AddonRequest request);
 
     /**
+     * CreateAddon, answering the add-on as EKS created it (its ARN, status CREATING); empty when it already exists.
+     *
+     * @throws RoleNotVisibleException when EKS does not see a role yet (IAM propagation)
+     */
+    default Optional<Addon> createAddonAnswering(String cluster, AddonRequest request) {
+        return createAddon(cluster, request) ? describeAddon(cluster, request.name()) : Optional.empty();
+    }
+
+    /**
      * UpdateAddon with the non-null fields of the request.
      *
      * @throws RoleNotVisibleException when EKS does not see a role yet (IAM propagation)

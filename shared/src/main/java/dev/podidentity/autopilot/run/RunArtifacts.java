@@ -11,10 +11,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.error.NotFoundException;
+import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.run.contract.StepOutcome;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,6 +87,16 @@ public final class RunArtifacts {
     /** A batch's final outcomes so far, in step order; empty when the batch has not written any yet. */
     public Optional<ArrayNode> outcomes(String key) {
         return read(key).map(doc -> doc.path("outcomes") instanceof ArrayNode a ? a : JSON.createArrayNode());
+    }
+
+    /** The same outcomes as records (the Report's reading); empty when the batch has not written any yet. */
+    public Optional<List<StepOutcome>> stepOutcomes(String key) {
+        return outcomes(key).map(list -> {
+            List<StepOutcome> out = new ArrayList<>(list.size());
+            // leniently: a field a later version adds does not keep the Report from reporting
+            list.forEach(o -> out.add(JsonHandler.MAPPER.convertValue(o, StepOutcome.class)));
+            return out;
+        });
     }
 
     public void writeOutcomes(String key, String phase, int batch, ArrayNode outcomes) {

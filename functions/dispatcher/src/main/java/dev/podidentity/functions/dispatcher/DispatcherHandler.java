@@ -1,13 +1,17 @@
 package dev.podidentity.functions.dispatcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.podidentity.autopilot.app.Services;
+import dev.podidentity.autopilot.lambda.EventBridgeEvents;
 import dev.podidentity.autopilot.lambda.TaskHandler;
 
 import static dev.podidentity.autopilot.app.Services.Sdk.SFN;
 
-/** EventBridge event in, at most one state machine execution started (named after the event). */
-public final class DispatcherHandler extends TaskHandler<JsonNode> {
+/**
+ * EventBridge event in (bound to the events library's envelope, its fields checked: {@link EventBridgeEvents}), at most
+ * one state machine execution started (named after the event).
+ */
+public final class DispatcherHandler extends TaskHandler<ScheduledEvent> {
     /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
     private static final String SAMPLE = """
             {"version": "0", "id": "priming", "detail-type": "Object Created", "source": "aws.s3",
@@ -21,6 +25,6 @@ public final class DispatcherHandler extends TaskHandler<JsonNode> {
     }
 
     public DispatcherHandler(Services services) {
-        super(JsonNode.class, services.dispatcher()::dispatch);
+        super(ScheduledEvent.class, EventBridgeEvents.MAPPER, services.dispatcher()::dispatch);
     }
 }

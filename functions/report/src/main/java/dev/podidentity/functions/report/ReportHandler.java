@@ -1,8 +1,8 @@
 package dev.podidentity.functions.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.autopilot.app.Services;
 import dev.podidentity.autopilot.lambda.TaskHandler;
+import dev.podidentity.autopilot.run.contract.ReportTask;
 
 import static dev.podidentity.autopilot.app.Services.Sdk.EVENTBRIDGE;
 import static dev.podidentity.autopilot.app.Services.Sdk.S3;
@@ -12,7 +12,7 @@ import static dev.podidentity.autopilot.app.Services.Sdk.S3;
  * the summary is the run's output. With {@code "stage": "plan"} (the ReportPlan state of a plan-only run) it writes
  * the Markdown report of the plan and puts the run's event only.
  */
-public final class ReportHandler extends TaskHandler<JsonNode> {
+public final class ReportHandler extends TaskHandler<ReportTask> {
     /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
     private static final String SAMPLE = """
             {"run": {"cluster": "priming", "planKey": "runs/priming/plan.json"},
@@ -25,7 +25,7 @@ public final class ReportHandler extends TaskHandler<JsonNode> {
     }
 
     public ReportHandler(Services services) {
-        super(JsonNode.class, (JsonNode input) -> "plan".equals(input.path("stage").asText())
-                ? services.notices().planned(input) : services.reporter().report(input));
+        super(ReportTask.class, (ReportTask task) -> "plan".equals(task.stage())
+                ? services.notices().planned(task) : services.reporter().report(task));
     }
 }

@@ -1,7 +1,8 @@
 package dev.podidentity.functions.sweep;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import dev.podidentity.autopilot.lambda.EventBridgeEvents;
 import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.app.Services;
 import dev.podidentity.autopilot.operate.RunNotices;
@@ -14,10 +15,11 @@ import static dev.podidentity.autopilot.app.Services.Sdk.IAM;
 import static dev.podidentity.autopilot.app.Services.Sdk.S3;
 
 /**
- * The scheduled sweep (EventBridge Scheduled Event in): finds clusters never onboarded and drift between configs and
- * clusters, writes sweeps/&lt;time&gt;.json, returns that report. Not a state-machine task: it only reads and reports.
+ * The scheduled sweep (EventBridge Scheduled Event in, bound by {@link EventBridgeEvents}): finds clusters never
+ * onboarded and drift between configs and clusters, writes sweeps/&lt;time&gt;.json, returns that report. Not a
+ * state-machine task: it only reads and reports.
  */
-public final class SweepHandler extends JsonHandler<JsonNode, Object> {
+public final class SweepHandler extends JsonHandler<ScheduledEvent, Object> {
     /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
     private static final String SAMPLE = """
             {"version": "0", "id": "priming", "detail-type": "Scheduled Event", "source": "aws.events",
@@ -35,13 +37,13 @@ public final class SweepHandler extends JsonHandler<JsonNode, Object> {
     }
 
     public SweepHandler(Services services) {
-        super(JsonNode.class);
+        super(ScheduledEvent.class, EventBridgeEvents.MAPPER);
         this.sweeper = services.sweeper();
         this.notices = services.notices();
     }
 
     @Override
-    protected Object handle(JsonNode event, Context context) {
+    protected Object handle(ScheduledEvent event, Context context) {
         Duration budget = context == null ? WITHOUT_CONTEXT : Duration.ofMillis(context.getRemainingTimeInMillis());
         var report = sweeper.sweep(event, budget);
         // after the report is written: each finding that needs a person becomes an event (docs/operations.md); the

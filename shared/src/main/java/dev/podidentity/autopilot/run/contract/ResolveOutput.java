@@ -1,14 +1,12 @@
 package dev.podidentity.autopilot.run.contract;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 
 /**
  * Resolve's result at {@code $.run}; every field is required (the Choice states read the booleans). {@code summary}
- * is the plan's summary (counts, warnings, and per action: get's associations, restarts, superseded), open by
- * design: the Report copies it into the report whole.
+ * is the plan's summary ({@link PlanSummary}), which the Report copies into its own.
  */
 @JsonPropertyOrder({"action", "cluster", "planOnly", "waitForCluster", "installAgent", "waitForAgent", "superseded",
         "planKey", "trust", "associate", "addons", "prune", "batchSize", "planText", "summary"})
@@ -16,7 +14,7 @@ public record ResolveOutput(String action, String cluster, boolean planOnly, boo
                             boolean installAgent, boolean waitForAgent, boolean superseded, String planKey,
                             List<BatchDescriptor> trust, List<BatchDescriptor> associate,
                             List<BatchDescriptor> addons, List<BatchDescriptor> prune, int batchSize,
-                            String planText, ObjectNode summary) {
+                            String planText, PlanSummary summary) {
     /** The batches of one phase, by its label. */
     public List<BatchDescriptor> batches(String phase) {
         return switch (phase) {

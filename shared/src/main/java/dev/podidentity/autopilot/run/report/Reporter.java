@@ -1,28 +1,34 @@
 package dev.podidentity.autopilot.run.report;
 
-import dev.podidentity.autopilot.naming.BucketLayout;
-
-import dev.podidentity.autopilot.port.ConfigStore;
-import dev.podidentity.autopilot.run.RunArtifacts;
-import dev.podidentity.autopilot.run.resolve.RunOutput;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.podidentity.autopilot.lambda.Log;
-import dev.podidentity.autopilot.operate.Readable;
-import dev.podidentity.autopilot.port.RunEvents;
-import dev.podidentity.autopilot.operate.RunNotices;
-
 import dev.podidentity.autopilot.error.NotFoundException;
+import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.lambda.Log;
+import dev.podidentity.autopilot.naming.BucketLayout;
+import dev.podidentity.autopilot.operate.Readable;
+import dev.podidentity.autopilot.operate.RunNotices;
+import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.port.RunEvents;
+import dev.podidentity.autopilot.run.RunArtifacts;
+import dev.podidentity.autopilot.run.contract.BatchDescriptor;
+import dev.podidentity.autopilot.run.contract.BatchResult;
+import dev.podidentity.autopilot.run.contract.PlanSummary;
+import dev.podidentity.autopilot.run.contract.ReportResult;
+import dev.podidentity.autopilot.run.contract.ReportSummary;
+import dev.podidentity.autopilot.run.contract.ReportSummary.FailedStep;
+import dev.podidentity.autopilot.run.contract.ReportTask;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
+import dev.podidentity.autopilot.run.contract.RunError;
+import dev.podidentity.autopilot.run.contract.RunPhases;
+import dev.podidentity.autopilot.run.contract.StepOutcome;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -36,8 +42,6 @@ import java.util.TreeMap;
  * and a count of the rest; the report object has them all.
  */
 public final class Reporter {
-    private static final List<String> PHASES = RunOutput.PHASES;
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_FAILED_LISTED = 20;
 
     private final ConfigStore store;
@@ -55,92 +59,73 @@ public final class Reporter {
         this.notices = notices;
     }
 
-    public ObjectNode report(JsonNode input) {
-        JsonNode run = input.path("run");
-        JsonNode request = input.path("input");
-        String cluster = run.path("cluster").asText(request.path("cluster").asText("unknown"));
-        String execution = input.path("execution").path("name").asText("unnamed");
-        ArrayNode outcomes = JsonNodeFactory.instance.arrayNode();
-        JsonNode agent = input.path("outcomes").path("agent");
-        if (agent.isObject()) {
-            outcomes.add(withPhase(agent, "agent"));
-        }
-        String planKey = run.path("planKey").asText(null);
-        PlanReader stored = new PlanReader(planKey);
-        for (String phase : PHASES) {
-            for (JsonNode batch : run.path(phase)) {
-                for (JsonNode outcome : batchOutcomes(phase, batch, input.path("outcomes").path(phase), stored)) {
-                    outcomes.add(withPhase(outcome, phase));
-                }
-            }
-        }
+    public ReportResult report(ReportTask task) {
+        ResolveOutput run = task.run();
+        Requested requested = Requested.of(task.input());
+        String cluster = run != null && run.cluster() != null ? run.cluster()
+                : requested.cluster() != null ? requested.cluster() : "unknown";
+        String execution = task.execution() != null && task.execution().name() != null ? task.execution().name()
+                : "unnamed";
+        String planKey = run == null ? null : run.planKey();
+        PlanReader plan = new PlanReader(planKey);
+        List<StepOutcome> outcomes = outcomes(task, plan);
+
         Map<String, Integer> counts = new TreeMap<>();
-        ArrayNode failed = JsonNodeFactory.instance.arrayNode();
-        for (JsonNode o : outcomes) {
-            String result = o.path("result").asText("UNKNOWN");
-            counts.merge(result, 1, Integer::sum);
-            if ("FAILED".equals(result)) {
-                failed.addObject().put("stepId", o.path("stepId").asText())
-                        .put("error", o.path("error").asText())
-                        .put("message", readableCause(o.path("cause").asText("")));
+        List<FailedStep> failed = new ArrayList<>();
+        for (StepOutcome o : outcomes) {
+            counts.merge(o.resultOrUnknown(), 1, Integer::sum);
+            if (o.hasFailed()) {
+                failed.add(new FailedStep(text(o.stepId()), text(o.error()), readableCause(text(o.cause()))));
             }
         }
-        JsonNode error = input.path("error");
-        boolean runFailed = error.isObject() && error.hasNonNull("Error");
+        RunError error = task.error();
+        boolean runFailed = error != null && error.error() != null;
         String status = runFailed || !failed.isEmpty() ? "FAILED" : "SUCCEEDED";
+        String cause = null;
+        if (runFailed) {
+            cause = error.error() + ": " + readableCause(text(error.cause()));
+        } else if (!failed.isEmpty()) {
+            cause = failed.size() + " of " + outcomes.size() + " steps failed; first: " + failed.get(0).stepId()
+                    + ": " + failed.get(0).message();
+        }
 
-        ObjectNode summary = JsonNodeFactory.instance.objectNode();
-        summary.put("action", run.path("action").asText(request.path("action").asText("")));
-        summary.put("cluster", cluster);
-        summary.set("counts", JSON.valueToTree(counts));
-        summary.set("failed", failed);
-        ObjectNode fullSummary = summary.deepCopy();
-        if (run.has("summary")) {
-            ObjectNode plan = run.get("summary").deepCopy();
-            JsonNode restart = plan.remove("restartWorkloads");
-            JsonNode note = plan.remove("restartNote");
-            summary.set("plan", plan);
-            // migration: the workloads whose running pods still hold IRSA credentials, where the operator looks
-            if (restart != null) {
-                summary.set("restartWorkloads", restart);
-                summary.set("restartNote", note);
+        String action = run != null && run.action() != null ? run.action() : text(requested.action());
+        PlanSummary planned = run == null ? null : run.summary();
+        // migration: the workloads whose running pods still hold IRSA credentials, beside the plan for the operator
+        var restart = planned == null ? null : planned.restartWorkloads();
+        ReportSummary summary = new ReportSummary(action, cluster, counts, failed,
+                planned == null ? null : planned.withoutRestarts(), restart,
+                restart == null ? null : planned.restartNote(), null, null);
+        String reportKey = BucketLayout.reportKey(cluster, execution);
+        String planText = plan.present() ? text(plan.get().planText())
+                : run != null ? text(run.planText()) : "";
+        RunReport report = new RunReport(status, cause, reportKey, summary, task.execution(), task.input(), planText,
+                planKey, outcomes, runFailed ? error : null);
+        JsonNode written = JsonHandler.MAPPER.valueToTree(report);
+        store.write(reportKey, written.toPrettyString().getBytes(StandardCharsets.UTF_8), "application/json");
+        ReportResult result = notices.finished(written, new ReportResult(status, reportKey,
+                summary.listingAtMost(MAX_FAILED_LISTED), cause, null, null));
+        Log.forRun(execution, cluster).info("run " + status.toLowerCase(Locale.ROOT), "reportKey", reportKey,
+                "counts", counts);
+        return result;
+    }
+
+    /** InstallAgent's outcome, then every batch's in phase and batch order, each with its phase. */
+    private List<StepOutcome> outcomes(ReportTask task, PlanReader plan) {
+        List<StepOutcome> out = new ArrayList<>();
+        if (task.outcomes() != null && task.outcomes().agent() != null) {
+            out.add(task.outcomes().agent().inPhase("agent"));
+        }
+        if (task.run() == null) {
+            return out;
+        }
+        for (String phase : RunPhases.LABELS) {
+            List<BatchDescriptor> batches = task.run().batches(phase);
+            List<BatchResult> results = task.outcomes() == null ? List.of() : task.outcomes().of(phase);
+            for (BatchDescriptor batch : batches == null ? List.<BatchDescriptor>of() : batches) {
+                batchOutcomes(phase, batch, results, plan).forEach(o -> out.add(o.inPhase(phase)));
             }
         }
-        fullSummary.setAll(summary.deepCopy().retain("plan", "restartWorkloads", "restartNote"));
-        if (failed.size() > MAX_FAILED_LISTED) {
-            summary.set("failed", RunOutput.first(failed, MAX_FAILED_LISTED));
-            summary.put("failedNotListed", failed.size() - MAX_FAILED_LISTED);
-            summary.put("failedNote", "and " + (failed.size() - MAX_FAILED_LISTED) + " more failed steps: see the "
-                    + "report");
-        }
-        String reportKey = BucketLayout.reportKey(cluster, execution);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("status", status);
-        if (runFailed) {
-            out.put("cause", error.path("Error").asText() + ": " + readableCause(error.path("Cause").asText("")));
-        } else if (!failed.isEmpty()) {
-            out.put("cause", failed.size() + " of " + outcomes.size() + " steps failed; first: "
-                    + failed.get(0).path("stepId").asText() + ": " + failed.get(0).path("message").asText());
-        }
-        out.put("reportKey", reportKey);
-        out.set("summary", summary);
-
-        ObjectNode full = out.deepCopy();
-        full.set("summary", fullSummary);
-        full.set("execution", input.path("execution"));
-        full.set("input", request);
-        full.put("planText", stored.present() ? stored.get().path("planText").asText("") : run.path("planText").asText(""));
-        if (planKey != null) {
-            full.put("planKey", planKey);
-        }
-        full.set("outcomes", outcomes);
-        if (runFailed) {
-            full.set("error", error);
-        }
-        store.write(reportKey, full.toPrettyString().getBytes(StandardCharsets.UTF_8), "application/json");
-        notices.finished(full, out);
-        Log.forRun(execution, cluster).info("run " + status.toLowerCase(java.util.Locale.ROOT), "reportKey",
-                reportKey, "counts", counts);
         return out;
     }
 
@@ -148,41 +133,64 @@ public final class Reporter {
      * A batch's outcomes from its outcomes object; for a batch whose Map item failed, its steps without an outcome
      * become FAILED with the item's error. A batch that never ran (the run stopped before its phase) has none.
      */
-    private List<JsonNode> batchOutcomes(String phase, JsonNode batch, JsonNode mapResults, PlanReader plan) {
-        int number = batch.path("batch").asInt();
-        List<JsonNode> out = new java.util.ArrayList<>();
+    private List<StepOutcome> batchOutcomes(String phase, BatchDescriptor batch, List<BatchResult> mapResults,
+                                            PlanReader plan) {
+        int number = orZero(batch.batch());
+        List<StepOutcome> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         if (plan.key != null) {
-            runs.outcomes(RunArtifacts.outcomesKey(plan.key, phase, number)).ifPresent(list -> list.forEach(o -> {
+            runs.stepOutcomes(RunArtifacts.outcomesKey(plan.key, phase, number)).ifPresent(list -> list.forEach(o -> {
                 out.add(o);
-                seen.add(o.path("stepId").asText());
+                seen.add(text(o.stepId()));
             }));
         }
-        JsonNode itemFailure = null;
-        for (JsonNode result : mapResults) {
-            if (result.path("batch").asInt(-1) == number && "FAILED".equals(result.path("result").asText())) {
+        BatchResult itemFailure = null;
+        for (BatchResult result : mapResults) {
+            if (result != null && result.batch() != null && result.batch() == number && result.batchFailed()) {
                 itemFailure = result;
             }
         }
-        int expected = batch.path("to").asInt() - batch.path("from").asInt();
-        if (itemFailure != null && out.size() < expected && plan.present()) {
-            JsonNode steps = plan.get().path("phases").path(phase);
-            for (int i = batch.path("from").asInt(); i < batch.path("to").asInt() && i < steps.size(); i++) {
-                String stepId = steps.get(i).path("id").asText();
+        int from = orZero(batch.from());
+        int to = orZero(batch.to());
+        if (itemFailure != null && out.size() < to - from && plan.present()) {
+            List<PlanView.StepId> steps = plan.get().steps(phase);
+            for (int i = from; i < to && i < steps.size(); i++) {
+                String stepId = text(steps.get(i).id());
                 if (!seen.contains(stepId)) {
-                    out.add(JsonNodeFactory.instance.objectNode().put("stepId", stepId).put("result", "FAILED")
-                            .put("error", itemFailure.path("error").asText())
-                            .put("cause", itemFailure.path("cause").asText("")));
+                    out.add(StepOutcome.failed(stepId, text(itemFailure.error()), text(itemFailure.cause())));
                 }
             }
         }
         return out;
     }
 
+    /** What the Report reads of the execution input, leniently: a report is written for a bad input too. */
+    private record Requested(String action, String cluster) {
+        static Requested of(JsonNode input) {
+            try {
+                Requested read = input == null ? null : JsonHandler.MAPPER.convertValue(input, Requested.class);
+                return read == null ? new Requested(null, null) : read;
+            } catch (IllegalArgumentException notAnInput) {
+                return new Requested(null, null);
+            }
+        }
+    }
+
+    /** What the Report reads of the plan object: the whole plan text and each phase's step ids, in order. */
+    private record PlanView(String planText, Map<String, List<StepId>> phases) {
+        record StepId(String id) {
+        }
+
+        List<StepId> steps(String phase) {
+            List<StepId> steps = phases == null ? null : phases.get(phase);
+            return steps == null ? List.of() : steps;
+        }
+    }
+
     /** The run's plan artifact, read once and only when the report needs it. */
     private final class PlanReader {
         private final String key;
-        private ObjectNode plan;
+        private PlanView plan;
         private boolean read;
 
         PlanReader(String key) {
@@ -194,11 +202,11 @@ public final class Reporter {
         }
 
         /** The plan, or null when the run has none or it is gone: a report without it is still a report. */
-        ObjectNode get() {
+        PlanView get() {
             if (!read && key != null) {
                 read = true;
                 try {
-                    plan = runs.plan(key);
+                    plan = JsonHandler.MAPPER.convertValue(runs.plan(key), PlanView.class);
                 } catch (NotFoundException gone) {
                     plan = null;
                 }
@@ -207,10 +215,12 @@ public final class Reporter {
         }
     }
 
-    private static ObjectNode withPhase(JsonNode outcome, String phase) {
-        ObjectNode o = outcome.deepCopy();
-        o.put("phase", phase);
-        return o;
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
     }
 
     /** Lambda's error document (a JSON string in Cause) read down to its message, for people. */

@@ -6,32 +6,28 @@ import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.RunSettings;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.config.ClusterConfig;
 import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.guard.GuardrailCheck;
-import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.observe.ClusterObserver;
 import dev.podidentity.autopilot.plan.ClusterState;
 import dev.podidentity.autopilot.plan.OffboardPlanner;
 import dev.podidentity.autopilot.plan.Phase;
 import dev.podidentity.autopilot.plan.Plan;
-import dev.podidentity.autopilot.plan.PlanJson;
 import dev.podidentity.autopilot.plan.PlanOptions;
 import dev.podidentity.autopilot.plan.PlanResult;
 import dev.podidentity.autopilot.plan.PlanText;
 import dev.podidentity.autopilot.plan.Planner;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.port.IamRoles;
+import dev.podidentity.autopilot.run.contract.PlanSummary;
 import dev.podidentity.autopilot.run.contract.ResolveOutput;
 import dev.podidentity.autopilot.run.contract.ResolveTask;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,8 +37,6 @@ import java.util.Set;
  * (validation, then guardrails), observe the cluster, plan, and hand the state machine one item per step.
  */
 public final class Resolver {
-    private static final ObjectMapper STEPS = PlanJson.mapper();
-
     private final RequestedConfig configs;
     private final ClusterObserver observer;
     private final IamRoles iam;
@@ -76,11 +70,11 @@ public final class Resolver {
             throw new InvalidInputException("Resolve takes {\"input\": <the execution input>, \"execution\": "
                     + "<the execution name>} (statemachine/README.md)");
         }
-        return JsonHandler.MAPPER.convertValue(resolve(task.input(), task.execution()), ResolveOutput.class);
+        return resolve(task.input(), task.execution());
     }
 
     /** Plans the request, writes the plan to the config bucket, and returns the run the state machine carries. */
-    public ObjectNode resolve(JsonNode input, String execution) {
+    public ResolveOutput resolve(JsonNode input, String execution) {
         RunRequest request = RunRequest.from(input);
         if (execution == null || execution.isBlank()) {
             throw new InvalidInputException("execution: the execution name must be set");
@@ -93,16 +87,16 @@ public final class Resolver {
      * The same plan as {@link #resolve}, whole and unpublished: nothing is written, not even the plan artifact
      * (the sweep's drift check, which may only write its own report).
      */
-    public ObjectNode preview(JsonNode input) {
+    public ResolvedRun preview(JsonNode input) {
         return full(RunRequest.from(input));
     }
 
     /** The whole run for a request, before it is published: {@link #resolve} and {@link #preview} both start here. */
-    private ObjectNode full(RunRequest request) {
+    private ResolvedRun full(RunRequest request) {
         return request.action() == Action.OFFBOARD ? offboard(request) : plan(request);
     }
 
-    private ObjectNode plan(RunRequest request) {
+    private ResolvedRun plan(RunRequest request) {
         RequestedConfig.Loaded loaded = configs.load(request);
         Optional<String> newer = configs.newerUpload(request);
         if (newer.isPresent()) {
@@ -139,16 +133,12 @@ public final class Resolver {
             sections.add(new PlanText.Section("kubernetes access:", accessWarnings.stream().map(w -> "  " + w)
                     .toList()));
         }
-        ObjectNode run = run(request, plan, context(request, observed), agentBusy(observed), sections);
-        ObjectNode summary = (ObjectNode) run.get("summary");
-        restarts.ifPresent(r -> {
-            // in plan order (the plan mapper would sort a Map's keys)
-            ObjectNode workloads = summary.putObject("restartWorkloads");
-            r.workloads().forEach((account, names) -> names.forEach(workloads.putArray(account)::add));
-            summary.put("restartNote", r.note());
-        });
-        accessWarnings.forEach(summary.withArray("warnings")::add);
-        return run;
+        ResolvedRun run = run(request, plan, context(request, observed), agentBusy(observed), sections);
+        PlanSummary summary = run.summary();
+        if (restarts.isPresent()) {
+            summary = summary.withRestarts(new LinkedHashMap<>(restarts.get().workloads()), restarts.get().note());
+        }
+        return run.withSummary(summary.withWarnings(accessWarnings));
     }
 
     /**
@@ -171,13 +161,9 @@ public final class Resolver {
         return found;
     }
 
-    private static ObjectNode context(RunRequest request, ClusterState observed) {
-        ObjectNode context = JsonNodeFactory.instance.objectNode();
-        context.put("cluster", request.cluster());
-        context.put("account", observed.accountId());
-        context.put("region", observed.region());
-        context.put("partition", observed.partition());
-        return context;
+    private static ResolvedRun.Context context(RunRequest request, ClusterState observed) {
+        return new ResolvedRun.Context(request.cluster(), observed.accountId(), observed.region(),
+                observed.partition());
     }
 
     private static boolean agentBusy(ClusterState observed) {
@@ -185,65 +171,39 @@ public final class Resolver {
     }
 
     /** A run that stands down for a newer upload's: no steps; the report says why (statemachine/README.md). */
-    private static ObjectNode superseded(RunRequest request, String current) {
+    private static ResolvedRun superseded(RunRequest request, String current) {
         Plan nothing = new Plan(request.cluster(), request.action(), false, List.of(), List.of(), List.of());
-        ObjectNode run = run(request, nothing, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()),
-                false, List.of());
+        ResolvedRun run = run(request, nothing, ResolvedRun.Context.of(request.cluster()), false, List.of());
         String why = request.configKey() + " was replaced after this run's upload (version " + request.configVersion()
                 + "; now " + current + "): the newer upload's run applies it; this run changed nothing";
-        run.put("superseded", true);
-        run.put("planText", "superseded: " + why + "\n0 changes, 0 unchanged\n");
-        ObjectNode summary = (ObjectNode) run.get("summary");
-        summary.putObject("superseded").put("configKey", request.configKey())
-                .put("version", request.configVersion()).put("currentVersion", current);
-        summary.withArray("warnings").add("superseded: " + why);
-        return run;
+        PlanSummary summary = run.summary()
+                .withSuperseded(new PlanSummary.Superseded(request.configKey(), request.configVersion(), current))
+                .withWarnings(List.of("superseded: " + why));
+        return run.asSuperseded("superseded: " + why + "\n0 changes, 0 unchanged\n", summary);
     }
 
     /**
-     * The whole run for any plan: the Resolve fields (statemachine/README.md) plus {@code context} and every step
-     * per phase in {@code phases}, which {@link RunOutput#publish} moves to the plan artifact.
+     * The whole run for any plan: the Resolve fields (statemachine/README.md) plus the context and every step per
+     * phase, which {@link RunOutput#publish} moves to the plan artifact.
      */
-    private static ObjectNode run(RunRequest request, Plan plan, ObjectNode context, boolean agentBusy,
-                                  List<PlanText.Section> sections) {
-        ObjectNode run = JsonNodeFactory.instance.objectNode();
-        run.put("action", request.action().wireName());
-        run.put("cluster", request.cluster());
+    private static ResolvedRun run(RunRequest request, Plan plan, ResolvedRun.Context context, boolean agentBusy,
+                                   List<PlanText.Section> sections) {
         boolean planOnly = plan.planOnly() || request.dryRun() || request.action() == Action.GET
                 || (request.action() == Action.MIGRATE_TO_POD_IDENTITY && !request.approve());
-        run.put("planOnly", planOnly);
-        run.put("waitForCluster", !plan.stepsIn(Phase.WAIT_ACTIVE).isEmpty());
         boolean installAgent = !plan.stepsIn(Phase.AGENT).isEmpty();
-        run.put("installAgent", installAgent);
         boolean needsAgent = !plan.stepsIn(Phase.ASSOCIATE).isEmpty() || !plan.stepsIn(Phase.ADDONS).isEmpty();
-        run.put("waitForAgent", !installAgent && agentBusy && needsAgent);
-        run.set("context", context);
-        ObjectNode phases = run.putObject("phases");
-        phases.set("agent", steps(plan.stepsIn(Phase.AGENT)));
-        phases.set("trust", steps(plan.stepsIn(Phase.TRUST)));
-        phases.set("associate", steps(plan.stepsIn(Phase.ASSOCIATE)));
-        phases.set("addons", steps(plan.stepsIn(Phase.ADDONS)));
-        phases.set("prune", steps(plan.stepsIn(Phase.PRUNE)));
-        run.put("planText", PlanText.render(plan, sections));
-        ObjectNode summary = run.putObject("summary");
-        summary.put("changes", plan.changeCount());
-        summary.put("unchanged", plan.unchanged().size());
-        ArrayNode warnings = summary.putArray("warnings");
-        plan.warnings().forEach(w -> warnings.add(String.valueOf(w)));
+        ResolvedRun.Phases phases = new ResolvedRun.Phases(plan.stepsIn(Phase.AGENT), plan.stepsIn(Phase.TRUST),
+                plan.stepsIn(Phase.ASSOCIATE), plan.stepsIn(Phase.ADDONS), plan.stepsIn(Phase.PRUNE));
+        PlanSummary summary = PlanSummary.of(Math.toIntExact(plan.changeCount()), plan.unchanged().size(),
+                plan.warnings().stream().map(String::valueOf).toList());
         for (Step step : plan.stepsIn(Phase.REPORT)) {
             if (step instanceof Step.ReportAssociations report) {
-                summary.set("associations", STEPS.valueToTree(report.associations()));
+                summary = summary.withAssociations(report.associations());
             }
         }
-        return run;
-    }
-
-    private static ArrayNode steps(List<Step> steps) {
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (Step step : steps) {
-            out.add(STEPS.<JsonNode>valueToTree(step));
-        }
-        return out;
+        return new ResolvedRun(request.action().wireName(), request.cluster(), planOnly,
+                !plan.stepsIn(Phase.WAIT_ACTIVE).isEmpty(), installAgent, !installAgent && agentBusy && needsAgent,
+                false, context, phases, PlanText.render(plan, sections), summary);
     }
 
     /** An apply also deletes the roles of ours for its cluster that nothing uses (after the grace period). */
@@ -261,7 +221,7 @@ public final class Resolver {
     }
 
     /** Offboarding a deleted cluster: the planner decides which of the listed roles are ours to delete. */
-    private ObjectNode offboard(RunRequest request) {
+    private ResolvedRun offboard(RunRequest request) {
         // only for a cluster EKS no longer has (a DELETING one is waited out first); any other status refuses
         List<Step> wait = OffboardCheck.waitUntilGone(request.cluster(), observer.clusterStatus(request.cluster()));
         List<OffboardPlanner.ListedRole> roles = new ArrayList<>();
@@ -273,7 +233,6 @@ public final class Resolver {
         steps.addAll(planned.steps());
         Plan plan = new Plan(planned.cluster(), planned.action(), planned.planOnly(), steps, planned.unchanged(),
                 planned.warnings());
-        return run(request, plan, JsonNodeFactory.instance.objectNode().put("cluster", request.cluster()), false,
-                List.of());
+        return run(request, plan, ResolvedRun.Context.of(request.cluster()), false, List.of());
     }
 }

@@ -2,13 +2,21 @@ package dev.podidentity.autopilot.run.resolve;
 
 import dev.podidentity.autopilot.run.RunArtifacts;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.plan.PlanJson;
+import dev.podidentity.autopilot.plan.Step;
+import dev.podidentity.autopilot.run.contract.BatchDescriptor;
+import dev.podidentity.autopilot.run.contract.PlanSummary;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
+import dev.podidentity.autopilot.run.contract.RunPhases;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +28,7 @@ import java.util.Map;
  * stored plan by index. The state then grows with the number of batches, not of steps.
  */
 public final class RunOutput {
-    public static final List<String> PHASES = List.of("trust", "associate", "addons", "prune");
+    public static final List<String> PHASES = RunPhases.LABELS;
     /** What the plan text in the state may weigh; the full text is in the plan artifact and in the report. */
     static final int MAX_PLAN_TEXT_BYTES = 16 * 1024;
     /** Warnings listed in the state; the rest are counted, and all are in the plan artifact and the report. */
@@ -74,69 +82,63 @@ public final class RunOutput {
     }
 
     /** {@code steps} steps cut into consecutive [from, to) ranges of at most {@code size}. */
-    static ArrayNode descriptors(String phase, int steps, int size) {
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    static List<BatchDescriptor> descriptors(String phase, int steps, int size) {
+        List<BatchDescriptor> out = new ArrayList<>();
         for (int from = 0, batch = 0; from < steps; from += size, batch++) {
-            out.addObject().put("phase", phase).put("batch", batch).put("from", from)
-                    .put("to", Math.min(steps, from + size));
+            out.add(new BatchDescriptor(phase, batch, from, Math.min(steps, from + size)));
         }
         return out;
     }
 
     /**
-     * Writes the plan artifact and returns the state's run. {@code full} has the Resolve fields plus
-     * {@code context} and {@code phases} (every step, per phase).
+     * The plan object, {@code runs/<cluster>/<execution>/plan.json}: the whole plan text and summary, every step
+     * per phase, and the batch sizes that say which batch holds a step. Written with the plan's own mapper, so the
+     * steps are the same bytes for the same plan.
      */
-    public static ObjectNode publish(ObjectNode full, String execution, RunArtifacts artifacts, String bucket,
-                              int configuredBatchSize) {
+    @JsonPropertyOrder({"action", "cluster", "execution", "context", "planText", "summary", "phases", "batchSize",
+            "batchSizes"})
+    record PlanObject(String action, String cluster, String execution, ResolvedRun.Context context, String planText,
+                      PlanSummary summary, ResolvedRun.Phases phases, int batchSize, Map<String, Integer> batchSizes) {
+    }
+
+    /** Writes the plan artifact and returns the state's run. */
+    public static ResolveOutput publish(ResolvedRun full, String execution, RunArtifacts artifacts, String bucket,
+                                        int configuredBatchSize) {
         return publish(full, execution, artifacts, bucket, configuredBatchSize, 1);
     }
 
     /**
-     * As {@link #publish(ObjectNode, String, RunArtifacts, String, int)}, with each phase cut into at least
+     * As {@link #publish(ResolvedRun, String, RunArtifacts, String, int)}, with each phase cut into at least
      * {@code mapConcurrency} batches where it has the steps ({@link #batchSize(int, int, int)}).
      */
-    static ObjectNode publish(ObjectNode full, String execution, RunArtifacts artifacts, String bucket,
-                              int configuredBatchSize, int mapConcurrency) {
-        String cluster = full.path("cluster").asText();
+    static ResolveOutput publish(ResolvedRun full, String execution, RunArtifacts artifacts, String bucket,
+                                 int configuredBatchSize, int mapConcurrency) {
+        String cluster = full.cluster();
         String planKey = RunArtifacts.planKey(cluster, execution);
-        ObjectNode artifact = JsonNodeFactory.instance.objectNode();
-        artifact.put("action", full.path("action").asText());
-        artifact.put("cluster", cluster);
-        artifact.put("execution", execution);
-        artifact.set("context", full.path("context"));
-        artifact.put("planText", full.path("planText").asText());
-        artifact.set("summary", full.path("summary"));
-        artifact.set("phases", full.path("phases"));
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        PHASES.forEach(p -> sizes.put(p, full.path("phases").path(p).size()));
+        PHASES.forEach(p -> sizes.put(p, full.phases().of(p).size()));
         int bounded = batchSize(sizes, configuredBatchSize);
         Map<String, Integer> phaseSizes = new LinkedHashMap<>();
         sizes.forEach((phase, steps) -> phaseSizes.put(phase, batchSize(steps, bounded, mapConcurrency)));
         int largest = sizes.entrySet().stream().filter(e -> e.getValue() > 0)
                 .mapToInt(e -> phaseSizes.get(e.getKey())).max().orElse(bounded);
         // which batch holds a step: a step that depends on another finds its outcome by its phase's batch size
-        artifact.put("batchSize", largest);
-        ObjectNode perPhase = artifact.putObject("batchSizes");
-        phaseSizes.forEach(perPhase::put);
-        artifacts.writePlan(planKey, artifact);
+        PlanObject plan = new PlanObject(full.action(), cluster, execution, full.context(), full.planText(),
+                full.summary(), full.phases(), largest, phaseSizes);
+        artifacts.writePlan(planKey, PlanJson.mapper().valueToTree(plan));
 
-        ObjectNode run = JsonNodeFactory.instance.objectNode();
-        for (String field : List.of("action", "cluster", "planOnly", "waitForCluster", "installAgent",
-                "waitForAgent")) {
-            run.set(field, full.get(field));
-        }
-        run.put("superseded", full.path("superseded").asBoolean(false));
-        run.put("planKey", planKey);
-        phaseSizes.forEach((phase, size) -> run.set(phase, descriptors(phase, sizes.get(phase), size)));
-        run.put("batchSize", largest);
+        Map<String, List<BatchDescriptor>> batches = new LinkedHashMap<>();
         int batchCount = 0;
         for (Map.Entry<String, Integer> phase : sizes.entrySet()) {
-            batchCount += (phase.getValue() + phaseSizes.get(phase.getKey()) - 1) / phaseSizes.get(phase.getKey());
+            int size = phaseSizes.get(phase.getKey());
+            batches.put(phase.getKey(), descriptors(phase.getKey(), phase.getValue(), size));
+            batchCount += (phase.getValue() + size - 1) / size;
         }
         String where = bucket == null ? planKey : "s3://" + bucket + "/" + planKey;
-        run.put("planText", boundedText(full.path("planText").asText(), where));
-        run.set("summary", boundedSummary((ObjectNode) full.path("summary"), planKey));
+        ResolveOutput run = new ResolveOutput(full.action(), cluster, full.planOnly(), full.waitForCluster(),
+                full.installAgent(), full.waitForAgent(), full.superseded(), planKey, batches.get("trust"),
+                batches.get("associate"), batches.get("addons"), batches.get("prune"), largest,
+                boundedText(full.planText(), where), boundedSummary(full.summary(), planKey));
         return fits(run, batchCount);
     }
 
@@ -155,30 +157,21 @@ public final class RunOutput {
         return text.substring(0, cut) + "... " + omitted + " more lines: the full plan is in " + where + "\n";
     }
 
-    private static ObjectNode boundedSummary(ObjectNode summary, String planKey) {
-        ObjectNode out = summary.deepCopy();
-        JsonNode warnings = out.path("warnings");
-        if (warnings.size() > MAX_WARNINGS) {
-            out.set("warnings", first(warnings, MAX_WARNINGS));
-            out.put("warningsOmitted", warnings.size() - MAX_WARNINGS);
-        }
-        JsonNode associations = out.path("associations");
-        if (associations.isArray()
-                && associations.toString().getBytes(StandardCharsets.UTF_8).length > MAX_INLINE_ASSOCIATIONS_BYTES) {
-            out.remove("associations");
-            out.put("associationCount", associations.size());
-            out.put("associationsIn", planKey + " (summary.associations)");
+    private static PlanSummary boundedSummary(PlanSummary summary, String planKey) {
+        PlanSummary out = summary.withWarningsCut(MAX_WARNINGS);
+        List<Step.AssociationSummary> associations = out.associations();
+        if (associations != null && bytes(PlanJson.mapper(), associations) > MAX_INLINE_ASSOCIATIONS_BYTES) {
+            out = out.withAssociationsIn(associations.size(), planKey + " (summary.associations)");
         }
         return out;
     }
 
-    /** The first {@code n} elements of a list, for a state that names a few and counts the rest. */
-    public static ArrayNode first(JsonNode list, int n) {
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (int i = 0; i < n && i < list.size(); i++) {
-            out.add(list.get(i));
+    private static int bytes(ObjectMapper mapper, Object value) {
+        try {
+            return mapper.writeValueAsBytes(value).length;
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
-        return out;
     }
 
     /**
@@ -186,13 +179,13 @@ public final class RunOutput {
      * bounded text, the bounded summary and at most {@link #MAX_BATCHES} batches, only something absurd (an
      * enormous cluster name, thousands of workloads to restart) gets here; it is refused before anything changes.
      */
-    static ObjectNode fits(ObjectNode run, int batches) {
-        int bytes = run.toString().getBytes(StandardCharsets.UTF_8).length;
+    static ResolveOutput fits(ResolveOutput run, int batches) {
+        int bytes = bytes(JsonHandler.MAPPER, run);
         long projected = bytes + (long) batches * BYTES_PER_BATCH;
         if (projected > MAX_STATE_BYTES) {
             throw new InvalidInputException(String.format("the run for cluster \"%s\" would carry %,d bytes of "
                     + "state (%,d for the plan's summary and %d batches); Step Functions allows 256 KB: apply the "
-                    + "config in parts", run.path("cluster").asText(), projected, bytes, batches));
+                    + "config in parts", run.cluster(), projected, bytes, batches));
         }
         return run;
     }

@@ -3,14 +3,17 @@ package dev.podidentity.autopilot.run.sweep;
 import dev.podidentity.autopilot.naming.BucketLayout;
 
 import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.resolve.ResolvedRun;
 import dev.podidentity.autopilot.run.resolve.Resolver;
 
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.lambda.EventBridgeEvents;
 import dev.podidentity.autopilot.lambda.Log;
 import dev.podidentity.autopilot.port.EksApi;
 import dev.podidentity.autopilot.run.sweep.SweepFindings.ClusterFacts;
@@ -23,10 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -81,15 +83,16 @@ public final class Sweeper {
     }
 
     /**
-     * One sweep, for an EventBridge Scheduled Event (or any JSON: only {@code id} and {@code time} are read).
+     * One sweep, for an EventBridge Scheduled Event (its {@code id}, {@code detail-type}, {@code time} and
+     * {@code resources} are read; without a time, the sweep is named after now).
      *
      * @param budget how long this invocation may take (the Lambda's remaining time)
      * @return the report, as written to the bucket
      */
-    public ObjectNode sweep(JsonNode event, Duration budget) {
+    public ObjectNode sweep(ScheduledEvent event, Duration budget) {
         Instant now = clock.instant();
         Instant deadline = now.plus(budget);
-        Instant scheduled = scheduledTime(event).orElse(now);
+        Instant scheduled = Optional.ofNullable(EventBridgeEvents.time(event)).orElse(now);
         // The scheduled time names the report, so a redelivered event rewrites the same object.
         String reportKey = PREFIX + STAMP.format(scheduled) + ".json";
         String sweepId = "sweep-" + STAMP.format(scheduled);
@@ -104,9 +107,10 @@ public final class Sweeper {
         report.put("reportKey", reportKey);
         report.put("time", scheduled.toString());
         ObjectNode trigger = report.putObject("trigger");
-        trigger.put("id", event.path("id").asText(""));
-        trigger.put("detailType", event.path("detail-type").asText(""));
-        trigger.set("resources", event.path("resources").isArray() ? event.get("resources") : JSON.createArrayNode());
+        trigger.put("id", Objects.requireNonNullElse(event.getId(), ""));
+        trigger.put("detailType", Objects.requireNonNullElse(event.getDetailType(), ""));
+        ArrayNode resources = trigger.putArray("resources");
+        Objects.requireNonNullElse(event.getResources(), List.<String>of()).forEach(resources::add);
         report.put("clustersInRegion", order.size());
         report.put("startedAt", resumeFrom);
 
@@ -180,17 +184,14 @@ public final class Sweeper {
         ObjectNode input = JsonNodeFactory.instance.objectNode();
         input.put("action", "apply").put("cluster", cluster).put("configKey", configKey).put("dryRun", true);
         input.putObject("trigger").put("type", "sweep").put("id", sweepId);
-        JsonNode run;
+        ResolvedRun run;
         try {
             run = resolver.preview(input);
         } catch (InvalidInputException invalid) {
             return Preview.invalid(invalid.problems());
         }
-        JsonNode summary = run.path("summary");
-        List<String> warnings = new ArrayList<>();
-        summary.path("warnings").forEach(w -> warnings.add(w.asText()));
-        return new Preview(summary.path("changes").asInt(), summary.path("unchanged").asInt(),
-                SweepFindings.stepLines(run.path("planText").asText("")), warnings, List.of());
+        return new Preview(run.summary().changes(), run.summary().unchanged(),
+                SweepFindings.stepLines(run.planText()), run.summary().warnings(), List.of());
     }
 
     private static ObjectNode finding(ClusterFacts facts, Verdict verdict, String sweepId) {
@@ -283,17 +284,5 @@ public final class Sweeper {
             }
         }
         return null;
-    }
-
-    private static Optional<Instant> scheduledTime(JsonNode event) {
-        String time = event.path("time").asText("");
-        if (time.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(time));
-        } catch (DateTimeParseException e) {
-            throw new InvalidInputException("time: not an ISO-8601 instant: " + time);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.podidentity.autopilot.run.trigger;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
@@ -22,11 +22,11 @@ public final class Dispatcher {
         this.stateMachineArn = stateMachineArn;
     }
 
-    public ObjectNode dispatch(JsonNode event) {
+    public ObjectNode dispatch(ScheduledEvent event) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         Dispatch d = Triggers.fromEvent(event);
         if (d instanceof Dispatch.Ignore ignore) {
-            Log.forRun(null, null).info("event ignored: " + ignore.reason(), "eventId", event.path("id").asText());
+            Log.forRun(null, null).info("event ignored: " + ignore.reason(), "eventId", event.getId());
             return out.put("started", false).put("reason", ignore.reason());
         }
         Dispatch.Start start = (Dispatch.Start) d;

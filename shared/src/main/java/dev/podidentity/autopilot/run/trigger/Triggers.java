@@ -1,16 +1,19 @@
 package dev.podidentity.autopilot.run.trigger;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.podidentity.autopilot.naming.ClusterNames;
 
 import dev.podidentity.autopilot.naming.BucketLayout;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.lambda.EventBridgeEvents;
 import dev.podidentity.autopilot.naming.ExecutionNames;
 
 
@@ -31,22 +34,19 @@ public final class Triggers {
     }
 
     /**
-     * The event, checked before any field is used: a malformed event (not an object, no {@code detail} object,
-     * fields of the wrong type or size, a key outside {@code clusters/} and {@code defaults/}) is refused with the
-     * reason, so it lands in the dead-letter queue instead of starting a run.
+     * The event (bound and its envelope checked by {@link EventBridgeEvents}), checked before any field of its detail
+     * is used: a malformed event (no {@code detail} object, fields of the wrong type or size, a key outside
+     * {@code clusters/} and {@code defaults/}) is refused with the reason, so it lands in the dead-letter queue instead
+     * of starting a run.
      */
-    public static Dispatch fromEvent(JsonNode event) {
-        if (event == null || !event.isObject()) {
-            throw new InvalidInputException("the event must be a JSON object (an EventBridge event), got "
-                    + (event == null ? "nothing" : event.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
-        }
-        String source = string(event, "source", "");
-        String detailType = string(event, "detail-type", "");
+    public static Dispatch fromEvent(ScheduledEvent event) {
+        String source = event.getSource() == null ? "" : event.getSource();
+        String detailType = event.getDetailType() == null ? "" : event.getDetailType();
         boolean cloudTrail = "aws.eks".equals(source) && "AWS API Call via CloudTrail".equals(detailType);
         boolean objectCreated = "aws.s3".equals(source) && "Object Created".equals(detailType);
         if (cloudTrail || objectCreated) {
-            JsonNode detail = event.get("detail");
-            if (detail == null || !detail.isObject()) {
+            Map<String, Object> detail = event.getDetail();
+            if (detail == null) {
                 throw new InvalidInputException("the " + detailType + " event has no detail object; nothing to do");
             }
             return cloudTrail ? fromCloudTrail(detail) : fromObjectCreated(detail);
@@ -55,12 +55,15 @@ public final class Triggers {
                 + "\", detail-type \"" + detailType + "\"");
     }
 
-    private static Dispatch fromCloudTrail(JsonNode detail) {
+    private static Dispatch fromCloudTrail(Map<String, Object> detail) {
         string(detail, "eventName", "detail.");
         string(detail, "eventID", "detail.");
-        if (detail.hasNonNull("errorCode")) {
+        if (detail.get("errorCode") != null) {
             return new Dispatch.Ignore("the " + text(detail, "eventName") + " call failed ("
                     + text(detail, "errorCode") + "); nothing to do");
+        }
+        if (text(detail, "eventName") == null) {
+            throw new InvalidInputException("the AWS API Call via CloudTrail event has no detail.eventName");
         }
         Action action = switch (text(detail, "eventName")) {
             case "CreateCluster" -> Action.ONBOARD;
@@ -71,8 +74,8 @@ public final class Triggers {
             return new Dispatch.Ignore("CloudTrail event " + text(detail, "eventName") + " is not handled");
         }
         // The request field is "name" today; older examples show "clusterName"; the response is the truth.
-        String cluster = firstText(detail, "/responseElements/cluster/name", "/requestParameters/name",
-                "/requestParameters/clusterName");
+        String cluster = firstText(detail, List.of("responseElements", "cluster", "name"),
+                List.of("requestParameters", "name"), List.of("requestParameters", "clusterName"));
         if (cluster == null) {
             throw new InvalidInputException("the " + text(detail, "eventName")
                     + " event names no cluster (responseElements.cluster.name, requestParameters.name)");
@@ -90,11 +93,12 @@ public final class Triggers {
         return new Dispatch.Start(ExecutionNames.forTrigger(cluster, eventId, action.wireName()), input);
     }
 
-    private static Dispatch fromObjectCreated(JsonNode detail) {
-        JsonNode object = detail.get("object");
-        if (object == null || !object.isObject()) {
+    private static Dispatch fromObjectCreated(Map<String, Object> detail) {
+        if (!(detail.get("object") instanceof Map<?, ?> found)) {
             throw new InvalidInputException("the Object Created event has no detail.object; nothing to do");
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = (Map<String, Object>) found;
         String key = string(object, "key", "detail.object.");
         if (key == null || key.isEmpty()) {
             throw new InvalidInputException("the Object Created event has no detail.object.key");
@@ -146,16 +150,15 @@ public final class Triggers {
     }
 
     /** A field that must be a string when present; null when absent. */
-    private static String string(JsonNode node, String field, String prefix) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+    private static String string(Map<String, Object> node, String field, String prefix) {
+        Object v = node.get(field);
+        if (v == null) {
             return null;
         }
-        if (!v.isTextual()) {
-            throw new InvalidInputException(prefix + field + " must be a string, got "
-                    + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+        if (!(v instanceof String text)) {
+            throw new InvalidInputException(prefix + field + " must be a string, got " + EventBridgeEvents.kind(v));
         }
-        return v.asText();
+        return text;
     }
 
     private static void checkTriggerId(String field, String id) {
@@ -169,16 +172,22 @@ public final class Triggers {
         return s.length() <= 80 ? s : s.substring(0, 80) + "...";
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
+    /** A scalar field as text (a number too), null when absent or not a scalar. */
+    private static String text(Map<String, Object> node, String field) {
+        Object v = node.get(field);
+        return v == null || v instanceof Map || v instanceof List ? null : String.valueOf(v);
     }
 
-    private static String firstText(JsonNode node, String... pointers) {
-        for (String p : pointers) {
-            JsonNode v = node.at(p);
-            if (v.isTextual() && !v.asText().isEmpty()) {
-                return v.asText();
+    /** The first of these paths that leads to a non-empty string. */
+    @SafeVarargs
+    private static String firstText(Map<String, Object> node, List<String>... paths) {
+        for (List<String> path : paths) {
+            Object v = node;
+            for (String field : path) {
+                v = v instanceof Map<?, ?> m ? m.get(field) : null;
+            }
+            if (v instanceof String text && !text.isEmpty()) {
+                return text;
             }
         }
         return null;

@@ -46,6 +46,17 @@ class RunContractTest {
             "${AddonFunctionArn}", BatchTask.class,
             "${PruneFunctionArn}", BatchTask.class);
 
+    /** What each task state's ResultPath receives: the task's result record (a Map item's is checked as the Map's). */
+    private static final Map<String, Class<?>> TASK_RESULT = Map.of(
+            "Resolve", ResolveOutput.class,
+            "ReportPlan", ReportResult.class,
+            "AcquireLock", LockResult.class,
+            "ClusterStatus", StatusResult.class,
+            "AgentStatus", StatusResult.class,
+            "InstallAgent", StepOutcome.class,
+            "Report", ReportResult.class,
+            "ReleaseLock", LockRelease.class);
+
     /**
      * Fields of an input record a state may leave out: the lock's two operations share one record, and so do the
      * Report and ReportPlan; addon is optional.
@@ -68,7 +79,8 @@ class RunContractTest {
         assertEquals(List.of(), problems, "ASL paths the run contract does not have");
         assertTrue(checked.size() > 40, "the walk saw the ASL's paths: " + checked);
         for (String path : List.of("$.run.planOnly", "$.run.trust", "$.lock.giveUp", "$.clusterWait.done",
-                "$.outcomes.prune", "$.report.status", "$.batch.phase", "$.settings.mapMaxConcurrency")) {
+                "$.outcomes.prune", "$.report.status", "$.batch.phase", "$.settings.mapMaxConcurrency",
+                "$.run.summary", "$.outcomes.agent", "$.report.reportMarkdownKey")) {
             assertTrue(checked.contains(path), path + " was not checked: " + checked);
         }
     }
@@ -79,6 +91,63 @@ class RunContractTest {
         resolve("$.lock.heldBy.name", RunState.class, "Test");
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("planOnlyy"), problems.get(0));
+    }
+
+    @Test
+    void aTaskResultOfAnotherRecord_isReported() throws IOException {
+        JsonNode install = new ObjectMapper().readTree(Files.readString(ASL)).path("States").path("InstallAgent")
+                .deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) install).put("ResultPath", "$.report");
+        state("InstallAgent", install, RunState.class);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("InstallAgent ResultPath: " + ReportResult.class.getName()),
+                problems.get(0));
+    }
+
+    /**
+     * The payloads statemachine/README.md shows are the records' JSON: each task result it shows binds to its record
+     * with no field left over, and written back has the same fields (summaries included).
+     */
+    @Test
+    void readmeExamples_areTheRecordsJson() throws IOException {
+        String readme = Files.readString(ASL.resolveSibling("README.md"));
+        ObjectMapper strict = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        for (Map.Entry<String, Class<?>> e : Map.<String, Class<?>>of(
+                "Out, stored at\n`$.run`", ResolveOutput.class,
+                "Out, stored at `$.clusterWait`", StatusResult.class,
+                "A step's outcome:", StepOutcome.class,
+                "Out, collected in batch order", BatchResult.class,
+                "the Map records, in its place", BatchResult.class,
+                "Out, stored at\n`$.lock`", LockResult.class,
+                "returns, stored at `$.report`", ReportResult.class).entrySet()) {
+            JsonNode example = strict.readTree(firstJsonBlockAfter(readme, e.getKey()));
+            Object bound = strict.treeToValue(example, e.getValue());
+            JsonNode written = strict.valueToTree(bound);
+            assertEquals(fieldPaths(example, ""), fieldPaths(written, ""), e.getKey() + " example vs "
+                    + e.getValue().getSimpleName());
+        }
+    }
+
+    private static String firstJsonBlockAfter(String readme, String marker) {
+        int at = readme.indexOf(marker);
+        assertTrue(at >= 0, marker + " is in statemachine/README.md");
+        int start = readme.indexOf("```json\n", at) + "```json\n".length();
+        return readme.substring(start, readme.indexOf("```", start));
+    }
+
+    /** Every object field's path in a document (array elements under {@code []}). */
+    private static Set<String> fieldPaths(JsonNode node, String at) {
+        Set<String> out = new TreeSet<>();
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> {
+                out.add(at + "." + f.getKey());
+                out.addAll(fieldPaths(f.getValue(), at + "." + f.getKey()));
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> out.addAll(fieldPaths(n, at + "[]")));
+        }
+        return out;
     }
 
     @Test
@@ -98,6 +167,10 @@ class RunContractTest {
     }
 
     private void state(String name, JsonNode state, Class<?> scope) {
+        if (state.path("Type").asText().equals("Parallel")) {
+            parallel(name, state, scope);
+            return;
+        }
         for (String field : List.of("InputPath", "OutputPath", "ResultPath", "ItemsPath", "MaxConcurrencyPath",
                 "SecondsPath", "CausePath", "ErrorPath")) {
             if (state.path(field).isTextual()) {
@@ -119,6 +192,15 @@ class RunContractTest {
             } else if (input != BatchTask.class || scope != ItemState.class) {
                 problems.add(name + ": a task without Parameters must be a Map item's (BatchTask)");
             }
+            if (state.path("ResultPath").isTextual()) {
+                Class<?> result = TASK_RESULT.get(name);
+                if (result == null) {
+                    problems.add(name + ": no result record for its ResultPath " + state.get("ResultPath").asText());
+                } else {
+                    sameType(name + " ResultPath", result.getName(),
+                            resolve(state.get("ResultPath").asText(), scope, name));
+                }
+            }
         }
         if (type.equals("Map")) {
             same(name + " ItemSelector", jsonNames(BatchTask.class), keys(state.path("ItemSelector")));
@@ -139,6 +221,45 @@ class RunContractTest {
                 }
             });
         }
+    }
+
+    /**
+     * A Parallel's branches get the whole state and are checked as the top level is; its result is the branches'
+     * answers merged, the first (the whole state) under the others (a part of the state each), so the state after it
+     * has the same shape: the merge wraps them in {@code state} and OutputPath unwraps it.
+     */
+    private void parallel(String name, JsonNode state, Class<?> scope) {
+        JsonNode branches = state.path("Branches");
+        StringBuilder merged = new StringBuilder("$[0]");
+        for (int i = 0; i < branches.size(); i++) {
+            states(branches.get(i).path("States"), scope);
+            if (i > 0) {
+                merged.append(", $[").append(i).append("]");
+                branches.get(i).path("States").fields().forEachRemaining(e -> {
+                    if (e.getValue().path("End").asBoolean() && e.getValue().path("Type").asText().equals("Pass")) {
+                        Set<String> answered = new TreeSet<>();
+                        keys(e.getValue().path("Parameters")).forEach(k -> answered.add(k.replace(".$", "")));
+                        if (!jsonNames(RunState.class).containsAll(answered) || answered.isEmpty()) {
+                            problems.add(e.getKey() + ": a branch after the first answers " + answered
+                                    + ", not a part of the state (" + jsonNames(RunState.class) + ")");
+                        }
+                    } else if (e.getValue().path("End").asBoolean()) {
+                        problems.add(e.getKey() + ": a branch after the first must end in a Pass naming what it answers");
+                    }
+                });
+            }
+        }
+        if (branches.size() != 2) {
+            problems.add(name + ": the merge below is written for two branches, not " + branches.size());
+        }
+        String merge = "States.JsonMerge(" + merged + ", false)";
+        same(name + " ResultSelector", Set.of("state"), keys(state.path("ResultSelector")));
+        if (!merge.equals(state.path("ResultSelector").path("state.$").asText())
+                || !"$".equals(state.path("ResultPath").asText()) || !"$.state".equals(state.path("OutputPath").asText())) {
+            problems.add(name + ": the branches' answers are merged into the state with ResultSelector {\"state.$\": \""
+                    + merge + "\"}, ResultPath \"$\" and OutputPath \"$.state\"");
+        }
+        state.path("Catch").forEach(c -> resolve(c.path("ResultPath").asText("$"), scope, name));
     }
 
     /** Every {@code "x.$": "$.path"} and {@code "Variable": "$.path"} under a node. */

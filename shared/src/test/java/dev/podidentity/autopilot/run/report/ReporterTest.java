@@ -1,7 +1,15 @@
 package dev.podidentity.autopilot.run.report;
 
 import dev.podidentity.autopilot.port.MemoryConfigStore;
+import dev.podidentity.autopilot.lambda.JsonHandler;
 import dev.podidentity.autopilot.run.RunArtifacts;
+import dev.podidentity.autopilot.operate.RunNotices;
+import dev.podidentity.autopilot.port.RunEvents;
+import dev.podidentity.autopilot.run.contract.ExecutionInfo;
+import dev.podidentity.autopilot.run.contract.PlanSummary;
+import dev.podidentity.autopilot.run.contract.ReportResult;
+import dev.podidentity.autopilot.run.contract.ReportTask;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
 import dev.podidentity.autopilot.run.resolve.RunOutput;
 import dev.podidentity.autopilot.run.resolve.RunOutputTest;
 
@@ -13,7 +21,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,7 +45,7 @@ class ReporterTest {
         writeOutcomes(run, 1, 50, 100, "CREATED");
         writeOutcomes(run, 2, 100, 120, "UNCHANGED");
 
-        ObjectNode out = reporter.report(input(run, mapResults(run, 3), null));
+        ObjectNode out = report(input(run, mapResults(run, 3), null));
 
         assertEquals("SUCCEEDED", out.path("status").asText());
         assertEquals(F.objectNode().put("CREATED", 100).put("UNCHANGED", 20), out.path("summary").path("counts"));
@@ -56,7 +66,7 @@ class ReporterTest {
         writeOutcomes(run, 0, 0, 50, "FAILED");
         writeOutcomes(run, 1, 50, 100, "CREATED");
 
-        ObjectNode out = reporter.report(input(run, mapResults(run, 2), null));
+        ObjectNode out = report(input(run, mapResults(run, 2), null));
 
         assertEquals("FAILED", out.path("status").asText());
         assertEquals(20, out.path("summary").path("failed").size());
@@ -84,7 +94,7 @@ class ReporterTest {
                 .put("error", "dev.podidentity.autopilot.error.RetryableException")
                 .put("cause", "{\"errorMessage\":\"batch associate-1: 5 of 10 steps to retry\"}");
 
-        ObjectNode out = reporter.report(input(run, results, null));
+        ObjectNode out = report(input(run, results, null));
 
         assertEquals("FAILED", out.path("status").asText());
         assertEquals(F.objectNode().put("CREATED", 55).put("FAILED", 5), out.path("summary").path("counts"));
@@ -99,7 +109,7 @@ class ReporterTest {
         writeOutcomes(run, 0, 0, 50, "CREATED");
         ObjectNode error = F.objectNode().put("Error", "States.Timeout").put("Cause", "stopped");
 
-        ObjectNode out = reporter.report(input(run, F.arrayNode(), error));
+        ObjectNode out = report(input(run, F.arrayNode(), error));
 
         assertEquals("FAILED", out.path("status").asText());
         assertEquals("States.Timeout: stopped", out.path("cause").asText());
@@ -116,21 +126,72 @@ class ReporterTest {
         in.putObject("outcomes").putNull("agent");
         in.putObject("error").put("Error", "InvalidInput").put("Cause", "bad");
 
-        ObjectNode out = reporter.report(in);
+        ObjectNode out = report(in);
 
         assertEquals("FAILED", out.path("status").asText());
         assertEquals(F.objectNode(), out.path("summary").path("counts"));
     }
 
+    @Test
+    void aMigration_liftsItsRestartsBesideThePlanSummary_inTheResultAndTheReport() throws Exception {
+        Map<String, List<String>> restart = new LinkedHashMap<>();
+        restart.put("orders/api", List.of("deployment/api"));
+        restart.put("billing/worker", List.of("deployment/worker", "cronjob/nightly"));
+        ResolveOutput published = RunOutput.publish(RunOutputTest.fullRun("dev-cluster", 0, "plan\n").withSummary(
+                PlanSummary.of(2, 0, List.of()).withRestarts(restart, "restart them")), EXECUTION, artifacts,
+                "bucket", 50);
+        ObjectNode run = JsonHandler.MAPPER.valueToTree(published);
+
+        ObjectNode out = report(input(run, F.arrayNode(), null));
+
+        JsonNode report = new ObjectMapper().readTree(store.objects.get(out.path("reportKey").asText()));
+        for (JsonNode summary : List.of(out.path("summary"), report.path("summary"))) {
+            assertEquals(List.of("orders/api", "billing/worker"), fieldNames(summary.path("restartWorkloads")),
+                    "in plan order");
+            assertEquals("restart them", summary.path("restartNote").asText());
+            assertFalse(summary.path("plan").has("restartWorkloads"), summary.toString());
+            assertEquals(2, summary.path("plan").path("changes").asInt());
+        }
+    }
+
+    @Test
+    void aPlanOnlyRun_getsAMarkdownReportWithThePlansCounts_andNoJsonReport() {
+        ResolveOutput run = RunOutput.publish(RunOutputTest.fullRun("dev-cluster", 3, "(plan) would ...\n"),
+                "dryrun-1", artifacts, "bucket", 50);
+        RunNotices notices = new RunNotices(store, "bucket", RunEvents.NONE, java.time.Clock.systemUTC());
+
+        ReportResult out = notices.planned(new ReportTask("plan", F.objectNode().put("dryRun", true),
+                new ExecutionInfo("dryrun-1", "arn:aws:states:us-east-1:111122223333:execution:sm:dryrun-1", null),
+                run, null, null));
+
+        assertEquals("reports/dev-cluster/dryrun-1.md", out.reportMarkdownKey());
+        assertEquals("PLANNED", out.outcome());
+        assertFalse(store.objects.containsKey("reports/dev-cluster/dryrun-1.json"));
+        String md = new String(store.objects.get(out.reportMarkdownKey()), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(md.contains("3 changes planned, 0 unchanged"), md);
+        assertTrue(md.contains("`apply` on cluster `dev-cluster`"), md);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** The Report as its handler runs it: the input bound to its record, the result as the state gets it. */
+    private ObjectNode report(ObjectNode in) {
+        return JsonHandler.MAPPER.valueToTree(reporter.report(JsonHandler.MAPPER.convertValue(in, ReportTask.class)));
+    }
 
     private ObjectNode publish(int associations) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 2_000; i++) {
             text.append("line ").append(i < 1_999 ? i : 119).append('\n');
         }
-        return RunOutput.publish(RunOutputTest.fullRun("dev-cluster", associations, text.toString()), EXECUTION,
-                artifacts, "bucket", 50);
+        return JsonHandler.MAPPER.valueToTree(RunOutput.publish(RunOutputTest.fullRun("dev-cluster", associations,
+                text.toString()), EXECUTION, artifacts, "bucket", 50));
     }
 
     private void writeOutcomes(ObjectNode run, int batch, int from, int to, String result) {

@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.lambda.JsonHandler;
+import dev.podidentity.autopilot.plan.Step;
+import dev.podidentity.autopilot.run.contract.PlanSummary;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -29,7 +33,7 @@ public class RunOutputTest {
 
     @Test
     void descriptors_coverEveryStepOnce_inConsecutiveRangesOfAtMostTheBatchSize() {
-        ArrayNode batches = RunOutput.descriptors("associate", 120, 50);
+        ArrayNode batches = tree(RunOutput.descriptors("associate", 120, 50));
         assertEquals(3, batches.size());
         assertEquals(F.objectNode().put("phase", "associate").put("batch", 0).put("from", 0).put("to", 50),
                 batches.get(0));
@@ -62,12 +66,12 @@ public class RunOutputTest {
     @Test
     void publish_withMapConcurrency_startsEveryBatchAtOnce_andStillBatchesLargePhases() {
         RunArtifacts artifacts = new RunArtifacts(new MemoryConfigStore());
-        ObjectNode small = RunOutput.publish(fullRun("c", 100, "a\n"), "e1", artifacts, "b", 50, 5);
+        ObjectNode small = tree(RunOutput.publish(fullRun("c", 100, "a\n"), "e1", artifacts, "b", 50, 5));
         assertEquals(5, small.path("associate").size());
         assertEquals(20, small.path("associate").get(4).path("to").asInt() - small.path("associate").get(4)
                 .path("from").asInt());
         assertEquals(20, small.path("batchSize").asInt());
-        ObjectNode large = RunOutput.publish(fullRun("c", 5_000, "a\n"), "e2", artifacts, "b", 50, 5);
+        ObjectNode large = tree(RunOutput.publish(fullRun("c", 5_000, "a\n"), "e2", artifacts, "b", 50, 5));
         assertEquals(100, large.path("associate").size());
         assertEquals(50, large.path("batchSize").asInt());
     }
@@ -76,9 +80,9 @@ public class RunOutputTest {
     void publish_writesThePlan_andReturnsBatchesNotSteps_forTheEksQuotaOfAssociations() {
         MemoryConfigStore store = new MemoryConfigStore();
         RunArtifacts artifacts = new RunArtifacts(store);
-        ObjectNode full = fullRun("dev-cluster", 5_000, "line of the plan\n".repeat(5_000));
+        ResolvedRun full = fullRun("dev-cluster", 5_000, "line of the plan\n".repeat(5_000));
 
-        ObjectNode run = RunOutput.publish(full, "apply-dev-cluster-1", artifacts, "bucket", 50);
+        ObjectNode run = tree(RunOutput.publish(full, "apply-dev-cluster-1", artifacts, "bucket", 50));
 
         String key = "runs/dev-cluster/apply-dev-cluster-1/plan.json";
         assertEquals(key, run.path("planKey").asText());
@@ -93,7 +97,7 @@ public class RunOutputTest {
                 text.length() - 120));
         JsonNode stored = artifacts.plan(key);
         assertEquals(5_000, stored.path("phases").path("associate").size());
-        assertEquals(full.path("planText").asText(), stored.path("planText").asText(), "the full text is kept");
+        assertEquals(full.planText(), stored.path("planText").asText(), "the full text is kept");
         assertEquals("dev-cluster", stored.path("context").path("cluster").asText());
         assertEquals(1, store.writes.size(), "one object: the plan");
     }
@@ -103,26 +107,27 @@ public class RunOutputTest {
         MemoryConfigStore store = new MemoryConfigStore();
         RunArtifacts artifacts = new RunArtifacts(store);
         RunOutput.publish(fullRun("c", 3, "a\n"), "e", artifacts, "b", 50);
-        ObjectNode again = RunOutput.publish(fullRun("c", 3, "a\n"), "e", artifacts, "b", 50);
+        ObjectNode again = tree(RunOutput.publish(fullRun("c", 3, "a\n"), "e", artifacts, "b", 50));
         assertEquals(List.of("runs/c/e/plan.json", "runs/c/e/plan.json"), store.writes);
         assertEquals("a\n", again.path("planText").asText(), "a short plan text is kept whole");
     }
 
     @Test
     void summary_keepsFiftyWarnings_andMovesALargeAssociationListToThePlan() {
-        ObjectNode full = fullRun("c", 0, "x\n");
-        ArrayNode warnings = ((ObjectNode) full.path("summary")).putArray("warnings");
+        List<String> warnings = new ArrayList<>();
         for (int i = 0; i < 70; i++) {
             warnings.add("warning " + i);
         }
-        ArrayNode associations = ((ObjectNode) full.path("summary")).putArray("associations");
+        List<Step.AssociationSummary> associations = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
-            associations.addObject().put("namespace", "ns").put("serviceAccountName", "sa-" + i)
-                    .put("roleARN", "arn:aws:iam::111122223333:role/some-role-" + i);
+            associations.add(new Step.AssociationSummary(null, "ns", "sa-" + i,
+                    "arn:aws:iam::111122223333:role/some-role-" + i, null));
         }
+        ResolvedRun full = fullRun("c", 0, "x\n")
+                .withSummary(PlanSummary.of(0, 0, warnings).withAssociations(associations));
         RunArtifacts artifacts = new RunArtifacts(new MemoryConfigStore());
 
-        ObjectNode run = RunOutput.publish(full, "get-c-1", artifacts, "b", 50);
+        ObjectNode run = tree(RunOutput.publish(full, "get-c-1", artifacts, "b", 50));
 
         JsonNode summary = run.path("summary");
         assertEquals(50, summary.path("warnings").size());
@@ -135,10 +140,10 @@ public class RunOutputTest {
 
     @Test
     void fits_passesASmallRunThrough_andRefusesAnAbsurdOne_namingTheCluster() {
-        ObjectNode run = F.objectNode().put("cluster", "c");
+        ResolveOutput run = output("c", PlanSummary.of(0, 0, List.of()));
         assertSame(run, RunOutput.fits(run, RunOutput.MAX_BATCHES));
-        ObjectNode huge = F.objectNode().put("cluster", "big");
-        huge.putObject("summary").put("restartNote", "x".repeat(RunOutput.MAX_STATE_BYTES));
+        ResolveOutput huge = output("big", PlanSummary.of(0, 0, List.of())
+                .withRestarts(Map.of(), "x".repeat(RunOutput.MAX_STATE_BYTES)));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> RunOutput.fits(huge, 3));
         assertTrue(e.getMessage().startsWith("the run for cluster \"big\" would carry 20"), e.getMessage());
         assertTrue(e.getMessage().contains("Step Functions allows 256 KB"), e.getMessage());
@@ -153,19 +158,25 @@ public class RunOutputTest {
     }
 
     /** What Resolver builds before publishing: the run fields, the context, every step per phase. */
-    public static ObjectNode fullRun(String cluster, int associations, String planText) {
-        ObjectNode full = F.objectNode().put("action", "apply").put("cluster", cluster).put("planOnly", false)
-                .put("waitForCluster", false).put("installAgent", false).put("waitForAgent", false);
-        full.putObject("context").put("cluster", cluster).put("account", "111122223333");
-        ObjectNode phases = full.putObject("phases");
-        List<String> names = List.of("trust", "associate", "addons", "prune");
-        names.forEach(phases::putArray);
+    public static ResolvedRun fullRun(String cluster, int associations, String planText) {
+        List<Step> associate = new ArrayList<>();
         for (int i = 0; i < associations; i++) {
-            ((ArrayNode) phases.get("associate")).addObject().put("id", "associate/ns/sa-" + i)
-                    .put("type", "Scripted");
+            associate.add(new Step.UpdateAssociation("a-" + i, "ns", "sa-" + i,
+                    "arn:aws:iam::111122223333:role/r-" + i, null, null, null, List.of("roleArn")));
         }
-        full.put("planText", planText);
-        full.putObject("summary").put("changes", associations).put("unchanged", 0).putArray("warnings");
-        return full;
+        return new ResolvedRun("apply", cluster, false, false, false, false, false,
+                new ResolvedRun.Context(cluster, "111122223333", null, null),
+                new ResolvedRun.Phases(List.of(), List.of(), associate, List.of(), List.of()), planText,
+                PlanSummary.of(associations, 0, List.of()));
+    }
+
+    private static ResolveOutput output(String cluster, PlanSummary summary) {
+        return new ResolveOutput("apply", cluster, false, false, false, false, false, "runs/" + cluster + "/e/plan.json",
+                List.of(), List.of(), List.of(), List.of(), 50, "", summary);
+    }
+
+    /** A record as the state carries it, for assertions on its JSON. */
+    static <T extends JsonNode> T tree(Object value) {
+        return JsonHandler.MAPPER.valueToTree(value);
     }
 }

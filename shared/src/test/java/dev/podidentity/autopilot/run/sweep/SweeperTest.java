@@ -1,7 +1,9 @@
 package dev.podidentity.autopilot.run.sweep;
 
+import dev.podidentity.autopilot.lambda.EventBridgeEvents;
 import dev.podidentity.autopilot.port.ConfigStore;
 
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -61,11 +63,11 @@ class SweeperTest {
         return new Sweeper(eks, bucket, null, maxClusters, clock);
     }
 
-    private static ObjectNode scheduled(Instant time) {
+    private static ScheduledEvent scheduled(Instant time) {
         ObjectNode event = JSON.createObjectNode();
         event.put("id", "e-" + time.getEpochSecond()).put("detail-type", "Scheduled Event").put("source", "aws.events");
         event.put("time", time.toString());
-        return event;
+        return EventBridgeEvents.bind(event);
     }
 
     @Test

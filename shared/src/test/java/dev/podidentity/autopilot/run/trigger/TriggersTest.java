@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.lambda.EventBridgeEvents;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TriggersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** As the dispatcher gets it: bound to the events library's envelope at the handler border, then read. */
+    static Dispatch fromEvent(JsonNode event) {
+        return Triggers.fromEvent(EventBridgeEvents.bind(event));
+    }
 
     static ObjectNode cloudTrail(String eventName, String cluster, String eventId) throws Exception {
         return (ObjectNode) JSON.readTree("""
@@ -36,7 +42,7 @@ class TriggersTest {
     @Test
     void fromEvent_whenClusterCreated_onboardsItNamedByEventId() throws Exception {
         Dispatch.Start start = assertInstanceOf(Dispatch.Start.class,
-                Triggers.fromEvent(cloudTrail("CreateCluster", "new-cluster", "ct-1")));
+                fromEvent(cloudTrail("CreateCluster", "new-cluster", "ct-1")));
         JsonNode in = start.input();
         assertEquals("onboard", in.get("action").asText());
         assertEquals("new-cluster", in.get("cluster").asText());
@@ -47,16 +53,16 @@ class TriggersTest {
 
     @Test
     void fromEvent_whenSameEventDeliveredTwice_givesTheSameExecutionName() throws Exception {
-        Dispatch.Start a = (Dispatch.Start) Triggers.fromEvent(cloudTrail("CreateCluster", "c", "ct-1"));
-        Dispatch.Start b = (Dispatch.Start) Triggers.fromEvent(cloudTrail("CreateCluster", "c", "ct-1"));
-        Dispatch.Start other = (Dispatch.Start) Triggers.fromEvent(cloudTrail("CreateCluster", "c", "ct-2"));
+        Dispatch.Start a = (Dispatch.Start) fromEvent(cloudTrail("CreateCluster", "c", "ct-1"));
+        Dispatch.Start b = (Dispatch.Start) fromEvent(cloudTrail("CreateCluster", "c", "ct-1"));
+        Dispatch.Start other = (Dispatch.Start) fromEvent(cloudTrail("CreateCluster", "c", "ct-2"));
         assertEquals(a.name(), b.name());
         assertNotEquals(a.name(), other.name());
     }
 
     @Test
     void fromEvent_whenClusterDeleted_offboards() throws Exception {
-        Dispatch.Start start = (Dispatch.Start) Triggers.fromEvent(cloudTrail("DeleteCluster", "old", "ct-9"));
+        Dispatch.Start start = (Dispatch.Start) fromEvent(cloudTrail("DeleteCluster", "old", "ct-9"));
         assertEquals("offboard", start.input().get("action").asText());
     }
 
@@ -64,7 +70,7 @@ class TriggersTest {
     void fromEvent_whenCloudTrailCallFailed_ignoresIt() throws Exception {
         ObjectNode event = cloudTrail("CreateCluster", "c", "ct-1");
         ((ObjectNode) event.get("detail")).put("errorCode", "ResourceInUseException");
-        Dispatch.Ignore ignore = assertInstanceOf(Dispatch.Ignore.class, Triggers.fromEvent(event));
+        Dispatch.Ignore ignore = assertInstanceOf(Dispatch.Ignore.class, fromEvent(event));
         assertTrue(ignore.reason().contains("failed (ResourceInUseException)"), ignore.reason());
     }
 
@@ -74,7 +80,7 @@ class TriggersTest {
                 {"detail-type":"AWS API Call via CloudTrail","source":"aws.eks",
                  "detail":{"eventName":"CreateCluster","eventID":"x","requestParameters":{"clusterName":"legacy"}}}
                 """);
-        assertEquals("legacy", ((Dispatch.Start) Triggers.fromEvent(event)).input().get("cluster").asText());
+        assertEquals("legacy", ((Dispatch.Start) fromEvent(event)).input().get("cluster").asText());
     }
 
     @Test
@@ -83,12 +89,19 @@ class TriggersTest {
                 {"detail-type":"AWS API Call via CloudTrail","source":"aws.eks",
                  "detail":{"eventName":"CreateCluster","eventID":"x","requestParameters":{}}}
                 """);
-        assertThrows(InvalidInputException.class, () -> Triggers.fromEvent(event));
+        assertThrows(InvalidInputException.class, () -> fromEvent(event));
+    }
+
+    @Test
+    void fromEvent_whenCloudTrailEventNamesNoCall_refusesIt() throws Exception {
+        ObjectNode event = cloudTrail("CreateCluster", "c", "ct-1");
+        ((ObjectNode) event.get("detail")).remove("eventName");
+        assertEquals("the AWS API Call via CloudTrail event has no detail.eventName", refusal(event));
     }
 
     @Test
     void fromEvent_whenConfigUploaded_appliesThatVersion() throws Exception {
-        Dispatch.Start start = (Dispatch.Start) Triggers.fromEvent(objectCreated("clusters/dev-cluster.yml", "v7"));
+        Dispatch.Start start = (Dispatch.Start) fromEvent(objectCreated("clusters/dev-cluster.yml", "v7"));
         JsonNode in = start.input();
         assertEquals("apply", in.get("action").asText());
         assertEquals("dev-cluster", in.get("cluster").asText());
@@ -99,15 +112,15 @@ class TriggersTest {
 
     @Test
     void fromEvent_whenKeyIsNestedOrNotAConfig_ignoresIt() throws Exception {
-        assertInstanceOf(Dispatch.Ignore.class, Triggers.fromEvent(objectCreated("clusters/team/x.yaml", "v1")));
-        assertInstanceOf(Dispatch.Ignore.class, Triggers.fromEvent(objectCreated("clusters/x.txt", "v1")));
+        assertInstanceOf(Dispatch.Ignore.class, fromEvent(objectCreated("clusters/team/x.yaml", "v1")));
+        assertInstanceOf(Dispatch.Ignore.class, fromEvent(objectCreated("clusters/x.txt", "v1")));
         Dispatch.Ignore defaults = assertInstanceOf(Dispatch.Ignore.class,
-                Triggers.fromEvent(objectCreated("defaults/cluster.yaml", "v1")));
+                fromEvent(objectCreated("defaults/cluster.yaml", "v1")));
         assertTrue(defaults.reason().contains("starts no run itself"), defaults.reason());
     }
 
     static String refusal(JsonNode event) {
-        return assertThrows(InvalidInputException.class, () -> Triggers.fromEvent(event)).getMessage();
+        return assertThrows(InvalidInputException.class, () -> fromEvent(event)).getMessage();
     }
 
     @Test
@@ -165,6 +178,6 @@ class TriggersTest {
 
     @Test
     void fromEvent_whenSourceIsUnknown_ignoresIt() throws Exception {
-        assertInstanceOf(Dispatch.Ignore.class, Triggers.fromEvent(JSON.readTree("{\"source\":\"aws.ec2\"}")));
+        assertInstanceOf(Dispatch.Ignore.class, fromEvent(JSON.readTree("{\"source\":\"aws.ec2\"}")));
     }
 }
