@@ -48,14 +48,26 @@ public final class Benchmarks {
                 if (!sections.contains("e2e") && !sections.contains("cold-start")) {
                     return;
                 }
+                // -Dcoldstart.sets=default,e2e: the default world's first requests, the 100-association run's, or both
+                Set<String> sets = Set.of(System.getProperty("coldstart.sets", "default,e2e").split(","));
+                if (sections.contains("cold-start") && sets.contains("default")) {
+                    heading("Handler cold start vs a minimal SDK handler: a new deployment's first requests "
+                            + "(default world: config-uploaded.json, console runs, a sweep)");
+                    EndToEnd.FirstRequests first = EndToEnd.defaultWorldFirstRequests(cloud);
+                    ColdStart.print(ColdStart.measure(cloud, first.app(), first.payloads()), first.payloads());
+                }
+                if (!sections.contains("e2e") && !sets.contains("e2e")) {
+                    return;
+                }
                 int n = Integer.getInteger("associations", 100);
                 EndToEnd.Result e2e = EndToEnd.measure(cloud, n, Long.getLong("iam.ms", 150), Long.getLong("eks.ms", 200));
                 if (sections.contains("e2e")) {
                     heading("End to end on the local cloud, application vs one-at-a-time baseline");
                     EndToEnd.print(e2e);
                 }
-                if (sections.contains("cold-start")) {
-                    heading("Handler cold start vs a minimal SDK handler");
+                if (sections.contains("cold-start") && sets.contains("e2e")) {
+                    heading("Handler cold start vs a minimal SDK handler: the e2e run's first requests ("
+                            + n + " associations, a world holding them)");
                     ColdStart.print(ColdStart.measure(cloud, e2e.deployed(), e2e.firstPayloads()), e2e.firstPayloads());
                 }
             }

@@ -5,6 +5,7 @@ import dev.podidentity.local.app.CfnTemplate;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
 import dev.podidentity.local.app.StackParameters;
+import dev.podidentity.local.gateway.CallCounter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -30,7 +31,7 @@ final class ColdStart {
 
     /** One function's medians, and the minimal handler's in the same pairs; {@code errors}: runs whose call threw. */
     record Row(String function, double jarMB, long initMs, long firstMs, long minimalFirstMs, long errors,
-               long primedCallMs) {
+               long primedCallMs, long calls, long minimalCalls) {
         double ratio() {
             return (double) firstMs / minimalFirstMs;
         }
@@ -77,8 +78,9 @@ final class ColdStart {
         Files.writeString(empty, "{}");
         Run minimal = new Run(minimalJar, classes, MinimalSdkHandler.class.getName(), empty, common, false);
         StackParameters stack = new StackParameters(template, cloud.accountId(), Map.of());
-        long[] alone = measure(List.of(minimal)).get(0);
-        rows.add(new Row("minimal-sdk", 0, alone[0], alone[1], alone[1], alone[2], alone[3]));
+        CallCounter counter = cloud.calls();
+        long[] alone = measure(List.of(minimal), counter).get(0);
+        rows.add(new Row("minimal-sdk", 0, alone[0], alone[1], alone[1], alone[2], alone[3], alone[4], alone[4]));
         String only = System.getProperty("coldstart.functions", "");
         for (Map.Entry<String, JsonNode> f : template.resourcesOfType("AWS::Serverless::Function").entrySet()) {
             if (!only.isEmpty() && !List.of(only.split(",")).contains(f.getKey())) {
@@ -98,20 +100,20 @@ final class ColdStart {
             own.putAll(common);
             try {
                 Run function = new Run(jar, classes, handler, payload, own, false);
-                List<long[]> m = measure(List.of(minimal, function, function.primed()));
+                List<long[]> m = measure(List.of(minimal, function, function.primed()), counter);
                 rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, m.get(1)[0], m.get(1)[1], m.get(0)[1],
-                        m.get(1)[2], m.get(2)[3]));
+                        m.get(1)[2], m.get(2)[3], m.get(1)[4], m.get(0)[4]));
             } catch (IllegalStateException noReport) {
                 System.err.println(noReport.getMessage());
-                rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, -1, -1, 1, RUNS, -1));
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, -1, -1, 1, RUNS, -1, -1, -1));
             }
         }
         return rows;
     }
 
     static void print(List<Row> rows, Map<String, String> firstPayloads) {
-        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s  %s%n", "function", "jar MB", "init ms", "first ms",
-                "minimal ms", "vs min", "primed ms", "note");
+        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s %9s  %s%n", "function", "jar MB", "init ms", "first ms",
+                "minimal ms", "vs min", "primed ms", "AWS calls", "note");
         for (Row r : rows) {
             String note = r.function().equals("minimal-sdk")
                     ? "one EksClient, one DescribeCluster (the call alone: " + r.primedCallMs() + " ms)"
@@ -119,14 +121,17 @@ final class ColdStart {
                     : !firstPayloads.containsKey(r.function()) ? "not invoked in the run: called with {}"
                     : r.initMs() < 0 ? "did not start (stderr says why)"
                     : r.errors() > 0 ? "first call threw" : "";
-            System.out.printf("%-28s %8s %8d %9d %10d %7.2fx %9s  %s%n", r.function(),
+            System.out.printf("%-28s %8s %8d %9d %10d %7.2fx %9s %9s  %s%n", r.function(),
                     r.jarMB() == 0 ? "-" : String.format("%.1f", r.jarMB()), r.initMs(), r.firstMs(),
-                    r.minimalFirstMs(), r.ratio(), r.function().equals("minimal-sdk") ? "-" : r.primedCallMs(), note);
+                    r.minimalFirstMs(), r.ratio(), r.function().equals("minimal-sdk") ? "-" : r.primedCallMs(),
+                    r.calls() + (r.function().equals("minimal-sdk") ? "" : " vs " + r.minimalCalls()), note);
         }
         System.out.println("(fresh JVM per run, no SnapStart; medians of " + RUNS + " runs, each run of a function "
                 + "right after one of the minimal handler: \"minimal ms\" is the minimal handler's in those pairs; "
                 + "\"primed ms\": the first request alone after SnapStart's priming ran in the JVM, what a restored "
-                + "snapshot's first request costs, restore not counted)");
+                + "snapshot's first request costs, restore not counted; \"AWS calls\": the calls the local cloud's "
+                + "gateway counted during the function's first request (median), vs the minimal handler's; no latency "
+                + "is injected on either side)");
     }
 
     /** One fresh-JVM run: a jar, the handler class on it, the payload file, the environment. */
@@ -138,13 +143,15 @@ final class ColdStart {
         }
     }
 
-    /** RUNS rounds of the given runs one after another; per run its median [init, first, errors, call]. */
-    private static List<long[]> measure(List<Run> runs) throws IOException, InterruptedException {
+    /** RUNS rounds of the given runs one after another; per run its median [init, first, errors, call, AWS calls]. */
+    private static List<long[]> measure(List<Run> runs, CallCounter counter) throws IOException, InterruptedException {
         List<List<long[]>> samples = new ArrayList<>();
         runs.forEach(r -> samples.add(new ArrayList<>()));
         for (int i = 0; i < RUNS; i++) {
             for (int j = 0; j < runs.size(); j++) {
-                samples.get(j).add(once(runs.get(j)));
+                long before = total(counter);
+                long[] one = once(runs.get(j));
+                samples.get(j).add(new long[] {one[0], one[1], one[2], one[3], total(counter) - before});
             }
         }
         List<long[]> medians = new ArrayList<>();
@@ -152,13 +159,20 @@ final class ColdStart {
             List<Long> inits = new ArrayList<>(s.stream().map(x -> x[0]).toList());
             List<Long> firsts = new ArrayList<>(s.stream().map(x -> x[1]).toList());
             List<Long> calls = new ArrayList<>(s.stream().map(x -> x[3]).toList());
+            List<Long> aws = new ArrayList<>(s.stream().map(x -> x[4]).toList());
             inits.sort(null);
             firsts.sort(null);
             calls.sort(null);
+            aws.sort(null);
             medians.add(new long[] {inits.get(RUNS / 2), firsts.get(RUNS / 2), s.stream().filter(x -> x[2] > 0).count(),
-                    calls.get(RUNS / 2)});
+                    calls.get(RUNS / 2), aws.get(RUNS / 2)});
         }
         return medians;
+    }
+
+    /** Every call the gateway has counted since its last reset (the runs are one at a time: the difference is one's). */
+    private static long total(CallCounter counter) {
+        return counter.snapshot().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** One fresh JVM: [init ms, first ms, 1 if the call threw, the call's own ms]. */

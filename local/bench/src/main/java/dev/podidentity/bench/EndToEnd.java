@@ -136,6 +136,31 @@ final class EndToEnd {
                 median.floor());
     }
 
+    /** A deployment and the payload each function first received in it. */
+    record FirstRequests(LocalApp app, Map<String, String> payloads) {
+    }
+
+    /**
+     * What a new user's deployment first sees, on the default world reseeded: the config upload of
+     * events/config-uploaded.json (the world's clusters/dev-cluster.yaml, a few associations), then the three console
+     * runs that give TrustPolicy, Addon and Prune their first real batch; no latency injected, as in the cold-start
+     * runs themselves. The sweep's first request is events/scheduled-sweep.json over the world these runs leave.
+     */
+    static FirstRequests defaultWorldFirstRequests(LocalCloud cloud) throws Exception {
+        cloud.reseed();
+        cloud.faults().clear();
+        cloud.rateLimits().clear();
+        LocalApp app = LocalApp.deploy(cloud);
+        Map<String, String> first = capturePayloads(cloud.lambdas());
+        for (String event : List.of("config-uploaded.json", "console-migrate-approve.json", "console-create-addon.json",
+                "console-delete.json")) {
+            LocalApp.Delivery d = app.deliver(ProjectFiles.readJson(ProjectFiles.event(event)), line -> { },
+                    Duration.ofMinutes(10));
+            d.runs().forEach(r -> System.out.println("  " + event + ": " + r.status()));
+        }
+        return new FirstRequests(app, first);
+    }
+
     /** One application run of {@code n} new associations under these latencies and rate limits, on a seeded world. */
     record AppRun(int n, Side side, LocalApp app, Map<String, String> firstPayloads, Floor floor,
                   List<RateLimits.Limit> limits, Map<String, Long> throttled, Map<String, Long> admitted,
