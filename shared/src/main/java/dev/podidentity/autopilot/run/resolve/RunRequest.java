@@ -13,17 +13,12 @@ import java.util.Set;
 
 /** The execution input, with its fields checked: an unknown field is an error, not silently dropped. */
 public record RunRequest(Action action, String cluster, boolean dryRun, boolean approve,
-                         boolean removeOidcProviderTrustRelationship, String configKey, String configVersion,
-                         JsonNode raw) {
+                         boolean removeOidcProviderTrustRelationship, boolean preserve, String configKey,
+                         String configVersion, JsonNode raw) {
     /** Fields of the execution input besides the eksctl association fields of console requests. */
     static final Set<String> INPUT_FIELDS = Set.of("action", "cluster", "dryRun", "approve",
             "removeOidcProviderTrustRelationship", "preserve", "trigger", "configKey", "configVersion", "addon",
             "addonsConfig");
-
-    /** delete-addon's {@code "preserve": true} (eksctl's --preserve). */
-    public boolean preserve() {
-        return raw.path("preserve").asBoolean(false);
-    }
 
     public static RunRequest from(JsonNode input) {
         if (input == null || !input.isObject()) {
@@ -65,6 +60,7 @@ public record RunRequest(Action action, String cluster, boolean dryRun, boolean 
         return new RunRequest(action, cluster, input.path("dryRun").asBoolean(false),
                 input.path("approve").asBoolean(false),
                 input.path("removeOidcProviderTrustRelationship").asBoolean(false),
+                input.path("preserve").asBoolean(false), // delete-addon's "preserve": true (eksctl's --preserve)
                 text(input, "configKey"), text(input, "configVersion"), input);
     }
 
