@@ -17,12 +17,6 @@ public record ResolveOutput(String action, String cluster, boolean planOnly, boo
                             String planText, PlanSummary summary) {
     /** The batches of one phase, by its label. */
     public List<BatchDescriptor> batches(String phase) {
-        return switch (phase) {
-            case "trust" -> trust;
-            case "associate" -> associate;
-            case "addons" -> addons;
-            case "prune" -> prune;
-            default -> throw new IllegalArgumentException("not a batch phase: " + phase);
-        };
+        return RunPhases.pick(phase, trust, associate, addons, prune);
     }
 }

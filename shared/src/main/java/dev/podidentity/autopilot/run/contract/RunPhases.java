@@ -12,4 +12,15 @@ public final class RunPhases {
 
     private RunPhases() {
     }
+
+    /** Of four per-phase values in {@link #BATCH_PHASES}' order, the one for {@code label}. */
+    public static <T> T pick(String label, T trust, T associate, T addons, T prune) {
+        return switch (label) {
+            case "trust" -> trust;
+            case "associate" -> associate;
+            case "addons" -> addons;
+            case "prune" -> prune;
+            default -> throw new IllegalArgumentException("not a batch phase: " + label);
+        };
+    }
 }

@@ -1,5 +1,7 @@
 package dev.podidentity.autopilot.run.resolve;
 
+import dev.podidentity.autopilot.run.contract.RunPhases;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.run.contract.PlanSummary;
@@ -36,13 +38,7 @@ public record ResolvedRun(String action, String cluster, boolean planOnly, boole
 
         /** The steps of one batch phase, by its label. */
         public List<Step> of(String phase) {
-            return switch (phase) {
-                case "trust" -> trust;
-                case "associate" -> associate;
-                case "addons" -> addons;
-                case "prune" -> prune;
-                default -> throw new IllegalArgumentException("not a batch phase: " + phase);
-            };
+            return RunPhases.pick(phase, trust, associate, addons, prune);
         }
     }
 
