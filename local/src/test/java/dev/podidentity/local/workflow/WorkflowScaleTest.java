@@ -39,7 +39,7 @@ class WorkflowScaleTest {
         ObjectNode input = uploadedQuota("scale-");
 
         long start = System.nanoTime();
-        LocalApp.Delivery delivery = world.app().deliver(input, world.progress::add, Duration.ofMinutes(8));
+        LocalApp.Delivery delivery = world.app().deliver(input, world.progress::add, Duration.ofMinutes(15));
         double seconds = (System.nanoTime() - start) / 1e9;
 
         assertEquals(1, delivery.runs().size(), String.valueOf(delivery.note()));
@@ -114,7 +114,7 @@ class WorkflowScaleTest {
         ObjectNode input = uploadedQuota("scale-failing-");
         world.cloud().faults().add(dev.podidentity.local.gateway.FaultRule.crashAfter("iam", "CreateRole", 1_000_000));
 
-        LocalApp.Delivery delivery = world.app().deliver(input, world.progress::add, Duration.ofMinutes(8));
+        LocalApp.Delivery delivery = world.app().deliver(input, world.progress::add, Duration.ofMinutes(15));
         world.cloud().faults().clear();
 
         assertEquals(1, delivery.runs().size(), String.valueOf(delivery.note()));
