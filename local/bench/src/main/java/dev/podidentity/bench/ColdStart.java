@@ -68,9 +68,6 @@ final class ColdStart {
         common.put("CONFIG_BUCKET", app.bucket());
         common.put("STATE_MACHINE_ARN", app.stateMachineArn());
         common.put("LOCK_TABLE", app.lockTable());
-        // what Lambda tells a function about its init: on-demand (no snapshot) unless -Dcoldstart.initType=snap-start,
-        // which also turns off the handlers' background warm-up (aws/Priming.warmUp) to compare without it
-        common.put("AWS_LAMBDA_INITIALIZATION_TYPE", System.getProperty("coldstart.initType", "on-demand"));
         // Lambda's own JVM flags for Java functions
         common.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 

@@ -47,21 +47,6 @@ public final class Priming implements Resource {
         STEPS.add(step);
     }
 
-    /**
-     * A cold start without a snapshot (Lambda's on-demand init, {@code sam local invoke}): runs {@code step} now on a
-     * background thread, SDK requests stopped before sending, so the clients the first request needs are built and
-     * their request path loaded while the handler finishes its init and reads the request, instead of one after
-     * another inside it. A request that reaches a client first waits for it ({@link dev.podidentity.autopilot.support.Lazy}
-     * builds once). Not in a SnapStart init ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}): there the step runs
-     * before the checkpoint, and no thread of ours should be mid-build when the snapshot is taken.
-     */
-    public static void warmUp(Runnable step) {
-        if ("snap-start".equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"))) {
-            return;
-        }
-        Thread.ofPlatform().daemon().name("warm-up").start(() -> offline(step));
-    }
-
     /** Runs every registered step now, SDK requests stopped before sending; a step's RuntimeException ends that step only. */
     public static void run() {
         for (Runnable step : STEPS) {

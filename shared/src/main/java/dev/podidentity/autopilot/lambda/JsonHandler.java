@@ -98,16 +98,6 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
      * request like {@code sample} (Jackson's bindings in and out, the SDK calls it makes, built but not sent).
      */
     protected final void primeBeforeSnapshot(Runnable clients, String sample) {
-        // without a snapshot: the same clients built, and the request's binding loaded, beside init and the first
-        // request (Priming.warmUp); the handler's own code path is left to the request itself
-        Priming.warmUp(() -> {
-            clients.run();
-            try {
-                reader.readValue(sample, inputType);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
         Priming.beforeSnapshot(() -> {
             clients.run();
             Priming.offline(() -> handleRequest(new ByteArrayInputStream(sample.getBytes(StandardCharsets.UTF_8)),

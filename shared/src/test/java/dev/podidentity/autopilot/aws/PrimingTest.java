@@ -2,7 +2,6 @@ package dev.podidentity.autopilot.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +10,7 @@ import dev.podidentity.autopilot.support.Lazy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -42,47 +38,6 @@ class PrimingTest {
             assertTrue(System.nanoTime() - t0 < 60_000_000_000L);
 
             // outside priming the same clients call out as always
-            assertThrows(SdkException.class, () -> clients.eks().describeCluster(r -> r.name("x")));
-            assertEquals(1, received.get());
-        } finally {
-            server.stop(0);
-        }
-    }
-
-    @Test
-    void warmUp_runsTheStepOnAnotherThread_sendingNothing_whileTheCallersOwnCallsGoOut() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        AtomicInteger received = new AtomicInteger();
-        server.createContext("/", exchange -> {
-            received.incrementAndGet();
-            exchange.sendResponseHeaders(500, -1);
-            exchange.close();
-        });
-        server.start();
-        try (AwsClients clients = AwsClients.create(AwsSettings.defaults("us-west-2")
-                .withEndpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                .withMaxAttempts(1))) {
-            CountDownLatch done = new CountDownLatch(1);
-            AtomicReference<Thread> ranOn = new AtomicReference<>();
-            AtomicReference<Throwable> stopped = new AtomicReference<>();
-            Priming.warmUp(() -> {
-                ranOn.set(Thread.currentThread());
-                try {
-                    clients.eks().describeCluster(r -> r.name("warm"));
-                } catch (RuntimeException e) {
-                    stopped.set(e);
-                    throw e;
-                } finally {
-                    done.countDown();
-                }
-            });
-            assertTrue(done.await(60, TimeUnit.SECONDS), "the warm-up step did not run");
-            assertNotEquals(Thread.currentThread(), ranOn.get(), "the step ran on the caller's thread");
-            assertEquals(0, received.get(), "the warm-up sent its request");
-            assertTrue(stopped.get() != null, "the warm-up's request was not stopped before sending");
-
-            // the caller's thread is not in priming: its call goes out
             assertThrows(SdkException.class, () -> clients.eks().describeCluster(r -> r.name("x")));
             assertEquals(1, received.get());
         } finally {

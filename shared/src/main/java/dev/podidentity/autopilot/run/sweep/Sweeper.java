@@ -26,18 +26,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 /**
  * The periodic sweep: CloudTrail delivers events best-effort, so a cluster can exist that no run ever onboarded, and
@@ -51,8 +45,6 @@ public final class Sweeper {
     public static final int DEFAULT_MAX_CLUSTERS = 50;
     /** Time kept back for one cluster's checks and for writing the report; the rest of the budget is spent examining. */
     static final Duration RESERVE = Duration.ofSeconds(15);
-    /** Clusters examined at once: each is a handful of EKS, IAM and S3 reads, well under the accounts' read rates. */
-    static final int CLUSTERS_AT_ONCE = 4;
     /** How far back the previous sweep's resume point is looked for. */
     static final Duration RESUME_WINDOW = Duration.ofDays(30);
     static final String PREFIX = "sweeps/";
@@ -126,48 +118,20 @@ public final class Sweeper {
         ArrayNode findings = report.putArray("clusters");
         ArrayNode skipped = JSON.createArrayNode();
         String next = null;
-        // Each cluster's reads are its own: up to CLUSTERS_AT_ONCE clusters are examined at once (virtual threads),
-        // each started in rotation order; a cluster that would start with less than RESERVE left is skipped.
-        Object[] examined = new Object[order.size()];
-        Semaphore slots = new Semaphore(CLUSTERS_AT_ONCE);
-        List<Future<?>> running = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < order.size(); i++) {
-                String cluster = order.get(i);
-                if (i >= maxClusters) {
-                    examined[i] = "over this invocation's limit of " + maxClusters + " clusters (SweepMaxClusters)";
-                    continue;
-                }
-                int index = i;
-                slots.acquireUninterruptibly();
-                running.add(pool.submit(() -> {
-                    try {
-                        examined[index] = clock.instant().plus(RESERVE).isAfter(deadline)
-                                ? "out of time: less than " + RESERVE.toSeconds() + " s of the invocation were left"
-                                : examine(cluster, configs.keyFor(cluster).orElse(null), sweepId);
-                    } finally {
-                        slots.release();
-                    }
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("the sweep was interrupted", e);
-        } catch (ExecutionException e) {
-            // examine turns a cluster's failed reads into its finding: what gets here is not one of those
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
         for (int i = 0; i < order.size(); i++) {
             String cluster = order.get(i);
-            if (examined[i] instanceof String reason) {
+            String reason = null;
+            if (i >= maxClusters) {
+                reason = "over this invocation's limit of " + maxClusters + " clusters (SweepMaxClusters)";
+            } else if (clock.instant().plus(RESERVE).isAfter(deadline)) {
+                reason = "out of time: less than " + RESERVE.toSeconds() + " s of the invocation were left";
+            }
+            if (reason != null) {
                 next = next == null ? cluster : next;
                 skipped.addObject().put("cluster", cluster).put("reason", reason);
                 continue;
             }
-            ClusterFacts facts = (ClusterFacts) examined[i];
+            ClusterFacts facts = examine(cluster, configs.keyFor(cluster).orElse(null), sweepId);
             Verdict verdict = SweepFindings.verdict(facts);
             counts.merge(verdict.name(), 1, Integer::sum);
             findings.add(finding(facts, verdict, sweepId));
