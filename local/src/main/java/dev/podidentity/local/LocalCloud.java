@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.eks.AddonCatalog;
 import dev.podidentity.local.eks.EksEmulator;
 import dev.podidentity.local.eks.MotoDirectory;
+import dev.podidentity.local.eks.RoleDirectory;
 import dev.podidentity.local.gateway.CallCounter;
 import dev.podidentity.local.gateway.FaultInjector;
 import dev.podidentity.local.gateway.RateLimits;
@@ -101,10 +102,24 @@ public final class LocalCloud implements AutoCloseable {
     private EventBridgeClient eventBridge;
     private SqsClient sqs;
 
+    private static final java.util.regex.Pattern ROLE_ARN = java.util.regex.Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/(.+)$");
+
     private LocalCloud(Options options) {
         this.options = options;
         MotoDirectory directory = new MotoDirectory(this::motoEndpoint, options.region());
-        this.emulator = new EksEmulator(options.accountId(), directory, directory, AddonCatalog.standard(), Clock.systemUTC());
+        // roles: one GetRole per role per call, shared with the IAM authorizer's look-up (see role(String))
+        RoleDirectory roles = new RoleDirectory() {
+            @Override
+            public boolean roleExists(String roleArn) {
+                return roleByArn(roleArn).isPresent();
+            }
+
+            @Override
+            public java.util.Optional<java.time.Instant> roleCreated(String roleArn) {
+                return roleByArn(roleArn).map(software.amazon.awssdk.services.iam.model.Role::createDate);
+            }
+        };
+        this.emulator = new EksEmulator(options.accountId(), directory, roles, AddonCatalog.standard(), Clock.systemUTC());
         this.gateway = Gateway.start(0, options.accountId(), options.region(), emulator, lambdas);
         MotoServer started;
         try {
@@ -281,16 +296,13 @@ public final class LocalCloud implements AutoCloseable {
         CallContexts contexts = new CallContexts(accountId(), "aws", new CallContexts.Lookups() {
             @Override
             public java.util.Optional<CallContexts.RoleView> role(String roleName) {
-                try {
-                    var role = motoIam.getRole(b -> b.roleName(roleName)).role();
+                return LocalCloud.this.role(roleName).map(role -> {
                     java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
-                    motoIam.listRoleTags(b -> b.roleName(roleName)).tags().forEach(t -> tags.put(t.key(), t.value()));
+                    role.tags().forEach(t -> tags.put(t.key(), t.value()));
                     String boundary = role.permissionsBoundary() == null ? null
                             : role.permissionsBoundary().permissionsBoundaryArn();
-                    return java.util.Optional.of(new CallContexts.RoleView(role.arn(), tags, boundary));
-                } catch (software.amazon.awssdk.services.iam.model.NoSuchEntityException missing) {
-                    return java.util.Optional.empty();
-                }
+                    return new CallContexts.RoleView(role.arn(), tags, boundary);
+                });
             }
 
             @Override
@@ -310,6 +322,31 @@ public final class LocalCloud implements AutoCloseable {
                         + "/" + function);
         gateway.authorizer(authorizer);
         return authorizer;
+    }
+
+    /**
+     * moto's role of this name, read straight from moto (not counted, no faults) once per gateway call. GetRole
+     * carries the role's tags and permissions boundary, as IAM's does, so no ListRoleTags is needed: each extra
+     * look-up is one more request for moto's one Python process to serve while the calls being measured wait.
+     */
+    private java.util.Optional<software.amazon.awssdk.services.iam.model.Role> role(String roleName) {
+        return dev.podidentity.local.gateway.CallScope.memo("moto GetRole " + roleName, () -> {
+            try {
+                return java.util.Optional.of(motoIam.getRole(b -> b.roleName(roleName)).role());
+            } catch (software.amazon.awssdk.services.iam.model.NoSuchEntityException missing) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
+    /** The role with exactly this ARN (name and path), as {@link #role(String)} reads it. */
+    private java.util.Optional<software.amazon.awssdk.services.iam.model.Role> roleByArn(String roleArn) {
+        java.util.regex.Matcher arn = ROLE_ARN.matcher(roleArn);
+        if (!arn.matches()) {
+            return java.util.Optional.empty();
+        }
+        String pathAndName = arn.group(1);
+        return role(pathAndName.substring(pathAndName.lastIndexOf('/') + 1)).filter(r -> r.arn().equals(roleArn));
     }
 
     /** The IAM authorizer, when {@link #enforceIam} was called. */

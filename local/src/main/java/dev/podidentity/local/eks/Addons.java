@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.eks.EksEmulator.AddonIssue;
 import dev.podidentity.local.eks.EksEmulator.DesiredAssociation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,14 +18,22 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * EKS add-ons over the add-on catalog: create, describe (each describe moves a CREATING/UPDATING add-on towards its
- * outcome), list, update (recorded as an AddonUpdate for DescribeUpdate/ListUpdates), delete (with or without
+ * EKS add-ons over the add-on catalog: create, describe (a CREATING/UPDATING add-on settles into its outcome once
+ * {@link #setAddonTransition its transition time} has passed since the create or update, however often it is
+ * described, as on AWS), list, update (recorded as an AddonUpdate for DescribeUpdate/ListUpdates), delete (with or without
  * preserving its associations), DescribeAddonVersions and DescribeAddonConfiguration.
  */
 final class Addons {
     private static final Set<String> TRANSITIONAL = Set.of("CREATING", "UPDATING", "DELETING");
     private final AddonCatalog catalog;
-    private int addonDescribesUntilActive = 1;
+    /**
+     * How long an add-on stays CREATING/UPDATING after CreateAddon/UpdateAddon. On AWS that is tens of seconds to
+     * minutes; here a second by default: CreateAddon's answer and a describe right after it still say CREATING, so a
+     * caller must poll as it must on AWS, and the product's own poll (every 2 s in a step, a shortened Wait state in
+     * the state machine) sees ACTIVE at its first look after that, so tests stay fast.
+     */
+    static final Duration DEFAULT_TRANSITION = Duration.ofSeconds(1);
+    private Duration addonTransition = DEFAULT_TRANSITION;
     private final EksState shared;
     private final ClusterOverlays overlays;
     private final PodIdentityAssociations associations;
@@ -38,13 +47,19 @@ final class Addons {
 
     /** Call with the lock held. */
     void reset() {
-        addonDescribesUntilActive = 1;
+        addonTransition = DEFAULT_TRANSITION;
     }
 
-    /** How many DescribeAddon calls still show CREATING/UPDATING before the add-on settles (0: the first describe settles). */
-    public void setAddonDescribesUntilActive(int describes) {
+    /**
+     * How long add-ons created or updated from now on stay CREATING/UPDATING before they settle (zero: the first
+     * describe after the write sees the outcome; CreateAddon's own answer still says CREATING).
+     */
+    public void setAddonTransition(Duration transition) {
+        if (transition == null || transition.isNegative()) {
+            throw new IllegalArgumentException("addon transition must be zero or more, not " + transition);
+        }
         synchronized (shared.lock) {
-            addonDescribesUntilActive = Math.max(0, describes);
+            addonTransition = transition;
         }
     }
 
@@ -62,7 +77,7 @@ final class Addons {
             AddonState state = requireAddon(shared.requireState(region, cluster), addon);
             state.status = status;
             state.issues = List.copyOf(issues);
-            state.describesLeft = 0;
+            state.settlesAt = null;
             state.modifiedAt = shared.clock.instant();
         }
     }
@@ -125,7 +140,7 @@ final class Addons {
         synchronized (shared.lock) {
             AddonState addon = requireAddon(shared.requireState(region, clusterName), addonName);
             addon.status = "ACTIVE";
-            addon.describesLeft = 0;
+            addon.settlesAt = null;
         }
     }
 
@@ -176,6 +191,7 @@ final class Addons {
         synchronized (shared.lock) {
             ClusterState state = shared.stateFor(region, cluster);
             AddonState addon = requireAddon(state, addonName);
+            observe(addon);
             ArrayNode params = JSON.createArrayNode();
             addon.version = version;
             if (requestedVersion != null) {
@@ -298,7 +314,7 @@ final class Addons {
         return response;
     }
 
-    /** DescribeUpdate for an add-on update; it counts as a describe of the add-on (see {@link #setAddonDescribesUntilActive}). */
+    /** DescribeUpdate for an add-on update: InProgress until the add-on settles (see {@link #setAddonTransition}). */
     public ObjectNode describeUpdate(String region, String clusterName, String updateId, String addonName) {
         ClusterDirectory.ClusterRecord cluster = shared.requireCluster(region, clusterName);
         synchronized (shared.lock) {
@@ -360,25 +376,28 @@ final class Addons {
     private void beginTransition(ClusterState state, AddonState addon, String status) {
         addon.status = status;
         addon.issues = List.of();
-        addon.describesLeft = addonDescribesUntilActive;
+        addon.settlesAt = shared.clock.instant().plus(addonTransition);
         Outcome outcome = state.pendingOutcomes.remove(addon.name);
         addon.outcome = outcome;
     }
 
-    /** A describe of a changing add-on: counts down, then settles into the planned outcome (ACTIVE unless set). */
-    private void observe(AddonState addon) {
-        if (!TRANSITIONAL.contains(addon.status)) {
+    /**
+     * Brings a changing add-on up to date before it is read: once its transition time has passed it settles into the
+     * planned outcome (ACTIVE unless set), modified at the moment it settled. Call with the lock held.
+     */
+    void observe(AddonState addon) {
+        if (!TRANSITIONAL.contains(addon.status) || addon.settlesAt == null) {
             return;
         }
-        if (addon.describesLeft > 0) {
-            addon.describesLeft--;
+        if (shared.clock.instant().isBefore(addon.settlesAt)) {
             return;
         }
         Outcome outcome = addon.outcome;
         addon.outcome = null;
         addon.status = outcome == null ? "ACTIVE" : outcome.status();
         addon.issues = outcome == null ? List.of() : outcome.issues();
-        addon.modifiedAt = shared.clock.instant();
+        addon.modifiedAt = addon.settlesAt;
+        addon.settlesAt = null;
     }
 
     private ObjectNode updateJson(ClusterState state, AddonUpdate record) {

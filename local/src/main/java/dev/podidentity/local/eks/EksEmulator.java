@@ -39,9 +39,12 @@ public final class EksEmulator {
 
     // ------------------------------------------------------------------ settings and world control
 
-    /** How many DescribeAddon calls still show CREATING/UPDATING before the add-on settles (0: the first describe settles). */
-    public void setAddonDescribesUntilActive(int describes) {
-        addons.setAddonDescribesUntilActive(describes);
+    /**
+     * How long add-ons created or updated from now on stay CREATING/UPDATING, however often they are described
+     * (default 1 s; zero: the first describe after the write sees the outcome).
+     */
+    public void setAddonTransition(java.time.Duration transition) {
+        addons.setAddonTransition(transition);
     }
 
     /** Associations allowed per cluster (AWS: 5,000 today; lower it to test ResourceLimitExceededException). */
@@ -164,7 +167,7 @@ public final class EksEmulator {
         return addons.describeAddonConfiguration(addonName, addonVersion);
     }
 
-    /** DescribeUpdate for an add-on update; it counts as a describe of the add-on (see {@link #setAddonDescribesUntilActive}). */
+    /** DescribeUpdate for an add-on update: InProgress until the add-on settles (see {@link #setAddonTransition}). */
     public ObjectNode describeUpdate(String region, String clusterName, String updateId, String addonName) {
         return addons.describeUpdate(region, clusterName, updateId, addonName);
     }
@@ -307,7 +310,10 @@ public final class EksEmulator {
             if (state == null) {
                 return out;
             }
-            state.addons.values().forEach(a -> addons.add(this.addons.addonJson(state, a)));
+            state.addons.values().forEach(a -> {
+                this.addons.observe(a);
+                addons.add(this.addons.addonJson(state, a));
+            });
             state.associations.values().forEach(a -> associations.add(this.associations.associationJson(state, a)));
             for (AccessEntry entry : state.accessEntries.values()) {
                 ObjectNode e = this.accessEntries.accessEntryJson(state, entry);

@@ -144,7 +144,8 @@ final class EksState {
         Map<String, String> tags;
         Instant createdAt;
         Instant modifiedAt;
-        int describesLeft;
+        /** When a CREATING/UPDATING add-on settles; null when it is not changing. */
+        Instant settlesAt;
         Outcome outcome;
         List<AddonIssue> issues = List.of();
     }

@@ -2,6 +2,7 @@ package dev.podidentity.local.eks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podidentity.local.gateway.CallScope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -45,6 +46,11 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
 
     @Override
     public Optional<ClusterRecord> find(String region, String clusterName) {
+        // once per gateway call: moto's one Python process serves these beside the calls being measured
+        return CallScope.memo("moto DescribeCluster " + region + " " + clusterName, () -> describe(region, clusterName));
+    }
+
+    private Optional<ClusterRecord> describe(String region, String clusterName) {
         HttpRequest request = HttpRequest.newBuilder(moto.get().resolve("/clusters/" + encode(clusterName)))
                 .header("Authorization", scope(region, "eks")).timeout(Duration.ofSeconds(10)).GET().build();
         HttpResponse<String> response = send(request);

@@ -61,6 +61,8 @@ public final class Gateway implements AutoCloseable {
     private volatile URI moto;
     private volatile LambdaInvoker lambdas;
     private volatile IamAuthorizer authorizer;
+    /** -Dgateway.trace=FILE: one line per call with where its time went (for the benchmarks; off by default). */
+    private final CallTrace trace = CallTrace.fromSystemProperty("gateway.trace");
 
     private Gateway(HttpServer server, String accountId, String defaultRegion, EksEmulator emulator, LambdaInvoker lambdas) {
         this.server = server;
@@ -131,6 +133,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) {
+        CallTrace.Timer timer = trace.start();
+        CallScope.open();
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String method = exchange.getRequestMethod();
@@ -140,13 +144,16 @@ public final class Gateway implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("X-Amz-Target"),
                     exchange.getRequestHeaders().getFirst("Content-Type"), body, defaultRegion);
             calls.record(call.service(), call.operation());
+            timer.call(call.service(), call.operation());
 
             String function = exchange.getRequestHeaders().getFirst(FunctionInvocations.FUNCTION_HEADER);
             IamAuthorizer iam = authorizer;
             HttpCall httpCall = new HttpCall(call.service(), call.operation(), call.region(), method, rawPath,
                     uri.getRawQuery(), exchange.getRequestHeaders().getFirst("Content-Type"), body);
+            timer.lap("classify");
             if (function != null && iam != null) {
                 Optional<IamAuthorizer.Denial> denied = iam.authorize(function, httpCall);
+                timer.lap("authorize");
                 if (denied.isPresent()) {
                     sendShape(exchange, ErrorShapes.accessDenied(call.service(), denied.get().message()));
                     return;
@@ -158,9 +165,11 @@ public final class Gateway implements AutoCloseable {
             boolean fromFunction = exchange.getRequestHeaders().getFirst(FunctionInvocations.INVOCATION_HEADER) != null;
             FaultInjector.Decision decision = admitted ? faults.decide(call.service(), call.operation(), fromFunction)
                     : new FaultInjector.Decision(faults.steadyLatency(call.service(), call.operation()), null, false);
+            timer.lap("limits");
             if (decision.latencyMs() > 0) {
                 Thread.sleep(decision.latencyMs());
             }
+            timer.lap("latency");
             if (!admitted) {
                 sendShape(exchange, ErrorShapes.throttle(call.service()));
                 return;
@@ -179,6 +188,7 @@ public final class Gateway implements AutoCloseable {
 
             Matcher invoke = RequestClassifier.INVOKE.matcher(rawPath);
             if (invoke.matches() && method.equals("POST")) {
+                CallScope.close(); // the function's own calls are calls of their own
                 invokeLambda(exchange, URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8), body, call.region());
                 return;
             }
@@ -186,15 +196,16 @@ public final class Gateway implements AutoCloseable {
                 String op = EksRestApi.operation(method, rawPath).orElse("");
                 if (EksRestApi.routesToEmulator(method, rawPath, uri.getRawQuery())) {
                     EksRestApi.Response response = eksApi.handle(method, rawPath, uri.getRawQuery(), body, call.region());
+                    timer.lap("emulator");
                     sendJson(exchange, response.status(), response.errorType(), response.body());
                     return;
                 }
                 if (op.equals("DescribeCluster")) {
-                    forward(exchange, body, call.region(), true, null);
+                    forward(exchange, body, call.region(), true, null, timer);
                     return;
                 }
             }
-            forward(exchange, body, call.region(), false, hiddenMissingKey(function, iam, httpCall));
+            forward(exchange, body, call.region(), false, hiddenMissingKey(function, iam, httpCall), timer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -204,6 +215,9 @@ public final class Gateway implements AutoCloseable {
             } catch (IOException | RuntimeException ignored) {
                 // the response may have been started already; the client sees a broken answer
             }
+        } finally {
+            CallScope.close();
+            timer.end();
         }
     }
 
@@ -302,7 +316,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void forward(HttpExchange exchange, byte[] body, String region, boolean describeCluster,
-                         java.util.function.Supplier<ErrorShapes.Shape> instead404)
+                         java.util.function.Supplier<ErrorShapes.Shape> instead404, CallTrace.Timer timer)
             throws IOException, InterruptedException {
         URI upstream = moto;
         if (upstream == null) {
@@ -320,6 +334,7 @@ public final class Gateway implements AutoCloseable {
             }
         });
         HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        timer.lap("moto");
         ErrorShapes.Shape denied = instead404 != null && response.statusCode() == 404 ? instead404.get() : null;
         if (denied != null) {
             sendShape(exchange, denied);
@@ -389,6 +404,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        trace.close();
     }
 
     /** For tests and tools that want the raw list of configured rules. */

@@ -25,10 +25,11 @@ public record World(String account, String region, List<Cluster> clusters, Iam i
     }
 
     /**
-     * EKS emulator behaviour, applied after seeding: DescribeAddon calls before an add-on settles (default 1),
+     * EKS emulator behaviour, applied after seeding: milliseconds an add-on stays CREATING/UPDATING after a create or
+     * update, however often it is described (default 1000),
      * associations per cluster (default 5000), and the eventual-consistency knobs (default off).
      */
-    public record Emulator(Integer addonDescribesUntilActive, Integer associationQuota, Integer rolePropagationChecks,
+    public record Emulator(Integer addonTransitionMillis, Integer associationQuota, Integer rolePropagationChecks,
                            Integer deletePropagationCreates) {
     }
 

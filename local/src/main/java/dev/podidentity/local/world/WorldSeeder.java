@@ -88,8 +88,12 @@ public final class WorldSeeder {
         world.faults().forEach(f -> faults.add(FaultRule.fromMap(f)));
         world.rateLimits().forEach(l -> rateLimits.add(RateLimits.Limit.fromMap(l)));
         World.Emulator settings = world.emulator();
-        if (settings.addonDescribesUntilActive() != null) {
-            emulator.setAddonDescribesUntilActive(settings.addonDescribesUntilActive());
+        if (settings.addonTransitionMillis() != null) {
+            if (settings.addonTransitionMillis() < 0) {
+                throw new IllegalArgumentException("emulator.addonTransitionMillis must be 0 or more, not "
+                        + settings.addonTransitionMillis());
+            }
+            emulator.setAddonTransition(java.time.Duration.ofMillis(settings.addonTransitionMillis()));
         }
         if (settings.associationQuota() != null) {
             emulator.setAssociationQuota(settings.associationQuota());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podidentity.local.LocalCloud;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -298,16 +299,28 @@ class EksEmulatorTest {
     // ---------------------------------------------------------------- add-ons
 
     @Test
-    @DisplayName("CreateAddon returns CREATING; DescribeAddon reports CREATING for N describes (default 1), then ACTIVE")
-    void createAddon_whenDescribed_movesFromCreatingToActive() {
+    @DisplayName("CreateAddon returns CREATING; DescribeAddon says CREATING however often it is called until the transition time (default 1 s) has passed, then ACTIVE")
+    void createAddon_whenDescribed_movesFromCreatingToActiveAfterItsTime() throws InterruptedException {
+        long before = System.nanoTime();
         Addon created = eks.createAddon(r -> r.clusterName(CLUSTER).addonName("eks-pod-identity-agent")).addon();
         assertEquals(AddonStatus.CREATING, created.status());
         assertEquals("v1.3.10-eksbuild.3", created.addonVersion());
         assertTrue(created.addonArn().startsWith("arn:aws:eks:us-west-2:111122223333:addon/demo/eks-pod-identity-agent/"));
-        assertEquals(AddonStatus.CREATING, describeAddon("eks-pod-identity-agent").status());
-        assertEquals(AddonStatus.ACTIVE, describeAddon("eks-pod-identity-agent").status());
+        int describes = 0;
+        while (describes < 3 || System.nanoTime() - before < Duration.ofMillis(700).toNanos()) {
+            Addon seen = describeAddon("eks-pod-identity-agent");
+            if (System.nanoTime() - before < Duration.ofMillis(900).toNanos()) {
+                assertEquals(AddonStatus.CREATING, seen.status(), "describe " + describes + " within the transition");
+            }
+            describes++;
+            Thread.sleep(20);
+        }
+        Addon active = awaitAddon("eks-pod-identity-agent", AddonStatus.ACTIVE);
+        assertTrue(System.nanoTime() - before >= Duration.ofSeconds(1).toNanos());
+        assertEquals(Duration.ofSeconds(1).toMillis(), Duration.between(created.createdAt(), active.modifiedAt()).toMillis(), 5,
+                "settled one transition after the create");
 
-        cloud.eksEmulator().setAddonDescribesUntilActive(0);
+        cloud.eksEmulator().setAddonTransition(Duration.ZERO);
         eks.createAddon(r -> r.clusterName(CLUSTER).addonName("kube-proxy"));
         assertEquals(AddonStatus.ACTIVE, describeAddon("kube-proxy").status());
         assertEquals(List.of("eks-pod-identity-agent", "kube-proxy"), eks.listAddons(r -> r.clusterName(CLUSTER)).addons());
@@ -316,7 +329,7 @@ class EksEmulatorTest {
     @Test
     @DisplayName("World control: an add-on can settle as CREATE_FAILED or be forced DEGRADED with health issues")
     void addonOutcome_whenFailureInjected_reportsStatusAndHealthIssues() {
-        cloud.eksEmulator().setAddonDescribesUntilActive(0);
+        cloud.eksEmulator().setAddonTransition(Duration.ZERO);
         cloud.eksEmulator().setAddonOutcome(REGION, CLUSTER, "eks-pod-identity-agent", "CREATE_FAILED",
                 List.of(new EksEmulator.AddonIssue("InsufficientNumberOfReplicas", "no nodes to schedule on", List.of("kube-system/eks-pod-identity-agent"))));
         eks.createAddon(r -> r.clusterName(CLUSTER).addonName("eks-pod-identity-agent"));
@@ -471,12 +484,15 @@ class EksEmulatorTest {
 
     @Test
     @DisplayName("DescribeUpdate for an add-on update: InProgress while UPDATING, Successful once the add-on is ACTIVE; ListUpdates lists it")
-    void describeUpdate_whenAddonSettles_turnsSuccessful() {
+    void describeUpdate_whenAddonSettles_turnsSuccessful() throws InterruptedException {
+        cloud.eksEmulator().setAddonTransition(Duration.ofMillis(500));
         eks.createAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni"));
-        describeAddon("vpc-cni");
-        describeAddon("vpc-cni");
+        awaitAddon("vpc-cni", AddonStatus.ACTIVE);
         String updateId = eks.updateAddon(r -> r.clusterName(CLUSTER).addonName("vpc-cni").addonVersion("v1.20.4-eksbuild.2")).update().id();
         assertEquals("InProgress", eks.describeUpdate(r -> r.name(CLUSTER).updateId(updateId).addonName("vpc-cni")).update().statusAsString());
+        assertEquals("InProgress", eks.describeUpdate(r -> r.name(CLUSTER).updateId(updateId).addonName("vpc-cni")).update().statusAsString(),
+                "a second look does not settle it either");
+        assertEquals(AddonStatus.ACTIVE, awaitAddon("vpc-cni", AddonStatus.ACTIVE).status());
         assertEquals("Successful", eks.describeUpdate(r -> r.name(CLUSTER).updateId(updateId).addonName("vpc-cni")).update().statusAsString());
         assertEquals(List.of(updateId), eks.listUpdates(r -> r.name(CLUSTER).addonName("vpc-cni")).updateIds());
         assertThrows(ResourceNotFoundException.class,
@@ -555,6 +571,18 @@ class EksEmulatorTest {
 
     private static AddonPodIdentityAssociations pia(String serviceAccount, String roleArn) {
         return AddonPodIdentityAssociations.builder().serviceAccount(serviceAccount).roleArn(roleArn).build();
+    }
+
+    /** Polls DescribeAddon as a caller on AWS would, until the add-on has {@code status} (at most 10 s). */
+    private static Addon awaitAddon(String name, AddonStatus status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Addon addon = describeAddon(name);
+        while (addon.status() != status && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            addon = describeAddon(name);
+        }
+        assertEquals(status, addon.status(), addon::toString);
+        return addon;
     }
 
     private static Addon describeAddon(String name) {

@@ -47,22 +47,24 @@ class AgentInstallerTest {
         if (clients.eks().listAddons(r -> r.clusterName(CLUSTER)).addons().contains(AgentInstaller.AGENT)) {
             clients.eks().deleteAddon(r -> r.clusterName(CLUSTER).addonName(AgentInstaller.AGENT));
         }
-        cloud.eksEmulator().setAddonDescribesUntilActive(1);
+        cloud.eksEmulator().setAddonTransition(Duration.ofMillis(200));
         cloud.faults().clear();
     }
 
     @Test
-    @DisplayName("No agent: CreateAddon, waits through CREATING, ACTIVE → CREATED; rerun UNCHANGED without a write")
+    @DisplayName("No agent: CreateAddon, polls through CREATING until it turns ACTIVE (after 300 ms) → CREATED; rerun UNCHANGED without a write")
     void install_whenMissing_createsAndWaitsThenRerunIsUnchanged() {
-        cloud.eksEmulator().setAddonDescribesUntilActive(3);
+        cloud.eksEmulator().setAddonTransition(Duration.ofMillis(300));
+        long before = System.nanoTime();
 
         Outcome outcome = agent.install(CLUSTER, STEP);
 
+        assertTrue(System.nanoTime() - before >= Duration.ofMillis(300).toNanos(), "returned before the add-on settled");
         assertEquals(Outcome.Result.CREATED, outcome.result());
         assertTrue(outcome.reason().contains("ACTIVE"), outcome.reason());
         assertTrue(outcome.resource().startsWith("arn:aws:eks:us-west-2:111122223333:addon/dev-cluster/eks-pod-identity-agent/"));
         assertEquals(1, cloud.calls().count("eks", "CreateAddon"));
-        assertTrue(cloud.calls().count("eks", "DescribeAddon") >= 4, cloud.calls().snapshot().toString());
+        assertTrue(cloud.calls().count("eks", "DescribeAddon") >= 3, cloud.calls().snapshot().toString());
         cloud.calls().reset();
 
         assertEquals(Outcome.Result.UNCHANGED, agent.install(CLUSTER, STEP).result());
@@ -97,7 +99,7 @@ class AgentInstallerTest {
     @Test
     @DisplayName("Still CREATING when the bounded wait ends: RetryableException; check() then reports the status")
     void install_whenWaitBoundReached_throwsRetryableAndCheckReportsStatus() {
-        cloud.eksEmulator().setAddonDescribesUntilActive(1_000);
+        cloud.eksEmulator().setAddonTransition(Duration.ofHours(1));
         AgentInstaller impatient = AwsAdapters.executors(clients, LocalAws.fast()
                 .withAddonWait(Duration.ofMillis(50), Duration.ofMillis(10))).agent();
 

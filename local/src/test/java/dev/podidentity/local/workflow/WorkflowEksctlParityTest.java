@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.eks.EksEmulator;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -149,7 +150,7 @@ class WorkflowEksctlParityTest {
 
     @Test
     void createAddon_whenAddonTakesAWhile_waitsForActiveBeforeReportingCreated() throws Exception {
-        world.cloud().eksEmulator().setAddonDescribesUntilActive(3);
+        world.cloud().eksEmulator().setAddonTransition(Duration.ofSeconds(3));   // more than one of the step's 2 s polls
         world.upload("clusters/dev-cluster.yaml", HEADER.formatted("dev-cluster") + "addons:\n  - name: coredns\n");
 
         LocalApp.Run run = world.run(event("config-uploaded.json"));
@@ -164,7 +165,7 @@ class WorkflowEksctlParityTest {
 
     @Test
     void createAddon_whenAddonEndsCreateFailed_reportsTheFailureNotCreated() throws Exception {
-        world.cloud().eksEmulator().setAddonDescribesUntilActive(2);
+        world.cloud().eksEmulator().setAddonTransition(Duration.ofSeconds(1));
         world.cloud().eksEmulator().setAddonOutcome(REGION, "dev-cluster", "coredns", "CREATE_FAILED",
                 List.of(new EksEmulator.AddonIssue("InsufficientNumberOfReplicas", "no nodes to schedule on",
                         List.of())));
