@@ -42,6 +42,8 @@ public final class ColdStartDriver {
             handler.handleRequest(new ByteArrayInputStream(payload), out, new OneMinute(args[0]));
         } catch (RuntimeException e) {
             error = e.getClass().getSimpleName();
+            // why, for the benchmark's stderr: a row that threw times a refusal, not the work
+            System.out.println("COLDSTART-ERROR " + args[0] + ": " + e);
         }
         long call = (System.nanoTime() - called) / 1_000_000;
         long first = Duration.between(jvmStart, Instant.now()).toMillis();

@@ -39,6 +39,8 @@ import dev.podidentity.autopilot.aws.EventBridgeRunEvents;
 import dev.podidentity.autopilot.operate.RunNotices;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 
 /**
@@ -187,8 +189,24 @@ public final class Services {
 
     /** SnapStart priming of the clients a function calls: one request each, built and signed, not sent. */
     public void prime(Sdk... services) {
+        if (services.length == 1) {
+            clients.prime(AwsClients.Service.valueOf(services[0].name()));
+            return;
+        }
+        // each client on its own thread: building one is mostly class loading and initialisation of its own
+        // module's classes (endpoint rules, marshallers), which the others do not wait for
+        List<Thread> threads = new ArrayList<>();
         for (Sdk service : services) {
-            clients.prime(AwsClients.Service.valueOf(service.name()));
+            threads.add(Thread.ofPlatform().name("prime-" + service).start(
+                    () -> clients.prime(AwsClients.Service.valueOf(service.name()))));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -29,11 +29,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
@@ -112,6 +114,18 @@ public final class StepRunner {
         return outcome;
     }
 
+    /** What a read on another thread returned; what it threw escapes as is. */
+    private static <T> T awaitRead(FutureTask<T> read, String batch) {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException("batch " + batch + " was interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
     /** The handler of one phase function: runs that phase's batches, refuses the others'. */
     public BiFunction<BatchTask, LongSupplier, BatchResult> phase(Phase phase) {
         return (task, remaining) -> runBatch(phase, task, remaining);
@@ -134,6 +148,10 @@ public final class StepRunner {
         int from = batch.from();
         int to = batch.to();
         String planKey = input.planKey();
+        String outcomesKey = RunArtifacts.outcomesKey(planKey, phaseLabel, number);
+        // the plan and this batch's outcomes so far are independent reads: both at once
+        FutureTask<Optional<ArrayNode>> previousRead = new FutureTask<>(() -> artifacts.outcomes(outcomesKey));
+        Thread.ofVirtual().name("read-outcomes").start(previousRead);
         ObjectNode plan = artifacts.plan(planKey);
         JsonNode steps = plan.path("phases").path(phaseLabel);
         if (from < 0 || to > steps.size() || from > to) {
@@ -143,10 +161,9 @@ public final class StepRunner {
         refuseOtherPhases(phase, batch, steps);
         String cluster = plan.path("context").path("cluster").asText(plan.path("cluster").asText());
         String executionName = input.execution() != null ? input.execution() : plan.path("execution").asText(null);
-        String outcomesKey = RunArtifacts.outcomesKey(planKey, phaseLabel, number);
 
         // A rerun of this batch: the outcomes already written are final, and what is left is read before written.
-        var previous = artifacts.outcomes(outcomesKey);
+        Optional<ArrayNode> previous = awaitRead(previousRead, phaseLabel + "-" + number);
         Map<String, JsonNode> finished = new HashMap<>();
         previous.ifPresent(list -> list.forEach(o -> finished.put(o.path("stepId").asText(), o)));
         Preflight preflight = previous.isPresent() ? Preflight.READ_FIRST : Preflight.TRUST_PLAN;

@@ -28,7 +28,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.TreeMap;
 
 /**
@@ -119,14 +126,46 @@ public final class Reporter {
         if (task.run() == null) {
             return out;
         }
+        Map<String, Optional<List<StepOutcome>>> read = readAtOnce(task, plan);
         for (String phase : RunPhases.LABELS) {
             List<BatchDescriptor> batches = task.run().batches(phase);
             List<BatchResult> results = task.outcomes() == null ? List.of() : task.outcomes().of(phase);
             for (BatchDescriptor batch : batches == null ? List.<BatchDescriptor>of() : batches) {
-                batchOutcomes(phase, batch, results, plan).forEach(o -> out.add(o.inPhase(phase)));
+                batchOutcomes(phase, batch, results, plan, read).forEach(o -> out.add(o.inPhase(phase)));
             }
         }
         return out;
+    }
+
+    /**
+     * The plan and every batch's outcomes object, read at once (virtual threads): independent reads, so the report
+     * waits for the slowest one instead of their sum. Each key's outcomes by key; what a read throws escapes as is.
+     */
+    private Map<String, Optional<List<StepOutcome>>> readAtOnce(ReportTask task, PlanReader plan) {
+        Map<String, Optional<List<StepOutcome>>> read = new ConcurrentHashMap<>();
+        if (plan.key == null) {
+            return read;
+        }
+        List<Callable<Object>> reads = new ArrayList<>();
+        reads.add(() -> plan.get());
+        for (String phase : RunPhases.LABELS) {
+            List<BatchDescriptor> batches = task.run().batches(phase);
+            for (BatchDescriptor batch : batches == null ? List.<BatchDescriptor>of() : batches) {
+                String key = RunArtifacts.outcomesKey(plan.key, phase, orZero(batch.batch()));
+                reads.add(() -> read.put(key, runs.stepOutcomes(key)));
+            }
+        }
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Future<Object> f : pool.invokeAll(reads)) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the run's outcomes", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        return read;
     }
 
     /**
@@ -134,12 +173,13 @@ public final class Reporter {
      * become FAILED with the item's error. A batch that never ran (the run stopped before its phase) has none.
      */
     private List<StepOutcome> batchOutcomes(String phase, BatchDescriptor batch, List<BatchResult> mapResults,
-                                            PlanReader plan) {
+                                            PlanReader plan, Map<String, Optional<List<StepOutcome>>> read) {
         int number = orZero(batch.batch());
         List<StepOutcome> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         if (plan.key != null) {
-            runs.stepOutcomes(RunArtifacts.outcomesKey(plan.key, phase, number)).ifPresent(list -> list.forEach(o -> {
+            String key = RunArtifacts.outcomesKey(plan.key, phase, number);
+            read.computeIfAbsent(key, runs::stepOutcomes).ifPresent(list -> list.forEach(o -> {
                 out.add(o);
                 seen.add(text(o.stepId()));
             }));
