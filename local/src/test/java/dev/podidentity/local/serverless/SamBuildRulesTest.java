@@ -93,9 +93,16 @@ class SamBuildRulesTest {
         assertTrue(recipe.group(1).contains("package -pl functions/$(1) -am"), recipe.group(1));
         assertFalse(recipe.group(1).contains(" install"), "nothing is installed into ~/.m2");
         assertTrue(recipe.group(1).contains("functions/$(1)/target/$(1).jar\" \"$(ARTIFACTS_DIR)/lib/"), recipe.group(1));
-        assertTrue(Files.readString(root.resolve("functions/pom.xml")).contains(
-                "<outputFile>${project.build.directory}/${project.artifactId}.jar</outputFile>"),
-                "the module's shaded jar is target/<module>.jar");
+        // shade writes target/<module>-unshrunk.jar, ProGuard shrinks it into target/<module>.jar
+        String functionsPom = Files.readString(root.resolve("functions/pom.xml"));
+        assertTrue(functionsPom.contains(
+                "<outputFile>${project.build.directory}/${project.artifactId}-unshrunk.jar</outputFile>"),
+                "the module's shaded jar is target/<module>-unshrunk.jar");
+        assertTrue(Pattern.compile("<argument>-injars</argument>\\s*"
+                + "<argument>\\$\\{project.build.directory}/\\$\\{project.artifactId}-unshrunk.jar</argument>\\s*"
+                + "<argument>-outjars</argument>\\s*"
+                + "<argument>\\$\\{project.build.directory}/\\$\\{project.artifactId}.jar</argument>")
+                .matcher(functionsPom).find(), "ProGuard shrinks the shaded jar into target/<module>.jar");
     }
 
     @Test
