@@ -93,8 +93,6 @@ public final class LocalApp {
         Map<String, String> env = new HashMap<>(stack.environment(List.of("ResolveFunction", "AssociationFunction")));
         env.put("CONFIG_BUCKET", bucket);
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
-        env.put("BATCH_SIZE", template.parameter("BatchSize").path("Default").asText());
-        env.put("STEP_PARALLELISM", template.parameter("StepParallelism").path("Default").asText());
         env.put("MAP_MAX_CONCURRENCY", Integer.toString(mapConcurrency));
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         this.lockTable = "pod-identity-autopilot-locks";
