@@ -25,6 +25,7 @@ import dev.podidentity.autopilot.run.contract.BatchResult;
 import dev.podidentity.autopilot.run.contract.BatchTask;
 import dev.podidentity.autopilot.plan.Step;
 
+import dev.podidentity.autopilot.run.BackgroundRead;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
@@ -114,18 +114,6 @@ public final class StepRunner {
         return outcome;
     }
 
-    /** What a read on another thread returned; what it threw escapes as is. */
-    private static <T> T awaitRead(FutureTask<T> read, String batch) {
-        try {
-            return read.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableException("batch " + batch + " was interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-    }
-
     /** The handler of one phase function: runs that phase's batches, refuses the others'. */
     public BiFunction<BatchTask, LongSupplier, BatchResult> phase(Phase phase) {
         return (task, remaining) -> runBatch(phase, task, remaining);
@@ -150,8 +138,8 @@ public final class StepRunner {
         String planKey = input.planKey();
         String outcomesKey = RunArtifacts.outcomesKey(planKey, phaseLabel, number);
         // the plan and this batch's outcomes so far are independent reads: both at once
-        FutureTask<Optional<ArrayNode>> previousRead = new FutureTask<>(() -> artifacts.outcomes(outcomesKey));
-        Thread.ofVirtual().name("read-outcomes").start(previousRead);
+        BackgroundRead<Optional<ArrayNode>> previousRead =
+                BackgroundRead.start("read-outcomes", () -> artifacts.outcomes(outcomesKey));
         ObjectNode plan = artifacts.plan(planKey);
         JsonNode steps = plan.path("phases").path(phaseLabel);
         if (from < 0 || to > steps.size() || from > to) {
@@ -163,7 +151,7 @@ public final class StepRunner {
         String executionName = input.execution() != null ? input.execution() : plan.path("execution").asText(null);
 
         // A rerun of this batch: the outcomes already written are final, and what is left is read before written.
-        Optional<ArrayNode> previous = awaitRead(previousRead, phaseLabel + "-" + number);
+        Optional<ArrayNode> previous = previousRead.await("batch " + phaseLabel + "-" + number + " was interrupted");
         Map<String, JsonNode> finished = new HashMap<>();
         previous.ifPresent(list -> list.forEach(o -> finished.put(o.path("stepId").asText(), o)));
         Preflight preflight = previous.isPresent() ? Preflight.READ_FIRST : Preflight.TRUST_PLAN;

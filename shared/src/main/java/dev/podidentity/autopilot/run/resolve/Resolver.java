@@ -29,10 +29,8 @@ import dev.podidentity.autopilot.run.contract.ResolveTask;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import dev.podidentity.autopilot.error.RetryableException;
+import dev.podidentity.autopilot.run.BackgroundRead;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.Set;
 
 /**
@@ -101,18 +99,10 @@ public final class Resolver {
 
     private ResolvedRun plan(RunRequest request) {
         // whether a newer upload superseded this one (a HeadObject) is read beside the config itself
-        FutureTask<Optional<String>> newerRead = new FutureTask<>(() -> configs.newerUpload(request));
-        Thread.ofVirtual().name("newer-upload").start(newerRead);
+        BackgroundRead<Optional<String>> newerRead =
+                BackgroundRead.start("newer-upload", () -> configs.newerUpload(request));
         RequestedConfig.Loaded loaded = configs.load(request);
-        Optional<String> newer;
-        try {
-            newer = newerRead.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableException("interrupted while reading the config's current version", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
+        Optional<String> newer = newerRead.await("interrupted while reading the config's current version");
         if (newer.isPresent()) {
             return superseded(request, newer.get());
         }
