@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.podidentity.autopilot.error.AutopilotException;
 import dev.podidentity.autopilot.error.InvalidInputException;
 
 import java.io.ByteArrayInputStream;
@@ -62,11 +63,12 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     /**
      * The error as the state machine gets it: Lambda's Java runtime puts the stack trace of an escaping exception (and
-     * of its causes) in the error's Cause, 2-10 KB that every failed task would carry in the run's state. The trace
-     * goes to the function's log; the exception goes on with its class (the error name the ASL matches) and message.
+     * of its causes) in the error's Cause, 2-10 KB that every failed task would carry in the run's state. The error
+     * goes to the function's log as one JSON line (with the trace only when it is not one of ours); the exception
+     * goes on with its class (the error name the ASL matches) and message.
      */
     static RuntimeException withoutStackTraces(RuntimeException e) {
-        e.printStackTrace();
+        Log.invocationFailed(e, !(e instanceof AutopilotException));
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             t.setStackTrace(new StackTraceElement[0]);
         }

@@ -62,6 +62,33 @@ public final class Log {
         INVOCATION.remove();
     }
 
+    /**
+     * The error an invocation ends with, as one line of the invocation: its type and message. An error of ours (an
+     * {@code AutopilotException}: bad input, a conflict, something not ours) says all it means in its message, so it
+     * carries no stack trace; any other error is a bug or the runtime's, and its frames (and its causes') go in the
+     * line's {@code stackTrace} field, never as loose lines that CloudWatch would index one by one.
+     */
+    public static void invocationFailed(Throwable error, boolean withStackTrace) {
+        java.util.List<Object> fields = new java.util.ArrayList<>(java.util.List.of(
+                "errorType", error.getClass().getName(),
+                "errorMessage", String.valueOf(error.getMessage())));
+        if (withStackTrace) {
+            java.util.List<String> frames = new java.util.ArrayList<>();
+            for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t != error) {
+                    frames.add("Caused by: " + t);
+                }
+                for (StackTraceElement frame : t.getStackTrace()) {
+                    frames.add(frame.toString());
+                }
+            }
+            fields.add("stackTrace");
+            fields.add(frames);
+        }
+        new Log(Map.of(), null).write("ERROR", "invocation failed: " + error.getClass().getSimpleName(),
+                fields.toArray());
+    }
+
     /** The same context plus one more field, e.g. the step id. */
     public Log with(String key, String value) {
         Map<String, String> ctx = new LinkedHashMap<>(context);

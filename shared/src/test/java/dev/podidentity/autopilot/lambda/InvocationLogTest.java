@@ -85,6 +85,54 @@ class InvocationLogTest {
         assertEquals("INFO", logged.get(1).path("level").asText(), "kept at ApplicationLogLevel INFO");
     }
 
+    /** A handler that fails: with an error of ours when its input says "ours", with a bug's error otherwise. */
+    static final class Fails extends JsonHandler<JsonNode, JsonNode> {
+        Fails() {
+            super(JsonNode.class);
+        }
+
+        @Override
+        protected JsonNode handle(JsonNode request, Context context) {
+            if (request.path("ours").asBoolean()) {
+                throw new dev.podidentity.autopilot.error.InvalidInputException("spec.roleName: too long (line 7)");
+            }
+            throw new IllegalStateException("a bug", new java.io.IOException("the cause"));
+        }
+    }
+
+    @Test
+    void aFailedInvocation_isOneLogLine_withTheTraceOnlyForErrorsNotOurs() throws Exception {
+        Log.sendTo(new PrintStream(lines, true, StandardCharsets.UTF_8));
+        java.io.PrintStream err = System.err;
+        ByteArrayOutputStream loose = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(loose, true, StandardCharsets.UTF_8));
+        try {
+            Fails handler = new Fails();
+            org.junit.jupiter.api.Assertions.assertThrows(dev.podidentity.autopilot.error.InvalidInputException.class,
+                    () -> handler.handleRequest(new ByteArrayInputStream("{\"ours\":true}".getBytes(StandardCharsets.UTF_8)),
+                            new ByteArrayOutputStream(), null));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
+                            new ByteArrayOutputStream(), null));
+        } finally {
+            System.setErr(err);
+        }
+
+        assertEquals("", loose.toString(StandardCharsets.UTF_8), "nothing outside the JSON lines");
+        List<JsonNode> logged = logged();
+        assertEquals(2, logged.size(), logged::toString);
+        JsonNode ours = logged.get(0);
+        assertEquals("ERROR", ours.path("level").asText());
+        assertEquals("dev.podidentity.autopilot.error.InvalidInputException", ours.path("errorType").asText());
+        assertEquals("spec.roleName: too long (line 7)", ours.path("errorMessage").asText());
+        assertEquals("Fails", ours.path("functionName").asText());
+        assertFalse(ours.has("stackTrace"), "an error of ours says what it means in its message: " + ours);
+        JsonNode bug = logged.get(1);
+        assertEquals("java.lang.IllegalStateException", bug.path("errorType").asText());
+        assertTrue(bug.path("stackTrace").isArray() && bug.path("stackTrace").size() > 2, bug::toString);
+        assertTrue(bug.path("stackTrace").toString().contains("Caused by: java.io.IOException: the cause"), bug::toString);
+    }
+
     private static void call(String service, String... attemptErrors) {
         MetricCollector call = MetricCollector.create("ApiCall");
         call.reportMetric(CoreMetric.SERVICE_ID, service);
