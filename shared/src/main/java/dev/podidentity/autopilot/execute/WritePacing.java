@@ -35,7 +35,7 @@ public final class WritePacing {
      * Writes per second a lane adds each second while its writes succeed, up to its ceiling; past it, the longer it
      * goes without a throttle, the faster it probes ({@link #PROBE_SECONDS}).
      */
-    static final double INCREASE_PER_SECOND = 0.3;
+    static final double INCREASE_PER_SECOND = 0.15;
     /**
      * Every this many seconds past the ceiling without a throttle, the lane's growth per second grows by another
      * INCREASE (below the ceiling it stays at INCREASE).
