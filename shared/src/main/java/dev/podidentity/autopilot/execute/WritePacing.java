@@ -14,24 +14,32 @@ import java.util.function.Supplier;
  * shared by every step the invocation runs, so its threads together back off, not each on its own.
  *
  * <p>A service's lane starts open (no pacing: an account with room sees no delay), or at the rate a previous batch
- * of this container settled on, or at its cap. On a throttled write it paces at 0.7 times the writes that got
- * through in the last second (at most one cut a second: the calls already in flight answer the same), then adds
- * {@value #INCREASE_PER_SECOND} writes per second each second while writes succeed, more the longer no throttle
- * comes (a batch left alone at the end of a run takes over the rate the others gave back), never above the cap. So a
- * large run settles just under the bucket's rate without a storm, several batches at once share it, and the
- * throttles that find the ceiling stay a small fraction of the calls. The SDK's own retries still retry a
- * throttled call; every attempt waits for its slot.
+ * of this container settled on, or at its cap. On a throttled write it remembers the rate that met the throttle
+ * (its ceiling: the writes that got through in the last second) and paces at 0.7 times it (at most one cut a second:
+ * the calls already in flight answer the same). Then, while writes succeed, it adds {@value #INCREASE_PER_SECOND}
+ * writes per second each second back up to the ceiling, and past the ceiling more the longer it goes without a
+ * throttle (a batch left alone at the end of a run takes over the rate the others gave back), never above the cap.
+ *
+ * <p>Why probing waits for the ceiling: several batches share one bucket, each throttle cuts one lane by 0.3 times
+ * its rate, and every second each lane adds its increase; at equilibrium the throttles per second are the lanes'
+ * summed increase over one cut. Growing fast below the rate that was just refused only buys more throttles; growing
+ * fast above it finds room that opened. So a large run settles just under the bucket's rate without a storm, several
+ * batches at once share it, and the throttles that find the ceiling stay a small fraction of the calls. The SDK's own
+ * retries still retry a throttled call; every attempt waits for its slot.
  *
  * <p>The cap is the stack's share of the account's rate ({@code MaxIamWritesPerSecond},
  * {@code MaxEksWritesPerSecond}: 0 for none), divided among the batches that run at once (MapMaxConcurrency).
  */
 public final class WritePacing {
     /**
-     * Writes per second a lane adds each second while its writes succeed, right after a cut; the longer it goes
-     * without a throttle, the faster it probes ({@link #PROBE_SECONDS}).
+     * Writes per second a lane adds each second while its writes succeed, up to its ceiling; past it, the longer it
+     * goes without a throttle, the faster it probes ({@link #PROBE_SECONDS}).
      */
     static final double INCREASE_PER_SECOND = 0.3;
-    /** Every this many seconds without a throttle, the lane's growth per second grows by another INCREASE. */
+    /**
+     * Every this many seconds past the ceiling without a throttle, the lane's growth per second grows by another
+     * INCREASE (below the ceiling it stays at INCREASE).
+     */
     static final double PROBE_SECONDS = 6;
     /** The share of the last second's successful writes a lane keeps after a throttle. */
     static final double DECREASE = 0.7;
@@ -41,17 +49,20 @@ public final class WritePacing {
     private static final List<String> WRITE_PREFIXES = List.of("Create", "Update", "Delete", "Put", "Attach", "Detach",
             "Tag", "Untag", "Associate", "Disassociate", "Add", "Remove", "Set");
     private static final ThreadLocal<WritePacing> CURRENT = new ThreadLocal<>();
-    private static final WritePacing NONE = new WritePacing(Map.of(), null, System::nanoTime, null);
+    private static final WritePacing NONE = new WritePacing(Map.of(), null, null, System::nanoTime, null);
 
     private final Map<String, Double> caps;
     private final Map<String, Double> start;
+    private final Map<String, Double> startCeilings;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final LongSupplier nanos;
     private final Memory memory;
 
-    private WritePacing(Map<String, Double> caps, Map<String, Double> start, LongSupplier nanos, Memory memory) {
+    private WritePacing(Map<String, Double> caps, Map<String, Double> start, Map<String, Double> startCeilings,
+                        LongSupplier nanos, Memory memory) {
         this.caps = caps;
         this.start = start;
+        this.startCeilings = startCeilings;
         this.nanos = nanos;
         this.memory = memory;
     }
@@ -63,6 +74,7 @@ public final class WritePacing {
     public static final class Memory {
         private final Map<String, Double> caps;
         private final Map<String, Double> settled = new ConcurrentHashMap<>();
+        private final Map<String, Double> ceilings = new ConcurrentHashMap<>();
         private final LongSupplier nanos;
 
         Memory(Map<String, Double> caps, LongSupplier nanos) {
@@ -92,7 +104,7 @@ public final class WritePacing {
 
         /** A pacing for one batch invocation. */
         public WritePacing start() {
-            return new WritePacing(caps, Map.copyOf(settled), nanos, this);
+            return new WritePacing(caps, Map.copyOf(settled), Map.copyOf(ceilings), nanos, this);
         }
 
         /** The per-invocation cap of a service's writes (infinite: none). */
@@ -122,10 +134,13 @@ public final class WritePacing {
         return pacing == null ? NONE : pacing;
     }
 
-    /** Hands each lane's rate to the container's memory, where its next batch starts. */
+    /** Hands each lane's rate and ceiling to the container's memory, where its next batch starts. */
     public void finish() {
         if (memory != null) {
-            lanes.forEach((service, lane) -> lane.settled().ifPresent(rate -> memory.settled.put(service, rate)));
+            lanes.forEach((service, lane) -> {
+                lane.settled().ifPresent(rate -> memory.settled.put(service, rate));
+                lane.knownCeiling().ifPresent(ceiling -> memory.ceilings.put(service, ceiling));
+            });
         }
     }
 
@@ -172,7 +187,8 @@ public final class WritePacing {
     }
 
     private Lane lane(String service) {
-        return lanes.computeIfAbsent(service, s -> new Lane(initial(s), caps.getOrDefault(s, Double.POSITIVE_INFINITY)));
+        return lanes.computeIfAbsent(service, s -> new Lane(initial(s), caps.getOrDefault(s, Double.POSITIVE_INFINITY),
+                startCeilings == null ? 0 : startCeilings.getOrDefault(s, 0.0)));
     }
 
     private double initial(String service) {
@@ -181,21 +197,27 @@ public final class WritePacing {
         return settled == null ? cap : Math.min(settled, cap);
     }
 
-    /** One service's writes in this invocation: a rate, the next free slot, and the recent successes. */
+    /**
+     * One service's writes in this invocation: a rate, the next free slot, the recent successes, and the ceiling (the
+     * rate the last throttle met; 0 while none is known).
+     */
     private final class Lane {
         private final double cap;
         private double rate;
+        private double ceiling;
         private long nextSlot;
         private long coolUntil;
         private long grownAt;
-        private long cutAt;
+        /** When the rate was last below the ceiling: probing past it speeds up from there. */
+        private long belowAt;
         private final Deque<Long> successes = new ArrayDeque<>();
 
-        Lane(double rate, double cap) {
+        Lane(double rate, double cap, double ceiling) {
             this.rate = rate;
             this.cap = cap;
+            this.ceiling = ceiling;
             this.grownAt = nanos.getAsLong();
-            this.cutAt = grownAt;
+            this.belowAt = grownAt;
             this.nextSlot = grownAt;
         }
 
@@ -205,6 +227,10 @@ public final class WritePacing {
 
         synchronized java.util.Optional<Double> settled() {
             return Double.isInfinite(rate) ? java.util.Optional.empty() : java.util.Optional.of(rate);
+        }
+
+        synchronized java.util.Optional<Double> knownCeiling() {
+            return ceiling > 0 ? java.util.Optional.of(ceiling) : java.util.Optional.empty();
         }
 
         /** Nanoseconds to wait for this attempt's slot (0 while open). */
@@ -225,10 +251,11 @@ public final class WritePacing {
             }
             trim(now);
             double recent = successes.size();
-            rate = Math.max(MIN_RATE, DECREASE * Math.min(rate, Math.max(recent, MIN_RATE)));
+            ceiling = Math.min(rate, Math.max(recent, MIN_RATE));
+            rate = Math.max(MIN_RATE, DECREASE * ceiling);
             coolUntil = now + SECOND;
             grownAt = now;
-            cutAt = now;
+            belowAt = now;
             nextSlot = Math.max(nextSlot, now + (long) (SECOND / rate));
         }
 
@@ -237,8 +264,12 @@ public final class WritePacing {
             successes.addLast(now);
             trim(now);
             if (!Double.isInfinite(rate) && now >= coolUntil) {
+                // back to the ceiling at the base increase; past it, faster the longer it has gone without a throttle
+                if (rate < ceiling) {
+                    belowAt = now;
+                }
+                double probing = rate < ceiling ? 1 : 1 + (now - belowAt) / (PROBE_SECONDS * SECOND);
                 // per second of successful writing: an idle gap (no writes to make) earns at most one second's worth
-                double probing = 1 + (now - cutAt) / (PROBE_SECONDS * SECOND);
                 rate = Math.min(cap, rate + INCREASE_PER_SECOND * probing * Math.min(SECOND, now - grownAt) / SECOND);
             }
             grownAt = now;

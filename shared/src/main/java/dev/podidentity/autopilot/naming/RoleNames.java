@@ -105,6 +105,25 @@ public final class RoleNames {
         }
     }
 
+    /** A name this scheme makes: three parts (the second maybe {@code addon=}), maybe shortened with a hash. */
+    private static final Pattern GENERATED = Pattern.compile(
+            "([a-z0-9._-]+)\\+(?:addon=)?[a-z0-9._-]+\\+[a-z0-9._-]+(,[0-9a-f]{" + HASH_CHARS + "})?");
+
+    /**
+     * Whether {@code roleName} is a name this scheme makes for a cluster other than {@code cluster}: a full name whose
+     * cluster part is not the cluster, or a shortened one whose cluster part is not a start of the cluster's
+     * lower-cased form (shortening only cuts parts). Such a role is not the cluster's, whatever its tags say, and
+     * need not be read to know it. Any other name (a user's {@code roleName}) tells nothing: false.
+     */
+    public static boolean namesAnotherCluster(String roleName, String cluster) {
+        java.util.regex.Matcher m = roleName == null ? null : GENERATED.matcher(roleName);
+        if (m == null || !m.matches() || cluster == null || cluster.isEmpty()) {
+            return false;
+        }
+        String part = m.group(1);
+        return m.group(2) == null ? !part.equals(cluster) : !sanitise(cluster).startsWith(part);
+    }
+
     /** Problems with a role name a user gives ({@code roleName}); empty when IAM accepts it. */
     public static List<String> validate(String name) {
         List<String> problems = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.podidentity.autopilot.error.RetryableException;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -25,8 +26,16 @@ public final class BackgroundRead<T> {
 
     /** The read's value; {@code interrupted} is the message of the retryable error an interrupted wait gives. */
     public T await(String interrupted) {
+        return result(task, interrupted);
+    }
+
+    /**
+     * A started read's value, the same way for any {@link Future} (e.g. one of many reads submitted at once): what
+     * the read throws escapes as is; an interrupted wait is retryable, with the message {@code interrupted}.
+     */
+    public static <T> T result(Future<T> read, String interrupted) {
         try {
-            return task.get();
+            return read.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetryableException(interrupted, e);

@@ -53,21 +53,56 @@ class WritePacingTest {
         assertEquals(0, attempt(pacing, "eks", "CreatePodIdentityAssociation"), "EKS has its own lane, still open");
 
         advanceMs(1_000);
+        // back up toward the ceiling (20 a second: what the throttle met) at the base increase, steadily
         double before = pacing.rate("iam");
-        for (int i = 0; i < 5; i++) { // five seconds of success
+        double firstFive = succeedFor(pacing, 5);
+        double secondFive = succeedFor(pacing, 5);
+        assertEquals(5 * WritePacing.INCREASE_PER_SECOND, firstFive, 1e-6, "the base increase below the ceiling");
+        assertEquals(firstFive, secondFive, 1e-6, "no faster while below the rate that was just refused");
+        assertEquals(before + 10 * WritePacing.INCREASE_PER_SECOND, pacing.rate("iam"), 1e-6);
+        for (int s = 0; s < 60 && pacing.rate("iam") < 20.0; s++) {
+            succeedFor(pacing, 1);
+        }
+        assertTrue(pacing.rate("iam") >= 20.0 && pacing.rate("iam") < 20.0 + 2 * WritePacing.INCREASE_PER_SECOND,
+                "back at the ceiling: " + pacing.rate("iam"));
+        // past the ceiling, the longer without a throttle, the faster it probes
+        double pastFirst = succeedFor(pacing, 5);
+        double pastSecond = succeedFor(pacing, 5);
+        assertTrue(pastFirst >= 5 * WritePacing.INCREASE_PER_SECOND, "at least the base increase: " + pastFirst);
+        assertTrue(pastSecond > pastFirst, "the longer without a throttle, the faster it probes: " + pastFirst
+                + " then " + pastSecond);
+        assertTrue(pacing.rate("iam") < 2 * 20.0, "a probe, not a jump: " + pacing.rate("iam"));
+    }
+
+    @Test
+    void theNextBatch_startsWhereThisOneSettled_andKnowsItsCeiling() throws Exception {
+        WritePacing.Memory memory = WritePacing.memory(Map.of(), now::get);
+        WritePacing first = memory.start();
+        for (int i = 0; i < 10; i++) { // 10 a second get through, then a throttle: ceiling 10, paced at 7
+            first.succeeded("iam", "CreateRole");
+            advanceMs(100);
+        }
+        first.throttled("iam", "CreateRole");
+        assertEquals(7.0, first.rate("iam"), 1e-6);
+        first.finish();
+
+        WritePacing next = memory.start();
+        assertEquals(7.0, next.rate("iam"), 1e-6);
+        next.succeeded("iam", "CreateRole"); // its first write
+        double firstFive = succeedFor(next, 5);
+        double secondFive = succeedFor(next, 5);
+        assertEquals(firstFive, secondFive, 1e-6, "below the ceiling it remembers, the base increase only");
+        assertEquals(7.0 + 10 * WritePacing.INCREASE_PER_SECOND, next.rate("iam"), 1e-6);
+    }
+
+    /** {@code seconds} seconds of one successful write a second; the lane's rate gained. */
+    private double succeedFor(WritePacing pacing, int seconds) {
+        double before = pacing.rate("iam");
+        for (int i = 0; i < seconds; i++) {
             advanceMs(1_000);
             pacing.succeeded("iam", "CreateRole");
         }
-        double firstFive = pacing.rate("iam") - before;
-        for (int i = 0; i < 5; i++) { // five more
-            advanceMs(1_000);
-            pacing.succeeded("iam", "CreateRole");
-        }
-        double secondFive = pacing.rate("iam") - before - firstFive;
-        assertTrue(firstFive >= 5 * WritePacing.INCREASE_PER_SECOND, "at least the base increase: " + firstFive);
-        assertTrue(secondFive > firstFive, "the longer without a throttle, the faster it probes: " + firstFive
-                + " then " + secondFive);
-        assertTrue(pacing.rate("iam") < 2 * 14.0, "a probe, not a jump: " + pacing.rate("iam"));
+        return pacing.rate("iam") - before;
     }
 
     @Test

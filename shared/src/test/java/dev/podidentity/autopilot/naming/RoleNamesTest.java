@@ -3,6 +3,7 @@ package dev.podidentity.autopilot.naming;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -177,5 +178,33 @@ class RoleNamesTest {
         assertEquals("abc", fitted[0]);
         assertEquals("de", fitted[2]);
         assertEquals(15, fitted[1].length());
+    }
+
+    @Test
+    void namesAnotherCluster_onlyForNamesThisSchemeMadeForAnotherCluster() {
+        String ours = RoleNames.forAssociation("dev", "default", "app");
+        String theirs = RoleNames.forAssociation("prod", "default", "app");
+        String theirAddon = RoleNames.forAddon("prod", "vpc-cni", "aws-node");
+        String longName = "a-very-long-cluster-name-for-the-platform-team-" + "x".repeat(20);
+        String oursShort = RoleNames.forAssociation(longName, "kube-system", "some-controller-service-account");
+        String capsShort = RoleNames.forAssociation("Prod-EU", "default", "app");
+        assertTrue(oursShort.contains(","), oursShort);
+        assertTrue(capsShort.contains(","), capsShort);
+
+        assertFalse(RoleNames.namesAnotherCluster(ours, "dev"));
+        assertTrue(RoleNames.namesAnotherCluster(theirs, "dev"));
+        assertTrue(RoleNames.namesAnotherCluster(theirAddon, "dev"));
+        assertFalse(RoleNames.namesAnotherCluster(theirAddon, "prod"));
+        assertFalse(RoleNames.namesAnotherCluster(oursShort, longName), "a shortened name: its cluster part is cut");
+        assertTrue(RoleNames.namesAnotherCluster(oursShort, "dev"));
+        assertFalse(RoleNames.namesAnotherCluster(capsShort, "Prod-EU"), "capitals are lower-cased in a short name");
+        assertTrue(RoleNames.namesAnotherCluster(capsShort, "Dev"));
+        assertFalse(RoleNames.namesAnotherCluster(RoleNames.forAssociation("dev2", "default", "app"), "dev2"));
+        assertTrue(RoleNames.namesAnotherCluster(RoleNames.forAssociation("dev2", "default", "app"), "dev"),
+                "a cluster whose name starts with another's is still another cluster");
+        // a user's roleName says nothing about its cluster: it is read
+        assertFalse(RoleNames.namesAnotherCluster("my-team-s3-reader", "dev"));
+        assertFalse(RoleNames.namesAnotherCluster("Prod+Reader", "dev"));
+        assertFalse(RoleNames.namesAnotherCluster(null, "dev"));
     }
 }

@@ -9,6 +9,7 @@ import dev.podidentity.autopilot.operate.Readable;
 import dev.podidentity.autopilot.operate.RunNotices;
 import dev.podidentity.autopilot.port.ConfigStore;
 import dev.podidentity.autopilot.port.RunEvents;
+import dev.podidentity.autopilot.run.BackgroundRead;
 import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.contract.BatchDescriptor;
 import dev.podidentity.autopilot.run.contract.BatchResult;
@@ -32,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -156,14 +156,10 @@ public final class Reporter {
             }
         }
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Future<Object> f : pool.invokeAll(reads)) {
-                f.get();
+            List<Future<Object>> started = reads.stream().map(pool::submit).toList();
+            for (Future<Object> f : started) {
+                BackgroundRead.result(f, "interrupted while reading the run's outcomes");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the run's outcomes", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
         return read;
     }

@@ -3,12 +3,14 @@ package dev.podidentity.autopilot.run.resolve;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.autopilot.naming.Arns;
 import dev.podidentity.autopilot.naming.OwnershipTags;
+import dev.podidentity.autopilot.naming.RoleNames;
 import dev.podidentity.autopilot.plan.ClusterState;
 import dev.podidentity.autopilot.plan.OffboardPlanner;
 import dev.podidentity.autopilot.plan.Plan;
 import dev.podidentity.autopilot.plan.PlanJson;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.port.IamRoles;
+import dev.podidentity.autopilot.run.BackgroundRead;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,8 @@ import java.util.Set;
  * creation times only, so GetRole (for the tags) is asked only of the roles nothing in the plan or the cluster names.
  */
 final class OwnedRoles {
+    /** GetRole calls in flight at once when reclaiming (IAM's read rate is shared by the account). */
+    static final int READS_AT_ONCE = 8;
     private final IamRoles iam;
     private final String rolePath;
 
@@ -57,12 +61,17 @@ final class OwnedRoles {
         plan.steps().forEach(s -> ids.add(s.id()));
         List<Step> steps = new ArrayList<>();
         List<String> kept = new ArrayList<>();
-        for (IamRoles.RoleSummary summary : iam.listRoles(rolePath)) {
-            if (named.contains(summary.name())) {
-                continue;
-            }
+        // The path holds the roles of every cluster the stack serves: a role whose name says it was made for another
+        // cluster is not read (with many clusters, most of them), and the others are read at once.
+        List<IamRoles.RoleSummary> candidates = iam.listRoles(rolePath).stream()
+                .filter(summary -> !named.contains(summary.name()))
+                .filter(summary -> !RoleNames.namesAnotherCluster(summary.name(), cluster))
+                .toList();
+        List<Optional<IamRoles.IamRole>> read = readAtOnce(candidates);
+        for (int i = 0; i < candidates.size(); i++) {
+            IamRoles.RoleSummary summary = candidates.get(i);
             // A role that web identities may assume (IRSA) can be in use without any association: never reclaimed.
-            Optional<IamRoles.IamRole> role = iam.getRole(summary.name())
+            Optional<IamRoles.IamRole> role = read.get(i)
                     .filter(r -> OwnershipTags.isOwnedBy(r.tags(), cluster))
                     .filter(r -> r.trustPolicyJson() == null || !r.trustPolicyJson().contains("Federated"));
             if (role.isEmpty()) {
@@ -84,6 +93,33 @@ final class OwnedRoles {
             }
         }
         return new Reclaim(steps, kept);
+    }
+
+    /** GetRole of each candidate, {@value #READS_AT_ONCE} at a time, in the candidates' order. */
+    private List<Optional<IamRoles.IamRole>> readAtOnce(List<IamRoles.RoleSummary> candidates) {
+        if (candidates.size() <= 1) {
+            return candidates.stream().map(c -> iam.getRole(c.name())).toList();
+        }
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(READS_AT_ONCE);
+        try (java.util.concurrent.ExecutorService threads =
+                     java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Optional<IamRoles.IamRole>>> reads = new ArrayList<>();
+            for (IamRoles.RoleSummary candidate : candidates) {
+                reads.add(threads.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return iam.getRole(candidate.name());
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            List<Optional<IamRoles.IamRole>> out = new ArrayList<>();
+            for (java.util.concurrent.Future<Optional<IamRoles.IamRole>> r : reads) {
+                out.add(BackgroundRead.result(r, "interrupted while reading the roles of ours"));
+            }
+            return out;
+        }
     }
 
     private static void collectRoleNames(JsonNode node, Set<String> names) {
