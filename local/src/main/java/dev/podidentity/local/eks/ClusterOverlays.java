@@ -4,12 +4,15 @@ import static dev.podidentity.local.eks.EksState.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What EKS shows of a cluster that moto does not: a status other than ACTIVE (counting describes until it settles),
- * Auto Mode's configuration, and the local Kubernetes API server as the endpoint. A CREATING cluster has no endpoint.
+ * What EKS shows of a cluster that moto does not: a status other than ACTIVE (turning ACTIVE once its time has
+ * passed, however often it is read, as on AWS), Auto Mode's configuration, and the local Kubernetes API server as the
+ * endpoint. A CREATING cluster has no endpoint.
  */
 final class ClusterOverlays {
     private final Map<String, ClusterOverlay> overlays = new HashMap<>();
@@ -20,14 +23,18 @@ final class ClusterOverlays {
     }
 
     /**
-     * Overrides a moto cluster's status (moto makes every cluster ACTIVE at once). With {@code describesUntilActive}
-     * &gt; 0 the status turns ACTIVE after that many DescribeCluster calls through the gateway; a negative value keeps it.
+     * Overrides a moto cluster's status (moto makes every cluster ACTIVE at once). With {@code activeAfter} the status
+     * turns ACTIVE once that much time has passed from this call, whether or not anyone describes the cluster (EKS
+     * finishes creating a cluster in its own time); null keeps the status until it is set again.
      */
-    public void setClusterStatus(String region, String cluster, String status, int describesUntilActive) {
+    public void setClusterStatus(String region, String cluster, String status, Duration activeAfter) {
+        if (activeAfter != null && activeAfter.isNegative()) {
+            throw new IllegalArgumentException("activeAfter must be zero or more, not " + activeAfter);
+        }
         synchronized (shared.lock) {
             ClusterOverlay overlay = overlays.computeIfAbsent(key(region, cluster), k -> new ClusterOverlay());
             overlay.status = "ACTIVE".equals(status) ? null : status;
-            overlay.describesUntilActive = describesUntilActive;
+            overlay.activeAt = overlay.status == null || activeAfter == null ? null : shared.clock.instant().plus(activeAfter);
         }
     }
 
@@ -65,8 +72,8 @@ final class ClusterOverlays {
     }
 
     /**
-     * Merges the overlay into a DescribeCluster response body from moto: status (counting this describe towards
-     * ACTIVE) and, for Auto Mode clusters, computeConfig / storageConfig / elasticLoadBalancing.
+     * Merges the overlay into a DescribeCluster response body from moto: status (as of now; reading it changes
+     * nothing) and, for Auto Mode clusters, computeConfig / storageConfig / elasticLoadBalancing.
      */
     public ObjectNode overlayDescribeCluster(String region, ObjectNode response) {
         ObjectNode cluster = (ObjectNode) response.get("cluster");
@@ -79,11 +86,9 @@ final class ClusterOverlays {
             if (overlay == null) {
                 return response;
             }
-            if (overlay.status != null) {
-                cluster.put("status", overlay.status);
-                if (overlay.describesUntilActive > 0 && --overlay.describesUntilActive == 0) {
-                    overlay.status = null;
-                }
+            String status = overlay.statusAt(shared.clock.instant());
+            if (status != null) {
+                cluster.put("status", status);
             }
             // As EKS: a cluster being created has no API server yet, so DescribeCluster has no endpoint (nor CA)
             // to connect to; they appear with ACTIVE.
@@ -113,6 +118,7 @@ final class ClusterOverlays {
         return response;
     }
 
+    /** Call with the lock held. */
     void requireActive(String region, ClusterDirectory.ClusterRecord cluster) {
         String status = effectiveStatus(region, cluster);
         if (!"ACTIVE".equals(status)) {
@@ -120,16 +126,25 @@ final class ClusterOverlays {
         }
     }
 
+    /** Call with the lock held. */
     String effectiveStatus(String region, ClusterDirectory.ClusterRecord cluster) {
         ClusterOverlay overlay = overlays.get(key(region, cluster.name()));
-        return overlay != null && overlay.status != null ? overlay.status : cluster.status();
+        String status = overlay == null ? null : overlay.statusAt(shared.clock.instant());
+        return status != null ? status : cluster.status();
     }
 
     private static final class ClusterOverlay {
+        /** The overridden status; null: moto's (ACTIVE). */
         String status;
-        int describesUntilActive;
+        /** When {@link #status} gives way to ACTIVE; null: never. */
+        Instant activeAt;
         boolean autoMode;
         String endpoint;
+
+        /** The overridden status at {@code now}, or null once it has turned ACTIVE (or was never overridden). */
+        String statusAt(Instant now) {
+            return activeAt != null && !now.isBefore(activeAt) ? null : status;
+        }
     }
 
     void reset() {

@@ -83,11 +83,20 @@ public final class EksEmulator {
     }
 
     /**
-     * Overrides a moto cluster's status (moto makes every cluster ACTIVE at once). With {@code describesUntilActive}
-     * &gt; 0 the status turns ACTIVE after that many DescribeCluster calls through the gateway; a negative value keeps it.
+     * Overrides a moto cluster's status (moto makes every cluster ACTIVE at once) until it is set again; ACTIVE
+     * removes the override.
      */
-    public void setClusterStatus(String region, String cluster, String status, int describesUntilActive) {
-        overlays.setClusterStatus(region, cluster, status, describesUntilActive);
+    public void setClusterStatus(String region, String cluster, String status) {
+        overlays.setClusterStatus(region, cluster, status, null);
+    }
+
+    /**
+     * Overrides a moto cluster's status, which turns ACTIVE once {@code activeAfter} has passed from this call, as
+     * EKS finishes a cluster in its own time: however often DescribeCluster (or anything else) reads the status, it
+     * does not turn ACTIVE sooner, and it does turn ACTIVE with no read in between. Null: stays until set again.
+     */
+    public void setClusterStatus(String region, String cluster, String status, Duration activeAfter) {
+        overlays.setClusterStatus(region, cluster, status, activeAfter);
     }
 
     /** moto drops {@code computeConfig}; the Auto Mode flag lives here and is merged into DescribeCluster. */
@@ -113,8 +122,8 @@ public final class EksEmulator {
     }
 
     /**
-     * Merges the overlay into a DescribeCluster response body from moto: status (counting this describe towards
-     * ACTIVE) and, for Auto Mode clusters, computeConfig / storageConfig / elasticLoadBalancing.
+     * Merges the overlay into a DescribeCluster response body from moto: status (as of now; reading it changes
+     * nothing) and, for Auto Mode clusters, computeConfig / storageConfig / elasticLoadBalancing.
      */
     public ObjectNode overlayDescribeCluster(String region, ObjectNode response) {
         return overlays.overlayDescribeCluster(region, response);

@@ -34,10 +34,11 @@ public record World(String account, String region, List<Cluster> clusters, Iam i
     }
 
     /**
-     * A cluster. {@code status} CREATING makes DescribeCluster say CREATING until {@code describesUntilActive}
-     * describes have happened (0 or absent: stays CREATING).
+     * A cluster. {@code status} CREATING makes DescribeCluster say CREATING until {@code activeAfterMillis} have
+     * passed since seeding, however often it is described, as EKS finishes a cluster in its own time (absent: stays
+     * CREATING).
      */
-    public record Cluster(String name, String version, String status, Integer describesUntilActive, Boolean autoMode,
+    public record Cluster(String name, String version, String status, Integer activeAfterMillis, Boolean autoMode,
                           Boolean oidcProvider, List<Addon> addons, List<Association> podIdentityAssociations,
                           List<ServiceAccount> serviceAccounts, List<Workload> workloads) {
         public Cluster {

@@ -11,6 +11,7 @@ import dev.podidentity.local.kube.KubernetesApis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -56,6 +57,7 @@ public final class WorldSeeder {
         World raw = file.world();
         String account = require(raw.account(), "account");
         String region = require(raw.region(), "region");
+        check(raw);
 
         Map<String, String> issuers = new HashMap<>();
         for (World.Cluster cluster : raw.clusters()) {
@@ -89,11 +91,7 @@ public final class WorldSeeder {
         world.rateLimits().forEach(l -> rateLimits.add(RateLimits.Limit.fromMap(l)));
         World.Emulator settings = world.emulator();
         if (settings.addonTransitionMillis() != null) {
-            if (settings.addonTransitionMillis() < 0) {
-                throw new IllegalArgumentException("emulator.addonTransitionMillis must be 0 or more, not "
-                        + settings.addonTransitionMillis());
-            }
-            emulator.setAddonTransition(java.time.Duration.ofMillis(settings.addonTransitionMillis()));
+            emulator.setAddonTransition(Duration.ofMillis(settings.addonTransitionMillis()));
         }
         if (settings.associationQuota() != null) {
             emulator.setAssociationQuota(settings.associationQuota());
@@ -105,6 +103,25 @@ public final class WorldSeeder {
             emulator.setDeletePropagationCreates(settings.deletePropagationCreates());
         }
         return world;
+    }
+
+    /** Times the emulator would refuse, checked before anything is created so a bad file seeds nothing. */
+    static void check(World world) {
+        nonNegative(world.emulator().addonTransitionMillis(), "emulator.addonTransitionMillis");
+        for (World.Cluster cluster : world.clusters()) {
+            String key = "clusters[" + cluster.name() + "].activeAfterMillis";
+            nonNegative(cluster.activeAfterMillis(), key);
+            if (cluster.activeAfterMillis() != null && "ACTIVE".equals(cluster.status())) {
+                throw new IllegalArgumentException(key + " says when a CREATING cluster turns ACTIVE; this cluster's"
+                        + " status is ACTIVE (set status: CREATING, or drop the key)");
+            }
+        }
+    }
+
+    private static void nonNegative(Integer millis, String key) {
+        if (millis != null && millis < 0) {
+            throw new IllegalArgumentException(key + " must be 0 or more, not " + millis);
+        }
     }
 
     private String createCluster(String account, World.Cluster cluster) {
@@ -165,8 +182,8 @@ public final class WorldSeeder {
             emulator.setAutoMode(region, cluster.name(), true);
         }
         if (!"ACTIVE".equals(cluster.status())) {
-            int describes = cluster.describesUntilActive() == null ? 0 : cluster.describesUntilActive();
-            emulator.setClusterStatus(region, cluster.name(), cluster.status(), describes == 0 ? -1 : describes);
+            emulator.setClusterStatus(region, cluster.name(), cluster.status(), cluster.activeAfterMillis() == null
+                    ? null : Duration.ofMillis(cluster.activeAfterMillis()));
         }
     }
 

@@ -515,25 +515,38 @@ class EksEmulatorTest {
     // ---------------------------------------------------------------- clusters
 
     @Test
-    @DisplayName("Cluster CREATING (overlay on moto): DescribeCluster says CREATING for N describes, writes → InvalidRequestException, then ACTIVE")
-    void clusterOverlay_whenCreating_blocksWritesUntilActive() {
-        cloud.eksEmulator().setClusterStatus(REGION, CLUSTER, "CREATING", 2);
+    @DisplayName("Cluster CREATING (overlay on moto) until its time: describing it again and again does not make it ACTIVE sooner;"
+            + " writes → InvalidRequestException; after its time it is ACTIVE with no describe in between")
+    void clusterOverlay_whenCreating_turnsActiveByTimeNotByDescribes() throws InterruptedException {
+        Duration activeAfter = Duration.ofMillis(1500);
+        long set = System.nanoTime(); // before the call: the cluster cannot turn ACTIVE before set + activeAfter
+        cloud.eksEmulator().setClusterStatus(REGION, CLUSTER, "CREATING", activeAfter);
         assertThrows(InvalidRequestException.class, () -> create("apps", "web", role("app-role")));
-        assertEquals("CREATING", eks.describeCluster(r -> r.name(CLUSTER)).cluster().statusAsString());
-        assertEquals("CREATING", eks.describeCluster(r -> r.name(CLUSTER)).cluster().statusAsString());
+        int describes = 0;
+        while (System.nanoTime() - set < activeAfter.minusMillis(300).toNanos()) {
+            String status = eks.describeCluster(r -> r.name(CLUSTER)).cluster().statusAsString();
+            if (System.nanoTime() - set < activeAfter.toNanos()) { // answered before its time
+                assertEquals("CREATING", status, "describe " + (describes + 1));
+                describes++;
+            }
+        }
+        assertTrue(describes >= 5, "many describes in a row before its time, not " + describes);
+
+        Thread.sleep(Math.max(0, Duration.ofNanos(set + activeAfter.plusMillis(100).toNanos() - System.nanoTime()).toMillis()));
+        assertNotNull(create("apps", "web", role("app-role")), "ACTIVE once its time has passed, with no describe since");
         assertEquals("ACTIVE", eks.describeCluster(r -> r.name(CLUSTER)).cluster().statusAsString());
-        assertNotNull(create("apps", "web", role("app-role")));
     }
 
     @Test
     @DisplayName("A cluster being created has no API server yet: DescribeCluster has no endpoint and no CA until ACTIVE")
     void clusterOverlay_whenCreating_hasNoEndpointUntilActive() {
         cloud.eksEmulator().setKubernetesEndpoint(REGION, CLUSTER, "http://127.0.0.1:1");
-        cloud.eksEmulator().setClusterStatus(REGION, CLUSTER, "CREATING", 1);
+        cloud.eksEmulator().setClusterStatus(REGION, CLUSTER, "CREATING"); // stays CREATING until set again
         var creating = eks.describeCluster(r -> r.name(CLUSTER)).cluster();
         assertEquals("CREATING", creating.statusAsString());
         assertNull(creating.endpoint());
         assertNull(creating.certificateAuthority());
+        cloud.eksEmulator().setClusterStatus(REGION, CLUSTER, "ACTIVE");
         var active = eks.describeCluster(r -> r.name(CLUSTER)).cluster();
         assertEquals("ACTIVE", active.statusAsString());
         assertEquals("http://127.0.0.1:1", active.endpoint());

@@ -133,8 +133,11 @@ class ClusterObserverTest {
     }
 
     @Test
-    @DisplayName("new-cluster: CREATING (the emulator's first describes), no addons, no associations")
+    @DisplayName("new-cluster: CREATING, no addons, no associations")
     void observe_whenNewCluster_seesCreating() {
+        // The default world's new-cluster turns ACTIVE a few seconds after seeding, and this class seeds once:
+        // hold it CREATING, as it is just after CreateCluster, whatever ran before.
+        cloud.eksEmulator().setClusterStatus("us-west-2", "new-cluster", "CREATING");
         ClusterState state = observer.observe("new-cluster", named("new-cluster"), Action.ONBOARD, List.of());
         assertEquals(ClusterState.ClusterStatus.CREATING, state.status());
         assertFalse(state.isActive());

@@ -128,8 +128,9 @@ class IamEnforcementTest {
         assertSucceeded(world.run(clusterDeleted("dev-cluster", "offboard-iam-test")));
         collect(observed);
 
-        // Onboarding a cluster that is still CREATING (status polling, agent install).
+        // Onboarding a cluster that is still CREATING (status polling, agent install), whatever the deploy took.
         world.fresh();
+        world.justCreated("new-cluster");
         assertSucceeded(world.run(event("console-onboard.json")));
         collect(observed);
 

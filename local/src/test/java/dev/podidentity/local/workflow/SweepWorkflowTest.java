@@ -68,6 +68,9 @@ class SweepWorkflowTest {
     @Test
     void sweep_classifiesEveryCluster_andWritesNothingButItsReport() throws Exception {
         LocalCloud cloud = world.cloud();
+        // new-cluster: still being created throughout, as it is on AWS for minutes (the world's own 10 s would
+        // run out during the two runs below)
+        cloud.eksEmulator().setClusterStatus(WorkflowWorld.REGION, "new-cluster", "CREATING");
         // (1) dev-cluster: onboarded by a run of its config, so in sync.
         assertSucceeded(world.run(event("console-apply.json")));
         // (3) auto-cluster: its config applied, then one association deleted by hand.
@@ -165,6 +168,7 @@ class SweepWorkflowTest {
 
     @Test
     void sweep_ofTheDefaultWorld_findsNothingOnboarded_andTheDevConfigPending() throws Exception {
+        world.cloud().eksEmulator().setClusterStatus(WorkflowWorld.REGION, "new-cluster", "CREATING"); // still being created
         JsonNode report = ProjectFiles.JSON.readTree(world.cloud().lambdas().invoke("SweepFunction",
                 event("scheduled-sweep.json").toString()));
         JsonNode dev = finding(report, "dev-cluster");

@@ -22,11 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.podidentity.local.LocalWorlds;
 import dev.podidentity.local.app.LocalApp;
+import dev.podidentity.local.world.WorldFile;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.iam.model.Tag;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * CloudTrail CreateCluster and DeleteCluster events, through the template's rules, the dispatcher and the real
@@ -42,13 +47,26 @@ class WorkflowClusterEventsTest {
 
     @Test
     void clusterCreated_whenClusterStillCreating_waitsInstallsAgentAndAppliesDefaultConfig() throws Exception {
+        // The default world's new-cluster is CREATING for its activeAfterMillis from seeding, however often it is
+        // described: the run starts while it is CREATING and waits until time has made it ACTIVE.
+        Duration activeAfter = Duration.ofMillis(WorldFile.read(LocalWorlds.defaultWorld()).world().clusters().stream()
+                .filter(c -> c.name().equals("new-cluster")).findFirst().orElseThrow().activeAfterMillis());
+        Duration started = world.sinceSeeding();
         LocalApp.Run run = world.run(event("cluster-created.json"));
 
         assertSucceeded(run);
         List<String> states = world.statesEntered(run);
-        int checks = Collections.frequency(states, "ClusterStatus");
-        assertTrue(checks >= 2, () -> "new-cluster is CREATING for a few describes: " + states);
-        assertEquals(checks - 1, Collections.frequency(states, "WaitForCluster"), states::toString);
+        List<HistoryEvent> checks = clusterStatusChecks(run);
+        List<String> seen = checks.stream().map(WorkflowClusterEventsTest::statusSeen).toList();
+        assertTrue(seen.size() >= 2 && seen.getLast().equals("ACTIVE")
+                        && seen.subList(0, seen.size() - 1).stream().allMatch("CREATING"::equals),
+                () -> "CREATING at the first check(s), then ACTIVE: " + seen + " (run started " + started.toMillis()
+                        + " ms after seeding) " + states);
+        Instant due = world.seeding().plus(activeAfter);
+        assertFalse(checks.getLast().timestamp().isBefore(due),
+                () -> "ACTIVE no sooner than " + activeAfter.toMillis() + " ms after seeding: seen at "
+                        + checks.getLast().timestamp() + ", due " + due);
+        assertEquals(seen.size() - 1, Collections.frequency(states, "WaitForCluster"), "one wait per CREATING: " + states);
         assertTrue(states.lastIndexOf("ClusterStatus") < states.indexOf("InstallAgent"), states::toString);
         assertTrue(states.indexOf("InstallAgent") < states.indexOf("Associate"), states::toString);
 
@@ -85,8 +103,8 @@ class WorkflowClusterEventsTest {
 
     @Test
     void clusterCreated_whenAutoModeCluster_appliesDefaultConfigWithoutInstallingAgent() throws Exception {
-        // auto-cluster as it is just after CreateCluster: CREATING for two describes
-        world.cloud().eksEmulator().setClusterStatus(REGION, "auto-cluster", "CREATING", 2);
+        // auto-cluster as it is just after CreateCluster: CREATING for a few seconds, however often it is described
+        world.justCreated("auto-cluster");
         JsonNode before = world.state();
 
         LocalApp.Run run = world.run(clusterCreated("auto-cluster", "5b0c3d2e-1f4a-4b6c-8d7e-9f0a1b2c3d4e"));
@@ -94,6 +112,7 @@ class WorkflowClusterEventsTest {
         assertSucceeded(run);
         List<String> states = world.statesEntered(run);
         assertTrue(states.contains("WaitForCluster"), states::toString);
+        assertEquals("ACTIVE", statusSeen(clusterStatusChecks(run).getLast()), states::toString);
         assertFalse(states.contains("InstallAgent"), "Auto Mode has the agent built in: " + states);
         assertFalse(states.contains("AgentStatus"), states::toString);
         JsonNode state = world.state();
@@ -116,7 +135,7 @@ class WorkflowClusterEventsTest {
     void clusterCreated_whenNoConfigAndNoDefault_installsOnlyTheAgent() throws Exception {
         world.deleteObject("defaults/cluster.yaml");
         // the wait for ACTIVE is the test above's; here the cluster is ready at once
-        world.cloud().eksEmulator().setClusterStatus(REGION, "new-cluster", "ACTIVE", 0);
+        world.cloud().eksEmulator().setClusterStatus(REGION, "new-cluster", "ACTIVE");
         JsonNode before = world.state();
 
         LocalApp.Run run = world.run(event("cluster-created.json"));
@@ -169,5 +188,16 @@ class WorkflowClusterEventsTest {
         assertEquals(2, report.path("outcomes").size(), () -> report.path("outcomes").toPrettyString());
         report.path("outcomes").forEach(o -> assertEquals("DELETED", o.path("result").asText(), o::toString));
         assertContains(report.path("planText").asText(), "dev-cluster+backend+orders-api");
+    }
+
+    /** The run's ClusterStatus checks, in order: the events of their leaving the state. */
+    private static List<HistoryEvent> clusterStatusChecks(LocalApp.Run run) {
+        return world.history(run).stream().filter(e -> e.stateExitedEventDetails() != null
+                && e.stateExitedEventDetails().name().equals("ClusterStatus")).toList();
+    }
+
+    /** The cluster status a ClusterStatus check reported. */
+    private static String statusSeen(HistoryEvent check) {
+        return WorkflowWorld.json(check.stateExitedEventDetails().output()).path("clusterWait").path("status").asText();
     }
 }

@@ -60,8 +60,8 @@ class WorkflowConsoleActionsTest {
 
     @Test
     void onboard_whenConsoleInput_waitsForClusterAndAppliesDefaultConfig() throws Exception {
-        // CREATING for Resolve and the first status check is enough here; WorkflowClusterEventsTest waits longer
-        world.cloud().eksEmulator().setClusterStatus(WorkflowWorld.REGION, "new-cluster", "CREATING", 2);
+        // new-cluster as it is just after CreateCluster, whatever the deploy after seeding took
+        world.justCreated("new-cluster");
 
         LocalApp.Run run = world.run(event("console-onboard.json"));
 

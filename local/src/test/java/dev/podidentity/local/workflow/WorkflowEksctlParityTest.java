@@ -182,7 +182,7 @@ class WorkflowEksctlParityTest {
 
     @Test
     void onboard_whenClusterIsStillCreating_readsNothingOfItAndPlansAgainOnceActive() throws Exception {
-        world.cloud().eksEmulator().setClusterStatus(REGION, "new-cluster", "CREATING", 3);
+        world.justCreated("new-cluster"); // whatever the deploy after seeding took, Resolve finds it CREATING
         world.upload("clusters/new-cluster.yaml", HEADER.formatted("new-cluster") + """
                 iam:
                   podIdentityAssociations:

@@ -333,6 +333,7 @@ class WorkflowLockTest {
      * writes a lease on dev-cluster in its name, as if it held that lock.
      */
     private static String holdDevCluster(String name, Instant expires) {
+        world.justCreated("new-cluster"); // the holder waits for it, whatever the deploy after seeding took
         String holder = start(name, event("console-onboard.json"));
         putLease(LOCK_ID, name, holder, expires);
         return holder;

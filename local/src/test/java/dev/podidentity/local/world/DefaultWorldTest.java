@@ -5,15 +5,18 @@ import dev.podidentity.autopilot.naming.OwnershipTags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.LocalCloud;
+import dev.podidentity.local.LocalWorlds;
 import dev.podidentity.local.junit.LocalCloudExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.StreamSupport;
@@ -27,6 +30,8 @@ import software.amazon.awssdk.services.eks.model.Cluster;
 /** Seeds local/worlds/default.yaml and checks the dump states the world the file describes. */
 class DefaultWorldTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Before the extension seeds the world: no seeding of this class happens earlier. */
+    private static final long BEFORE_SEEDING = System.nanoTime();
 
     @RegisterExtension
     static final LocalCloudExtension LOCAL = LocalCloudExtension.withDefaultWorld();
@@ -131,6 +136,41 @@ class DefaultWorldTest {
         Cluster dev = cloud.eks().describeCluster(r -> r.name("dev-cluster")).cluster();
         assertTrue(dev.computeConfig() == null || dev.computeConfig().enabled() == null || !dev.computeConfig().enabled());
         assertNotNull(dev.identity().oidc().issuer());
+    }
+
+    @Test
+    @DisplayName("new-cluster turns ACTIVE by itself once activeAfterMillis have passed since seeding: not sooner, and with nobody describing it")
+    void newCluster_whenItsTimeHasPassed_isActiveWithoutAnyDescribe() throws InterruptedException {
+        long activeAfter = Duration.ofMillis(WorldFile.read(LocalWorlds.defaultWorld()).world().clusters().stream()
+                .filter(c -> c.name().equals("new-cluster")).findFirst().orElseThrow().activeAfterMillis()).toNanos();
+        long deadline = System.nanoTime() + activeAfter + Duration.ofSeconds(30).toNanos();
+        String status;
+        // the emulator's own read of the status: no DescribeCluster, nothing that could count as one
+        while (!"ACTIVE".equals(status = cloud.eksEmulator().clusterStatus("us-west-2", "new-cluster"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        long seenActive = System.nanoTime();
+        assertEquals("ACTIVE", status);
+        assertTrue(seenActive - BEFORE_SEEDING >= activeAfter, () -> "ACTIVE "
+                + Duration.ofNanos(seenActive - BEFORE_SEEDING).toMillis() + " ms after seeding began, before its "
+                + Duration.ofNanos(activeAfter).toMillis() + " ms");
+    }
+
+    @Test
+    @DisplayName("A world file with a negative activeAfterMillis: seeding refuses it, naming the cluster and key, before creating anything")
+    void seed_whenActiveAfterMillisNegative_refusesBeforeCreatingAnything() {
+        List<String> clusters = cloud.eks().listClusters().clusters();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cloud.seed(WorldFile.parse("""
+                account: "111122223333"
+                region: us-west-2
+                clusters:
+                  - name: late-cluster
+                    status: CREATING
+                    activeAfterMillis: -1
+                """, Path.of("."))));
+        assertEquals("clusters[late-cluster].activeAfterMillis must be 0 or more, not -1", e.getMessage());
+        assertEquals(clusters, cloud.eks().listClusters().clusters());
     }
 
     @Test

@@ -37,6 +37,49 @@ class WorldFileTest {
     }
 
     @Test
+    void check_whenActiveAfterMillisNegative_failsNamingTheClusterAndKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WorldSeeder.check(WorldFile.parse("""
+                account: "111122223333"
+                region: us-west-2
+                clusters:
+                  - name: c
+                    status: CREATING
+                    activeAfterMillis: -1
+                """, Path.of(".")).world()));
+        assertEquals("clusters[c].activeAfterMillis must be 0 or more, not -1", e.getMessage());
+    }
+
+    @Test
+    void check_whenActiveAfterMillisOnAnActiveCluster_failsNamingTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WorldSeeder.check(WorldFile.parse("""
+                account: "111122223333"
+                region: us-west-2
+                clusters:
+                  - name: c
+                    activeAfterMillis: 3000
+                """, Path.of(".")).world()));
+        assertTrue(e.getMessage().startsWith("clusters[c].activeAfterMillis "), e.getMessage());
+        assertTrue(e.getMessage().contains("status is ACTIVE"), e.getMessage());
+    }
+
+    @Test
+    void check_whenAddonTransitionNegative_failsNamingTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WorldSeeder.check(WorldFile.parse("""
+                account: "111122223333"
+                region: us-west-2
+                emulator: {addonTransitionMillis: -5}
+                """, Path.of(".")).world()));
+        assertEquals("emulator.addonTransitionMillis must be 0 or more, not -5", e.getMessage());
+    }
+
+    @Test
+    void check_whenDefaultWorld_passes() {
+        World world = WorldFile.read(LocalWorlds.defaultWorld()).world();
+        WorldSeeder.check(world);
+        assertTrue(world.clusters().get(2).activeAfterMillis() > 0, "new-cluster turns ACTIVE by itself, some time after seeding");
+    }
+
+    @Test
     void substitute_whenPlaceholdersUsed_fillsAccountRegionAndOidcValues() {
         Map<String, String> issuers = Map.of("dev", "https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF1234");
         assertEquals("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABCDEF1234",
