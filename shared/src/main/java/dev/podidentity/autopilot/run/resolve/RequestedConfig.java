@@ -40,7 +40,7 @@ final class RequestedConfig {
      * runs name a version on purpose (a rollback) and are never superseded.
      */
     Optional<String> newerUpload(RunRequest request) {
-        if (!"s3".equals(request.raw().path("trigger").path("type").asText()) || request.configKey() == null
+        if (!request.startedByUpload() || request.configKey() == null
                 || request.configVersion() == null || store == null) {
             return Optional.empty();
         }

@@ -14,7 +14,15 @@ import java.util.Set;
 /** The execution input, with its fields checked: an unknown field is an error, not silently dropped. */
 public record RunRequest(Action action, String cluster, boolean dryRun, boolean approve,
                          boolean removeOidcProviderTrustRelationship, boolean preserve, String configKey,
-                         String configVersion, JsonNode raw) {
+                         String configVersion, String triggerType, JsonNode raw) {
+    /** The trigger type the dispatcher gives a run started by a config upload (a console run has none or "console"). */
+    public static final String UPLOAD_TRIGGER = "s3";
+
+    /** Whether an upload of the config started this run (not an operator naming a version on purpose). */
+    public boolean startedByUpload() {
+        return UPLOAD_TRIGGER.equals(triggerType);
+    }
+
     /** Fields of the execution input besides the eksctl association fields of console requests. */
     static final Set<String> INPUT_FIELDS = Set.of("action", "cluster", "dryRun", "approve",
             "removeOidcProviderTrustRelationship", "preserve", "trigger", "configKey", "configVersion", "addon",
@@ -61,7 +69,7 @@ public record RunRequest(Action action, String cluster, boolean dryRun, boolean 
                 input.path("approve").asBoolean(false),
                 input.path("removeOidcProviderTrustRelationship").asBoolean(false),
                 input.path("preserve").asBoolean(false), // delete-addon's "preserve": true (eksctl's --preserve)
-                text(input, "configKey"), text(input, "configVersion"), input);
+                text(input, "configKey"), text(input, "configVersion"), text(input.path("trigger"), "type"), input);
     }
 
     private static String text(JsonNode node, String field) {
