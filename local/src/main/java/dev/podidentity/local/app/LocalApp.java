@@ -215,8 +215,9 @@ public final class LocalApp {
     }
 
     /**
-     * The functions' JSON log lines go to one file per JVM (local/target/local-functions.log), as CloudWatch Logs
-     * would keep them apart from what a person watches: ./run-local's progress, a test's output.
+     * The functions' JSON log lines go to one file per JVM (local/target/local-functions.log, or the file the system
+     * property {@code local.functionLog} names: each parallel test JVM has its own), as CloudWatch Logs would keep them
+     * apart from what a person watches: ./run-local's progress, a test's output.
      */
     public static synchronized Path functionLog() {
         routeFunctionLogs();
@@ -228,7 +229,9 @@ public final class LocalApp {
             return;
         }
         try {
-            Path file = ProjectFiles.root().resolve("local/target/local-functions.log");
+            String named = System.getProperty("local.functionLog");
+            Path file = named == null || named.isBlank()
+                    ? ProjectFiles.root().resolve("local/target/local-functions.log") : Path.of(named).toAbsolutePath();
             Files.createDirectories(file.getParent());
             Log.sendTo(new PrintStream(Files.newOutputStream(file), true, StandardCharsets.UTF_8));
             functionLog = file;

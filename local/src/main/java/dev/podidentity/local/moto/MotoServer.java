@@ -119,7 +119,15 @@ public final class MotoServer implements AutoCloseable {
             }
             Files.createDirectories(dir);
             Path target = dir.resolve("moto_launcher.py");
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            // Written beside and moved into place: test JVMs running side by side share the directory, and a moto
+            // starting in one must never read the file half written by another.
+            Path partial = Files.createTempFile(dir, "moto_launcher-", ".tmp");
+            try {
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
             return target.toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the moto launcher into " + dir, e);
