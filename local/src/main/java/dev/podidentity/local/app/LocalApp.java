@@ -93,7 +93,10 @@ public final class LocalApp {
         Map<String, String> env = new HashMap<>(stack.environment(List.of("ResolveFunction", "AssociationFunction")));
         env.put("CONFIG_BUCKET", bucket);
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
-        env.put("MAP_MAX_CONCURRENCY", Integer.toString(mapConcurrency));
+        // The MapMaxConcurrency a deployment's parameters set wins over this deployment's default, as in the stack.
+        int batchesAtOnce = parameters.containsKey("MapMaxConcurrency")
+                ? Integer.parseInt(stack.parameter("MapMaxConcurrency")) : mapConcurrency;
+        env.put("MAP_MAX_CONCURRENCY", Integer.toString(batchesAtOnce));
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         this.lockTable = "pod-identity-autopilot-locks";
         env.put("LOCK_TABLE", lockTable);
@@ -119,7 +122,7 @@ public final class LocalApp {
                 .forEachRemaining(state -> stateTypes.put(state.getKey(), state.getValue().path("Type").asText()));
         registerFunctions();
         enforceIam(parameters, stack);
-        deployStateMachine(waitSeconds, mapConcurrency);
+        deployStateMachine(waitSeconds, batchesAtOnce);
         grantKubernetesAccess();
         for (Map.Entry<String, JsonNode> rule : template.resourcesOfType("AWS::Events::Rule").entrySet()) {
             String target = rule.getValue().path("Properties").path("Targets").path(0).path("Arn").path("Ref").asText();
