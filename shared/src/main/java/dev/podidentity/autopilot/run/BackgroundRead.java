@@ -30,6 +30,38 @@ public final class BackgroundRead<T> {
     }
 
     /**
+     * {@code read} of each item, at most {@code atOnce} at a time on virtual threads, the values in the items' order:
+     * independent reads (IAM's GetRole of many roles, GetPolicy of many policies) that would otherwise wait for each
+     * other. What a read throws escapes as is; an interrupted wait is retryable, with the message {@code interrupted}.
+     */
+    public static <I, T> java.util.List<T> each(java.util.List<I> items, int atOnce,
+                                                java.util.function.Function<I, T> read, String interrupted) {
+        if (items.size() <= 1) {
+            return items.stream().map(read).toList();
+        }
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(Math.max(1, atOnce));
+        try (java.util.concurrent.ExecutorService threads =
+                     java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.List<Future<T>> reads = new java.util.ArrayList<>();
+            for (I item : items) {
+                reads.add(threads.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return read.apply(item);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            java.util.List<T> values = new java.util.ArrayList<>();
+            for (Future<T> r : reads) {
+                values.add(result(r, interrupted));
+            }
+            return values;
+        }
+    }
+
+    /**
      * A started read's value, the same way for any {@link Future} (e.g. one of many reads submitted at once): what
      * the read throws escapes as is; an interrupted wait is retryable, with the message {@code interrupted}.
      */

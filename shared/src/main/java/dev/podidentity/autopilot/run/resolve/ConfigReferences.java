@@ -8,6 +8,7 @@ import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.naming.Arns;
 import dev.podidentity.autopilot.policy.IdentityPolicyGrammar;
 import dev.podidentity.autopilot.port.IamRoles;
+import dev.podidentity.autopilot.run.BackgroundRead;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,8 @@ import java.util.Set;
 final class ConfigReferences {
     /** From this many role names on, one ListRoles answers them all instead of a GetRole each. */
     static final int LIST_FROM = 20;
+    /** IAM reads in flight at once (GetRole of the roles named, GetPolicy of the policies named). */
+    static final int READS_AT_ONCE = 8;
 
     private ConfigReferences() {
     }
@@ -62,9 +65,15 @@ final class ConfigReferences {
                         + "; EKS would refuse it (create the role first, or correct the ARN)"));
             }
         });
+        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(policies.values()));
+        List<Boolean> exist = BackgroundRead.each(distinct, READS_AT_ONCE, iam::policyExists,
+                "interrupted while reading the config's managed policies");
         Map<String, Boolean> found = new HashMap<>();
+        for (int i = 0; i < distinct.size(); i++) {
+            found.put(distinct.get(i), exist.get(i));
+        }
         policies.forEach((path, arn) -> {
-            if (!found.computeIfAbsent(arn, iam::policyExists)) {
+            if (!found.get(arn)) {
                 problems.add(Problem.error(path, config.source().positionOf(path), "managed policy "
                         + IdentityPolicyGrammar.quote(arn) + " does not exist; IAM would refuse to attach it"));
             }
@@ -115,8 +124,15 @@ final class ConfigReferences {
             names.retainAll(all);
             return names;
         }
+        List<String> asked = List.copyOf(names);
+        List<Boolean> exist = BackgroundRead.each(asked, READS_AT_ONCE, n -> iam.getRole(n).isPresent(),
+                "interrupted while reading the roles the config names");
         Set<String> existing = new HashSet<>();
-        names.forEach(n -> iam.getRole(n).ifPresent(r -> existing.add(n)));
+        for (int i = 0; i < asked.size(); i++) {
+            if (exist.get(i)) {
+                existing.add(asked.get(i));
+            }
+        }
         return existing;
     }
 }

@@ -67,7 +67,8 @@ final class OwnedRoles {
                 .filter(summary -> !named.contains(summary.name()))
                 .filter(summary -> !RoleNames.namesAnotherCluster(summary.name(), cluster))
                 .toList();
-        List<Optional<IamRoles.IamRole>> read = readAtOnce(candidates);
+        List<Optional<IamRoles.IamRole>> read = BackgroundRead.each(candidates, READS_AT_ONCE,
+                summary -> iam.getRole(summary.name()), "interrupted while reading the roles of ours");
         for (int i = 0; i < candidates.size(); i++) {
             IamRoles.RoleSummary summary = candidates.get(i);
             // A role that web identities may assume (IRSA) can be in use without any association: never reclaimed.
@@ -93,33 +94,6 @@ final class OwnedRoles {
             }
         }
         return new Reclaim(steps, kept);
-    }
-
-    /** GetRole of each candidate, {@value #READS_AT_ONCE} at a time, in the candidates' order. */
-    private List<Optional<IamRoles.IamRole>> readAtOnce(List<IamRoles.RoleSummary> candidates) {
-        if (candidates.size() <= 1) {
-            return candidates.stream().map(c -> iam.getRole(c.name())).toList();
-        }
-        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(READS_AT_ONCE);
-        try (java.util.concurrent.ExecutorService threads =
-                     java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<Optional<IamRoles.IamRole>>> reads = new ArrayList<>();
-            for (IamRoles.RoleSummary candidate : candidates) {
-                reads.add(threads.submit(() -> {
-                    slots.acquire();
-                    try {
-                        return iam.getRole(candidate.name());
-                    } finally {
-                        slots.release();
-                    }
-                }));
-            }
-            List<Optional<IamRoles.IamRole>> out = new ArrayList<>();
-            for (java.util.concurrent.Future<Optional<IamRoles.IamRole>> r : reads) {
-                out.add(BackgroundRead.result(r, "interrupted while reading the roles of ours"));
-            }
-            return out;
-        }
     }
 
     private static void collectRoleNames(JsonNode node, Set<String> names) {
