@@ -3,6 +3,7 @@ package dev.podidentity.autopilot.run.resolve;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.error.InvalidInputException;
+import dev.podidentity.autopilot.run.TriggerTypes;
 import dev.podidentity.autopilot.naming.BucketLayout;
 import dev.podidentity.autopilot.naming.ClusterNames;
 
@@ -15,12 +16,9 @@ import java.util.Set;
 public record RunRequest(Action action, String cluster, boolean dryRun, boolean approve,
                          boolean removeOidcProviderTrustRelationship, boolean preserve, String configKey,
                          String configVersion, String triggerType, JsonNode raw) {
-    /** The trigger type the dispatcher gives a run started by a config upload (a console run has none or "console"). */
-    public static final String UPLOAD_TRIGGER = "s3";
-
     /** Whether an upload of the config started this run (not an operator naming a version on purpose). */
     public boolean startedByUpload() {
-        return UPLOAD_TRIGGER.equals(triggerType);
+        return TriggerTypes.UPLOAD.equals(triggerType);
     }
 
     /** Fields of the execution input besides the eksctl association fields of console requests. */

@@ -3,6 +3,7 @@ package dev.podidentity.autopilot.run.sweep;
 import dev.podidentity.autopilot.naming.BucketLayout;
 
 import dev.podidentity.autopilot.port.ConfigStore;
+import dev.podidentity.autopilot.run.TriggerTypes;
 import dev.podidentity.autopilot.run.resolve.ResolvedRun;
 import dev.podidentity.autopilot.run.resolve.Resolver;
 
@@ -183,7 +184,7 @@ public final class Sweeper {
     private Preview preview(String cluster, String configKey, String sweepId) {
         ObjectNode input = JsonNodeFactory.instance.objectNode();
         input.put("action", "apply").put("cluster", cluster).put("configKey", configKey).put("dryRun", true);
-        input.putObject("trigger").put("type", "sweep").put("id", sweepId);
+        input.putObject("trigger").put("type", TriggerTypes.SWEEP).put("id", sweepId);
         ResolvedRun run;
         try {
             run = resolver.preview(input);
@@ -227,7 +228,7 @@ public final class Sweeper {
                 fix.put("configKey", facts.configKey());
             }
             fix.put("dryRun", true);
-            fix.putObject("trigger").put("type", "console").put("id", sweepId + "-" + facts.cluster());
+            fix.putObject("trigger").put("type", TriggerTypes.CONSOLE).put("id", sweepId + "-" + facts.cluster());
         }
         return f;
     }

@@ -15,6 +15,7 @@ import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.error.InvalidInputException;
 import dev.podidentity.autopilot.lambda.EventBridgeEvents;
 import dev.podidentity.autopilot.naming.ExecutionNames;
+import dev.podidentity.autopilot.run.TriggerTypes;
 
 
 /**
@@ -89,7 +90,7 @@ public final class Triggers {
             throw new InvalidInputException("the CloudTrail event has no eventID to deduplicate it by");
         }
         checkTriggerId("detail.eventID", eventId);
-        ObjectNode input = base(action, cluster, "cloudtrail", eventId);
+        ObjectNode input = base(action, cluster, TriggerTypes.CLOUDTRAIL, eventId);
         return new Dispatch.Start(ExecutionNames.forTrigger(cluster, eventId, action.wireName()), input);
     }
 
@@ -130,7 +131,7 @@ public final class Triggers {
                     + " has neither a version-id nor a sequencer");
         }
         checkTriggerId(version != null ? "detail.object.version-id" : "detail.object.sequencer", triggerId);
-        ObjectNode input = base(Action.APPLY, cluster, "s3", triggerId);
+        ObjectNode input = base(Action.APPLY, cluster, TriggerTypes.UPLOAD, triggerId);
         input.put("configKey", key);
         if (version != null) {
             input.put("configVersion", version);
