@@ -3,9 +3,9 @@ package dev.podidentity.autopilot.observe;
 import dev.podidentity.autopilot.Action;
 import dev.podidentity.autopilot.config.Addon;
 import dev.podidentity.autopilot.config.ClusterConfig;
+import dev.podidentity.autopilot.concurrent.BackgroundRead;
 import dev.podidentity.autopilot.config.PodIdentityAssociationSpec;
 import dev.podidentity.autopilot.error.NotFoundException;
-import dev.podidentity.autopilot.error.RetryableException;
 import dev.podidentity.autopilot.naming.ArnResult;
 import dev.podidentity.autopilot.naming.Arns;
 import dev.podidentity.autopilot.plan.ClusterState;
@@ -23,11 +23,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -150,17 +148,10 @@ public final class ClusterObserver {
 
         <T> T join(Future<T> branch) {
             try {
-                return branch.get();
-            } catch (ExecutionException e) {
+                return BackgroundRead.result(branch, "interrupted while observing");
+            } catch (RuntimeException e) {
                 threads.shutdownNow();
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                threads.shutdownNow();
-                Thread.currentThread().interrupt();
-                throw new RetryableException("interrupted while observing", e);
+                throw e;
             }
         }
     }
@@ -290,35 +281,6 @@ public final class ClusterObserver {
 
     /** Applies {@code read} to each item on at most {@code parallelism} virtual threads; results in input order. */
     private <T, R> List<R> parallel(Collection<T> items, Function<T, R> read) {
-        if (items.size() <= 1 || parallelism == 1) {
-            return items.stream().map(read).toList();
-        }
-        Semaphore permits = new Semaphore(parallelism);
-        List<Future<R>> futures = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (T item : items) {
-                futures.add(threads.submit(() -> {
-                    permits.acquire();
-                    try {
-                        return read.apply(item);
-                    } finally {
-                        permits.release();
-                    }
-                }));
-            }
-            List<R> results = new ArrayList<>();
-            for (Future<R> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime; // the typed error of the read, as it was thrown
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableException("interrupted while observing", e);
-        }
+        return BackgroundRead.each(new ArrayList<>(items), parallelism, read, "interrupted while observing");
     }
 }

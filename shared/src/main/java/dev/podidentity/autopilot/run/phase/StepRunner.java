@@ -25,7 +25,7 @@ import dev.podidentity.autopilot.run.contract.BatchResult;
 import dev.podidentity.autopilot.run.contract.BatchTask;
 import dev.podidentity.autopilot.plan.Step;
 
-import dev.podidentity.autopilot.run.BackgroundRead;
+import dev.podidentity.autopilot.concurrent.BackgroundRead;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

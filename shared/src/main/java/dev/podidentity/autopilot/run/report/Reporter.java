@@ -9,7 +9,7 @@ import dev.podidentity.autopilot.operate.Readable;
 import dev.podidentity.autopilot.operate.RunNotices;
 import dev.podidentity.autopilot.port.ConfigStore;
 import dev.podidentity.autopilot.port.RunEvents;
-import dev.podidentity.autopilot.run.BackgroundRead;
+import dev.podidentity.autopilot.concurrent.BackgroundRead;
 import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.contract.BatchDescriptor;
 import dev.podidentity.autopilot.run.contract.BatchResult;

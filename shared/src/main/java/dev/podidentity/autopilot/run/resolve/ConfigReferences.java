@@ -8,7 +8,7 @@ import dev.podidentity.autopilot.config.Problem;
 import dev.podidentity.autopilot.naming.Arns;
 import dev.podidentity.autopilot.policy.IdentityPolicyGrammar;
 import dev.podidentity.autopilot.port.IamRoles;
-import dev.podidentity.autopilot.run.BackgroundRead;
+import dev.podidentity.autopilot.concurrent.BackgroundRead;
 
 import java.util.ArrayList;
 import java.util.HashMap;

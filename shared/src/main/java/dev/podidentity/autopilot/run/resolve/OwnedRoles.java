@@ -10,7 +10,7 @@ import dev.podidentity.autopilot.plan.Plan;
 import dev.podidentity.autopilot.plan.PlanJson;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.port.IamRoles;
-import dev.podidentity.autopilot.run.BackgroundRead;
+import dev.podidentity.autopilot.concurrent.BackgroundRead;
 
 import java.time.Duration;
 import java.time.Instant;

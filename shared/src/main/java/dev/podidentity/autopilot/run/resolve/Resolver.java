@@ -29,7 +29,7 @@ import dev.podidentity.autopilot.run.contract.ResolveTask;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import dev.podidentity.autopilot.run.BackgroundRead;
+import dev.podidentity.autopilot.concurrent.BackgroundRead;
 import java.util.Optional;
 import java.util.Set;
 

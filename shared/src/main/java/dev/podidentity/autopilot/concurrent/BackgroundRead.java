@@ -1,4 +1,4 @@
-package dev.podidentity.autopilot.run;
+package dev.podidentity.autopilot.concurrent;
 
 import dev.podidentity.autopilot.error.RetryableException;
 
@@ -36,10 +36,10 @@ public final class BackgroundRead<T> {
      */
     public static <I, T> java.util.List<T> each(java.util.List<I> items, int atOnce,
                                                 java.util.function.Function<I, T> read, String interrupted) {
-        if (items.size() <= 1) {
+        if (items.size() <= 1 || atOnce <= 1) {
             return items.stream().map(read).toList();
         }
-        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(Math.max(1, atOnce));
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(atOnce);
         try (java.util.concurrent.ExecutorService threads =
                      java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             java.util.List<Future<T>> reads = new java.util.ArrayList<>();
