@@ -93,10 +93,11 @@ public final class LocalApp {
         Map<String, String> env = new HashMap<>(stack.environment(List.of("ResolveFunction", "AssociationFunction")));
         env.put("CONFIG_BUCKET", bucket);
         env.put("KUBERNETES_PRINCIPAL_ARNS", String.join(",", kubernetesPrincipals(cloud)));
-        // The MapMaxConcurrency a deployment's parameters set wins over this deployment's default, as in the stack.
-        int batchesAtOnce = parameters.containsKey("MapMaxConcurrency")
-                ? Integer.parseInt(stack.parameter("MapMaxConcurrency")) : mapConcurrency;
-        env.put("MAP_MAX_CONCURRENCY", Integer.toString(batchesAtOnce));
+        // The stack's environment has the deployment's MapMaxConcurrency; without one, this deployment's default.
+        if (!parameters.containsKey("MapMaxConcurrency")) {
+            env.put("MAP_MAX_CONCURRENCY", Integer.toString(mapConcurrency));
+        }
+        BatchSettings batches = BatchSettings.from(env::get);
         RunSettings settings = tune.apply(RunSettings.from(env::get));
         this.lockTable = "pod-identity-autopilot-locks";
         env.put("LOCK_TABLE", lockTable);
@@ -115,14 +116,14 @@ public final class LocalApp {
         // server, an EKS token is signed for the local credentials, fabric8 talks HTTP to it.
         KubernetesPort kubernetes = new Fabric8Kubernetes(KubernetesClients.using(
                 new AwsClusterAccess(cloud.eks(), cloud.credentials(), cloud.region(), Clock.systemUTC())));
-        this.services = Services.of(clients, settings, LockSettings.from(env::get), BatchSettings.from(env::get),
+        this.services = Services.of(clients, settings, LockSettings.from(env::get), batches,
                 kubernetes,                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
         this.inbox = new EventInbox(cloud);
         ProjectFiles.readJson(ProjectFiles.stateMachine()).path("States").fields()
                 .forEachRemaining(state -> stateTypes.put(state.getKey(), state.getValue().path("Type").asText()));
         registerFunctions();
         enforceIam(parameters, stack);
-        deployStateMachine(waitSeconds, batchesAtOnce);
+        deployStateMachine(waitSeconds, batches.mapConcurrency());
         grantKubernetesAccess();
         for (Map.Entry<String, JsonNode> rule : template.resourcesOfType("AWS::Events::Rule").entrySet()) {
             String target = rule.getValue().path("Properties").path("Targets").path(0).path("Arn").path("Ref").asText();
