@@ -47,9 +47,11 @@ import java.util.function.Function;
  *       ListAttachedRolePolicies, ListRolePolicies. With many names, one ListRoles (all pages) first finds which
  *       exist, so roles still to be created cost no call each.</li>
  * </ul>
- * After DescribeCluster, the OIDC provider, the add-ons and the associations are read at once; per-association,
- * per-add-on and per-role reads run on up to {@code parallelism} virtual threads, and a role's attached and inline
- * policies at once after its GetRole.
+ * ListAddons and ListPodIdentityAssociations need only the cluster's name and run beside DescribeCluster (so does the
+ * ListRoles when the config alone names enough roles); DescribeCluster's answer still decides whether their results
+ * count. After it, the OIDC provider, the add-ons' and the associations' describes run at once, and a caller of
+ * {@link #start} may start its own reads that need the account; per-association, per-add-on and per-role reads run
+ * on up to {@code parallelism} virtual threads, and a role's attached and inline policies at once after its GetRole.
  */
 public final class ClusterObserver {
     /** From this many role names on, one ListRoles replaces a GetRole per missing role. */
