@@ -9,6 +9,7 @@ import dev.podidentity.local.eks.RoleDirectory;
 import dev.podidentity.local.gateway.CallCounter;
 import dev.podidentity.local.gateway.FaultInjector;
 import dev.podidentity.local.gateway.RateLimits;
+import dev.podidentity.local.gateway.RoleViews;
 import dev.podidentity.local.gateway.FunctionInvocations;
 import dev.podidentity.local.gateway.Gateway;
 import dev.podidentity.local.gateway.LambdaInvoker;
@@ -116,7 +117,7 @@ public final class LocalCloud implements AutoCloseable {
 
             @Override
             public java.util.Optional<java.time.Instant> roleCreated(String roleArn) {
-                return roleByArn(roleArn).map(software.amazon.awssdk.services.iam.model.Role::createDate);
+                return roleByArn(roleArn).map(RoleViews.View::created);
             }
         };
         this.emulator = new EksEmulator(options.accountId(), directory, roles, AddonCatalog.standard(), Clock.systemUTC());
@@ -133,7 +134,9 @@ public final class LocalCloud implements AutoCloseable {
             gateway.upstream(moto.endpoint());
             // Step Functions runs real ASL and calls Lambda through the gateway; moto never runs Lambda code itself.
             moto.configure("{\"stepfunctions\":{\"execute_state_machine\":true},\"lambda\":{\"use_docker\":false}}");
-            this.motoIam = direct(IamClient.builder());
+            // the world's seeding writes to moto's IAM directly: any such write drops the roles' views the gateway keeps
+            this.motoIam = direct(IamClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
+                    new DirectIamWrites(gateway.roleViews()))));
             this.motoS3 = direct(S3Client.builder().forcePathStyle(true));
             this.motoEks = direct(EksClient.builder());
         } catch (RuntimeException e) {
@@ -296,13 +299,8 @@ public final class LocalCloud implements AutoCloseable {
         CallContexts contexts = new CallContexts(accountId(), "aws", new CallContexts.Lookups() {
             @Override
             public java.util.Optional<CallContexts.RoleView> role(String roleName) {
-                return LocalCloud.this.role(roleName).map(role -> {
-                    java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
-                    role.tags().forEach(t -> tags.put(t.key(), t.value()));
-                    String boundary = role.permissionsBoundary() == null ? null
-                            : role.permissionsBoundary().permissionsBoundaryArn();
-                    return new CallContexts.RoleView(role.arn(), tags, boundary);
-                });
+                return LocalCloud.this.role(roleName).map(role ->
+                        new CallContexts.RoleView(role.arn(), role.tags(), role.permissionsBoundaryArn()));
             }
 
             @Override
@@ -325,22 +323,30 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /**
-     * moto's role of this name, read straight from moto (not counted, no faults) once per gateway call. GetRole
-     * carries the role's tags and permissions boundary, as IAM's does, so no ListRoleTags is needed: each extra
-     * look-up is one more request for moto's one Python process to serve while the calls being measured wait.
+     * The view of moto's role of this name that the local cloud's own checks read, read straight from moto (not
+     * counted, no faults) and kept until an IAM call changes it ({@link RoleViews}). GetRole carries the role's tags and
+     * permissions boundary, as IAM's does, so no ListRoleTags is needed: each extra look-up is one more request for
+     * moto's one Python process to serve while the calls being measured wait.
      */
-    private java.util.Optional<software.amazon.awssdk.services.iam.model.Role> role(String roleName) {
-        return dev.podidentity.local.gateway.CallScope.memo("moto GetRole " + roleName, () -> {
-            try {
-                return java.util.Optional.of(motoIam.getRole(b -> b.roleName(roleName)).role());
-            } catch (software.amazon.awssdk.services.iam.model.NoSuchEntityException missing) {
-                return java.util.Optional.empty();
-            }
-        });
+    private java.util.Optional<RoleViews.View> role(String roleName) {
+        return dev.podidentity.local.gateway.CallScope.memo("moto GetRole " + roleName,
+                () -> gateway.roleViews().get(roleName, name -> {
+                    try {
+                        software.amazon.awssdk.services.iam.model.Role role =
+                                motoIam.getRole(b -> b.roleName(name)).role();
+                        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+                        role.tags().forEach(t -> tags.put(t.key(), t.value()));
+                        return java.util.Optional.of(new RoleViews.View(role.arn(), role.createDate(), tags,
+                                role.permissionsBoundary() == null ? null
+                                        : role.permissionsBoundary().permissionsBoundaryArn()));
+                    } catch (software.amazon.awssdk.services.iam.model.NoSuchEntityException missing) {
+                        return java.util.Optional.empty();
+                    }
+                }));
     }
 
     /** The role with exactly this ARN (name and path), as {@link #role(String)} reads it. */
-    private java.util.Optional<software.amazon.awssdk.services.iam.model.Role> roleByArn(String roleArn) {
+    private java.util.Optional<RoleViews.View> roleByArn(String roleArn) {
         java.util.regex.Matcher arn = ROLE_ARN.matcher(roleArn);
         if (!arn.matches()) {
             return java.util.Optional.empty();
@@ -402,6 +408,7 @@ public final class LocalCloud implements AutoCloseable {
     /** Wipes moto, the emulator, service accounts, call counts, faults and rate limits. Lambda registrations stay. */
     public void reset() {
         moto.reset();
+        gateway.roleViews().clear();
         emulator.reset();
         serviceAccounts.clear();
         gateway.calls().reset();
@@ -458,6 +465,28 @@ public final class LocalCloud implements AutoCloseable {
     private <C extends AutoCloseable> C keep(C client) {
         clients.add(client);
         return client;
+    }
+
+    /** Drops every role view after a write that went to moto's IAM without passing the gateway. */
+    private record DirectIamWrites(RoleViews views) implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+        @Override
+        public void afterExecution(software.amazon.awssdk.core.interceptor.Context.AfterExecution context,
+                                   software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            dropIfWrite(attributes);
+        }
+
+        @Override
+        public void onExecutionFailure(software.amazon.awssdk.core.interceptor.Context.FailedExecution context,
+                                       software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            dropIfWrite(attributes);
+        }
+
+        private void dropIfWrite(software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            String operation = attributes.getAttribute(software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME);
+            if (operation == null || !(operation.startsWith("Get") || operation.startsWith("List"))) {
+                views.clear();
+            }
+        }
     }
 
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C direct(B builder) {

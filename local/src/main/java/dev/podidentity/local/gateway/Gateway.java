@@ -58,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private final CallCounter calls = new CallCounter();
     private final FaultInjector faults = new FaultInjector();
     private final RateLimits rateLimits = new RateLimits();
+    private final RoleViews roleViews = new RoleViews();
     private volatile URI moto;
     private volatile LambdaInvoker lambdas;
     private volatile IamAuthorizer authorizer;
@@ -97,6 +98,11 @@ public final class Gateway implements AutoCloseable {
 
     public void lambdaInvoker(LambdaInvoker invoker) {
         this.lambdas = Objects.requireNonNull(invoker);
+    }
+
+    /** The roles' views the local cloud's own checks read, dropped as IAM calls through here change them. */
+    public RoleViews roleViews() {
+        return roleViews;
     }
 
     public int port() {
@@ -201,11 +207,11 @@ public final class Gateway implements AutoCloseable {
                     return;
                 }
                 if (op.equals("DescribeCluster")) {
-                    forward(exchange, body, call.region(), true, null, timer);
+                    forward(exchange, httpCall, true, null, timer);
                     return;
                 }
             }
-            forward(exchange, body, call.region(), false, hiddenMissingKey(function, iam, httpCall), timer);
+            forward(exchange, httpCall, false, hiddenMissingKey(function, iam, httpCall), timer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -315,9 +321,11 @@ public final class Gateway implements AutoCloseable {
                 : ErrorShapes.accessDenied("s3", "Access Denied");
     }
 
-    private void forward(HttpExchange exchange, byte[] body, String region, boolean describeCluster,
+    private void forward(HttpExchange exchange, HttpCall call, boolean describeCluster,
                          java.util.function.Supplier<ErrorShapes.Shape> instead404, CallTrace.Timer timer)
             throws IOException, InterruptedException {
+        byte[] body = call.body();
+        String region = call.region();
         URI upstream = moto;
         if (upstream == null) {
             sendJson(exchange, 503, "ServiceUnavailable", "{\"message\":\"moto is not attached to the gateway\"}".getBytes(StandardCharsets.UTF_8));
@@ -333,7 +341,15 @@ public final class Gateway implements AutoCloseable {
                 values.forEach(value -> request.header(name, value));
             }
         });
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } finally {
+            if (call.service().equals("iam")) {
+                // moto has served it (or may have): what it changed is dropped before anyone sees the answer
+                roleViews.served(call.operation(), call.form().get("RoleName"));
+            }
+        }
         timer.lap("moto");
         ErrorShapes.Shape denied = instead404 != null && response.statusCode() == 404 ? instead404.get() : null;
         if (denied != null) {

@@ -11,10 +11,20 @@ its own package directory on disk (about 170 stat calls) to route each request, 
 method names on each request, and AttachRolePolicy/DetachRolePolicy build a dict of the ~1,400 AWS managed policies
 to look up one ARN in a dict already keyed by ARN. Same answers, a few milliseconds of one Python thread less per call.
 
-Two opt-in measurements for the benchmarks (both off unless the variable names a file):
+The same for the Step Functions interpreter (_patch_interpreter_repeated_work), found by sampling moto's threads
+(MOTO_SAMPLE below) during a 100-association run: every JSONPath it evaluates ("$.run.cluster" in a task's
+Parameters, a Map's ItemsPath, a ResultPath) was parsed again with jsonpath-ng, whose parser builds its LALR tables
+anew on each parse (about a quarter of moto's samples); and every Lambda task built a new boto3 client. Parsed paths
+and clients are now kept (a parsed path is an immutable expression; a botocore client is safe to share between
+threads). And werkzeug's one log line per request (another quarter of the samples, threads queued on the logging
+lock) is off unless MOTO_REQUEST_LOG=1: errors are still logged.
+
+Three opt-in measurements for the benchmarks (all off unless the variable names a file):
 MOTO_TIMING=FILE writes one line per request (start, service, action, wall ms, the thread's CPU ms, requests in
 flight) as requests finish; MOTO_CPROFILE=FILE profiles every request with cProfile and dumps the merged stats
-(pstats format) when the server stops.
+(pstats format) when the server stops; MOTO_SAMPLE=FILE samples every thread's stack each 5 ms (request threads
+and the Step Functions interpreter's own threads alike) and writes the folded stacks with their counts (one
+"frame;frame;... count" line each, flame-graph input) when the server stops.
 """
 import copy
 import io
@@ -71,6 +81,80 @@ def _patch_repeated_work():
 
     IAMBackend.attach_role_policy = attach_role_policy
     IAMBackend.detach_role_policy = detach_role_policy
+
+
+def _patch_interpreter_repeated_work():
+    import functools
+    import importlib
+
+    # jsonpath-ng's parse(path) makes a new parser, and with it PLY's LALR tables (~30 ms), on every call: one parser
+    # per grammar instead (PLY's parser object is not reentrant: parses take a lock; one takes microseconds), and
+    # each path's parse kept. Patched where moto's modules get it (jsonpath_ng, jsonpath_ng.ext) before they import it.
+    import jsonpath_ng
+    import jsonpath_ng.ext
+    import jsonpath_ng.ext.parser
+    import jsonpath_ng.parser
+
+    def shared(parser_class):
+        parser = parser_class()
+        lock = threading.Lock()
+
+        @functools.lru_cache(maxsize=4096)
+        def parse(path):
+            with lock:
+                return parser.parse(path)
+        return parse
+
+    plain, extended = shared(jsonpath_ng.parser.JsonPathParser), shared(jsonpath_ng.ext.parser.ExtendedJsonPathParser)
+    originals = {jsonpath_ng.parser.parse: plain, jsonpath_ng.ext.parser.parse: extended}
+    jsonpath_ng.parse = jsonpath_ng.parser.parse = plain
+    jsonpath_ng.ext.parse = jsonpath_ng.ext.parser.parse = extended
+    for module_name in ("moto.stepfunctions.parser.asl.utils.json_path",
+                        "moto.stepfunctions.parser.asl.component.common.path.result_path"):
+        module = importlib.import_module(module_name)
+        if getattr(module, "parse", None) in originals:
+            module.parse = originals[module.parse]
+
+    import boto3
+    from botocore.config import Config
+    from moto.core.models import botocore_stubber
+    from moto.settings import moto_server_port
+    from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
+    from moto.stepfunctions.parser.asl.utils import boto_client as boto_client_module
+
+    clients = {}
+    lock = threading.Lock()
+
+    def boto_client_for(region, service, state_credentials=None):
+        if state_credentials is not None or botocore_stubber.enabled:
+            return original_client_for(region, service, state_credentials)
+        key = (region, service)
+        with lock:
+            client = clients.get(key)
+            if client is None:
+                # moto's own settings (boto_client.py), with a pool for a Map's iterations calling at once
+                client = boto3.client(
+                    aws_access_key_id="ak", region_name=region, service_name=service, aws_secret_access_key="sk",
+                    endpoint_url="http://localhost:%s" % moto_server_port(),
+                    config=Config(parameter_validation=False, retries={"max_attempts": 0, "total_max_attempts": 1},
+                                  connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+                                  read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS, max_pool_connections=64))
+                clients[key] = client
+            return client
+
+    original_client_for = boto_client_module.boto_client_for
+    boto_client_module.boto_client_for = boto_client_for
+    for module_name in ("moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils",):
+        module = importlib.import_module(module_name)
+        if getattr(module, "boto_client_for", None) is original_client_for:
+            module.boto_client_for = boto_client_for
+
+
+def _quiet_request_log():
+    if os.environ.get("MOTO_REQUEST_LOG") == "1":
+        return
+    import logging
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def _action(environ, body):
@@ -154,6 +238,44 @@ def _patch_measurements():
     atexit.register(dump)
 
 
+def _start_sampler():
+    sample_file = os.environ.get("MOTO_SAMPLE")
+    if not sample_file:
+        return
+    import atexit
+    import collections
+
+    counts = collections.Counter()
+    stop = threading.Event()
+
+    def sample():
+        while not stop.wait(0.005):
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident():
+                    continue
+                names = []
+                while frame is not None:
+                    code = frame.f_code
+                    names.append("%s:%s" % (os.path.basename(code.co_filename), code.co_name))
+                    frame = frame.f_back
+                # idle threads (waiting for a request or an event) are not work
+                if names and names[0] in ("threading.py:wait", "selectors.py:select", "socket.py:accept",
+                                          "threading.py:_wait_for_tstate_lock", "socket.py:readinto"):
+                    continue
+                counts[";".join(reversed(names))] += 1
+
+    sampler = threading.Thread(target=sample, name="moto-sampler", daemon=True)
+
+    def dump():
+        stop.set()
+        with open(sample_file, "w") as out:
+            for stack, n in counts.most_common():
+                out.write("%s %d\n" % (stack, n))
+
+    sampler.start()
+    atexit.register(dump)
+
+
 def main(argv):
     try:
         from moto import server
@@ -163,7 +285,10 @@ def main(argv):
         return 3
     _patch_state_machine_snapshot()
     _patch_repeated_work()
+    _patch_interpreter_repeated_work()
+    _quiet_request_log()
     _patch_measurements()
+    _start_sampler()
     server.main(argv)
     return 0
 

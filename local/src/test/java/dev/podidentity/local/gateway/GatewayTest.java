@@ -86,6 +86,26 @@ class GatewayTest {
     }
 
     @Test
+    void passedRole_isSeenByTheEmulator_asSoonAsItsCreateRoleIsAnswered_andGoneOnceDeleted() {
+        String arn = "arn:aws:iam::" + ACCOUNT + ":role/gw-later";
+        // asked while the role does not exist yet: EKS refuses, and the local cloud remembers it missing
+        assertThrows(software.amazon.awssdk.services.eks.model.InvalidParameterException.class, () ->
+                eksNoRetry.createPodIdentityAssociation(r -> r.clusterName("gw").namespace("n").serviceAccount("late")
+                        .roleArn(arn)));
+        iamNoRetry.createRole(r -> r.roleName("gw-later").assumeRolePolicyDocument(TRUST));
+        try {
+            String id = eksNoRetry.createPodIdentityAssociation(r -> r.clusterName("gw").namespace("n")
+                    .serviceAccount("late").roleArn(arn)).association().associationId();
+            eksNoRetry.deletePodIdentityAssociation(r -> r.clusterName("gw").associationId(id));
+        } finally {
+            iamNoRetry.deleteRole(r -> r.roleName("gw-later"));
+        }
+        assertThrows(software.amazon.awssdk.services.eks.model.InvalidParameterException.class, () ->
+                eksNoRetry.createPodIdentityAssociation(r -> r.clusterName("gw").namespace("n").serviceAccount("late")
+                        .roleArn(arn)), "a deleted role is not remembered as existing");
+    }
+
+    @Test
     void eksAssociationCall_whenSentToGateway_reachesEmulatorWhileClusterCallsReachMoto() {
         String id = cloud.eks().createPodIdentityAssociation(r -> r.clusterName("gw").namespace("n").serviceAccount("s")
                 .roleArn("arn:aws:iam::" + ACCOUNT + ":role/gw-app")).association().associationId();

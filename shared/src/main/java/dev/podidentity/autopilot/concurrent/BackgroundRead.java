@@ -9,19 +9,43 @@ import java.util.concurrent.FutureTask;
 
 /**
  * A read started on a virtual thread beside the caller's own, independent read, and awaited where its value is
- * needed: what the read throws escapes as is; an interrupted wait is retryable.
+ * needed: what the read throws escapes as is; an interrupted wait is retryable. {@link #close} discards a read whose
+ * value is no longer wanted (the caller failed first, or an earlier answer made it moot): it is interrupted and its
+ * thread waited for, so nothing keeps running after the caller returns or throws.
  */
-public final class BackgroundRead<T> {
+public final class BackgroundRead<T> implements AutoCloseable {
     private final FutureTask<T> task;
+    private final Thread thread;
 
-    private BackgroundRead(FutureTask<T> task) {
+    private BackgroundRead(FutureTask<T> task, Thread thread) {
         this.task = task;
+        this.thread = thread;
     }
 
     public static <T> BackgroundRead<T> start(String name, Callable<T> read) {
         FutureTask<T> task = new FutureTask<>(read);
-        Thread.ofVirtual().name(name).start(task);
-        return new BackgroundRead<>(task);
+        return new BackgroundRead<>(task, Thread.ofVirtual().name(name).start(task));
+    }
+
+    /**
+     * Discards the read if it is still running (interrupts it; its value and error are ignored) and waits until its
+     * thread has ended. After {@link #await} it only waits for the thread's last instructions. Idempotent.
+     */
+    @Override
+    public void close() {
+        task.cancel(true);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the read was interrupted already; wait for it to end, then keep the flag
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The read's value; {@code interrupted} is the message of the retryable error an interrupted wait gives. */

@@ -47,9 +47,11 @@ import java.util.function.Function;
  *       ListAttachedRolePolicies, ListRolePolicies. With many names, one ListRoles (all pages) first finds which
  *       exist, so roles still to be created cost no call each.</li>
  * </ul>
- * After DescribeCluster, the OIDC provider, the add-ons and the associations are read at once; per-association,
- * per-add-on and per-role reads run on up to {@code parallelism} virtual threads, and a role's attached and inline
- * policies at once after its GetRole.
+ * ListAddons and ListPodIdentityAssociations need only the cluster's name and run beside DescribeCluster (so does the
+ * ListRoles when the config alone names enough roles); DescribeCluster's answer still decides whether their results
+ * count. After it, the OIDC provider, the add-ons' and the associations' describes run at once, and a caller of
+ * {@link #start} may start its own reads that need the account; per-association, per-add-on and per-role reads run
+ * on up to {@code parallelism} virtual threads, and a role's attached and inline policies at once after its GetRole.
  */
 public final class ClusterObserver {
     /** From this many role names on, one ListRoles replaces a GetRole per missing role. */
@@ -75,58 +77,157 @@ public final class ClusterObserver {
         this.parallelism = parallelism;
     }
 
-    /**
-     * @param irsaServiceAccounts service accounts annotated {@code eks.amazonaws.com/role-arn} (migrate; read from
-     *                            Kubernetes by the caller), empty otherwise
-     * @throws NotFoundException when the cluster does not exist
-     */
     /** DescribeCluster's status of the cluster; empty when EKS says it does not exist (ResourceNotFound). */
     public Optional<String> clusterStatus(String clusterName) {
         return eks.describeCluster(clusterName).map(EksApi.Cluster::status);
     }
 
+    /**
+     * What the planner needs of the cluster: {@link #start}, then {@link Observation#state}.
+     *
+     * @param irsaServiceAccounts service accounts annotated {@code eks.amazonaws.com/role-arn} (migrate; read from
+     *                            Kubernetes by the caller), empty otherwise
+     * @throws NotFoundException when the cluster does not exist
+     */
     public ClusterState observe(String clusterName, ClusterConfig desired, Action action,
                                 List<ClusterState.IrsaServiceAccount> irsaServiceAccounts) {
-        EksApi.Cluster cluster = eks.describeCluster(clusterName).orElseThrow(() -> new NotFoundException(
-                "cluster \"" + clusterName + "\" not found"));
-        String account = cluster.accountId();
-        String partition = cluster.partition();
-        String region = cluster.arn().split(":")[3];
-        ClusterState.ClusterStatus status = status(cluster.status());
-        // A cluster still being created has no API server and nothing on it yet: it is not read (the state machine
-        // plans again once it is ACTIVE, and that plan is the one carried out).
-        boolean creating = status == ClusterState.ClusterStatus.CREATING || status == ClusterState.ClusterStatus.PENDING;
-        // After DescribeCluster the three reads below need nothing of each other: they run at once.
-        String oidcProviderArn;
-        List<ClusterState.AddonState> addons;
-        List<ClusterState.Association> associations;
-        try (Branches branches = new Branches()) {
-            Future<String> oidc = branches.fork(() -> oidcProvider(cluster, partition, account));
-            Future<List<ClusterState.AddonState>> installed = branches.fork(() -> creating
-                    ? List.<ClusterState.AddonState>of() : addons(clusterName));
-            Future<List<ClusterState.Association>> found = branches.fork(() -> creating
-                    ? List.<ClusterState.Association>of() : associations(clusterName, desired, action));
-            oidcProviderArn = branches.join(oidc);
-            addons = branches.join(installed);
-            associations = branches.join(found);
+        try (Observation observation = start(clusterName, desired, action, irsaServiceAccounts)) {
+            return observation.state();
         }
-        ClusterState.Agent agent = addons.stream().filter(a -> Step.InstallAgent.ADDON.equals(a.name())).findFirst()
-                .map(a -> new ClusterState.Agent(a.version(), a.status())).orElse(null);
-        List<ClusterState.AddonSupport> support = addonSupport(desired, action, addons, cluster.kubernetesVersion());
-        List<ClusterState.IrsaServiceAccount> irsa = irsaServiceAccounts == null ? List.of() : irsaServiceAccounts;
+    }
 
-        ClusterState soFar = new ClusterState(clusterName, account, region, partition, status, cluster.autoMode(),
-                oidcProviderArn, agent, addons, associations, Map.of(), support, irsa);
-        Map<String, ClusterState.Role> roles = roles(planner.rolesToObserve(desired, action, soFar));
-        return new ClusterState(clusterName, account, region, partition, status, cluster.autoMode(),
-                oidcProviderArn, agent, addons, associations, roles, support, irsa);
+    /**
+     * Starts observing: DescribeCluster on the caller's thread, with the reads that need only the cluster's name
+     * beside it (ListAddons, ListPodIdentityAssociations, and the role-existence ListRoles when the config alone
+     * already names {@link #ROLE_LIST_THRESHOLD} roles). Returns once DescribeCluster answered, so the caller can
+     * start its own reads that need the account ({@link Observation#cluster}) before the rest is read
+     * ({@link Observation#state}). Close the observation: what is still running is discarded.
+     *
+     * @param irsaServiceAccounts service accounts annotated {@code eks.amazonaws.com/role-arn} (migrate; read from
+     *                            Kubernetes by the caller), empty otherwise
+     * @throws NotFoundException when the cluster does not exist (the reads started beside it are discarded, their
+     *                           errors ignored)
+     */
+    public Observation start(String clusterName, ClusterConfig desired, Action action,
+                             List<ClusterState.IrsaServiceAccount> irsaServiceAccounts) {
+        List<ClusterState.IrsaServiceAccount> irsa = irsaServiceAccounts == null ? List.of() : irsaServiceAccounts;
+        List<BackgroundRead<?>> started = new ArrayList<>();
+        try {
+            BackgroundRead<List<String>> addonNames = BackgroundRead.start("list-addons",
+                    () -> eks.listAddons(clusterName));
+            started.add(addonNames);
+            BackgroundRead<List<EksApi.AssociationRef>> associationRefs = BackgroundRead.start("list-associations",
+                    () -> eks.listAssociations(clusterName, null, null));
+            started.add(associationRefs);
+            // The config's own role names (and the IRSA accounts') are some of the names roles() looks up, never
+            // more: when they alone reach the threshold, roles() lists every role anyway, so that list starts now.
+            BackgroundRead<List<String>> allRoles = null;
+            if (configNamesEnoughRoles(clusterName, desired, action, irsa)) {
+                allRoles = BackgroundRead.start("list-roles", () -> iam.listRoleNames("/"));
+                started.add(allRoles);
+            }
+            EksApi.Cluster cluster = eks.describeCluster(clusterName).orElseThrow(() -> new NotFoundException(
+                    "cluster \"" + clusterName + "\" not found"));
+            return new Observation(clusterName, desired, action, irsa, cluster, addonNames, associationRefs, allRoles,
+                    started);
+        } catch (RuntimeException | Error e) {
+            started.forEach(BackgroundRead::close);
+            throw e;
+        }
+    }
+
+    /**
+     * A cluster being observed: DescribeCluster has answered; the rest is read by {@link #state}. Closing it
+     * discards (interrupts and waits for) whatever read is still running.
+     */
+    public final class Observation implements AutoCloseable {
+        private final String clusterName;
+        private final ClusterConfig desired;
+        private final Action action;
+        private final List<ClusterState.IrsaServiceAccount> irsa;
+        private final EksApi.Cluster cluster;
+        private final BackgroundRead<List<String>> addonNames;
+        private final BackgroundRead<List<EksApi.AssociationRef>> associationRefs;
+        private final BackgroundRead<List<String>> allRoles;
+        private final List<BackgroundRead<?>> started;
+
+        private Observation(String clusterName, ClusterConfig desired, Action action,
+                            List<ClusterState.IrsaServiceAccount> irsa, EksApi.Cluster cluster,
+                            BackgroundRead<List<String>> addonNames,
+                            BackgroundRead<List<EksApi.AssociationRef>> associationRefs,
+                            BackgroundRead<List<String>> allRoles, List<BackgroundRead<?>> started) {
+            this.clusterName = clusterName;
+            this.desired = desired;
+            this.action = action;
+            this.irsa = irsa;
+            this.cluster = cluster;
+            this.addonNames = addonNames;
+            this.associationRefs = associationRefs;
+            this.allRoles = allRoles;
+            this.started = started;
+        }
+
+        /** DescribeCluster's answer (the account is in its ARN). */
+        public EksApi.Cluster cluster() {
+            return cluster;
+        }
+
+        /** Everything else the planner needs; read once. */
+        public ClusterState state() {
+            String account = cluster.accountId();
+            String partition = cluster.partition();
+            String region = cluster.arn().split(":")[3];
+            ClusterState.ClusterStatus status = status(cluster.status());
+            // A cluster still being created has no API server and nothing on it yet: it is not read (the state
+            // machine plans again once it is ACTIVE, and that plan is the one carried out). The listings started
+            // beside DescribeCluster are discarded, whatever they answered.
+            boolean creating = status == ClusterState.ClusterStatus.CREATING
+                    || status == ClusterState.ClusterStatus.PENDING;
+            if (creating) {
+                addonNames.close();
+                associationRefs.close();
+            }
+            // After DescribeCluster the three reads below need nothing of each other: they run at once (the two
+            // listings already started beside DescribeCluster).
+            String oidcProviderArn;
+            List<ClusterState.AddonState> addons;
+            List<ClusterState.Association> associations;
+            try (Branches branches = new Branches()) {
+                Future<String> oidc = branches.fork(() -> oidcProvider(cluster, partition, account));
+                Future<List<ClusterState.AddonState>> installed = branches.fork(() -> creating
+                        ? List.<ClusterState.AddonState>of()
+                        : addons(clusterName, addonNames.await("interrupted while observing")));
+                Future<List<ClusterState.Association>> found = branches.fork(() -> creating
+                        ? List.<ClusterState.Association>of()
+                        : associations(clusterName, associationRefs.await("interrupted while observing"), desired,
+                                action));
+                oidcProviderArn = branches.join(oidc);
+                addons = branches.join(installed);
+                associations = branches.join(found);
+            }
+            ClusterState.Agent agent = addons.stream().filter(a -> Step.InstallAgent.ADDON.equals(a.name()))
+                    .findFirst().map(a -> new ClusterState.Agent(a.version(), a.status())).orElse(null);
+            List<ClusterState.AddonSupport> support = addonSupport(desired, action, addons,
+                    cluster.kubernetesVersion());
+
+            ClusterState soFar = new ClusterState(clusterName, account, region, partition, status,
+                    cluster.autoMode(), oidcProviderArn, agent, addons, associations, Map.of(), support, irsa);
+            Map<String, ClusterState.Role> roles = roles(planner.rolesToObserve(desired, action, soFar), allRoles);
+            return new ClusterState(clusterName, account, region, partition, status, cluster.autoMode(),
+                    oidcProviderArn, agent, addons, associations, roles, support, irsa);
+        }
+
+        /** Discards the reads still running (after a failure, or those a CREATING cluster made moot). */
+        @Override
+        public void close() {
+            started.forEach(BackgroundRead::close);
+        }
     }
 
     /** The cluster's add-ons, each described (at once). */
-    private List<ClusterState.AddonState> addons(String clusterName) {
+    private List<ClusterState.AddonState> addons(String clusterName, List<String> names) {
         List<ClusterState.AddonState> addons = new ArrayList<>();
-        for (Optional<EksApi.Addon> addon : parallel(eks.listAddons(clusterName),
-                name -> eks.describeAddon(clusterName, name))) {
+        for (Optional<EksApi.Addon> addon : parallel(names, name -> eks.describeAddon(clusterName, name))) {
             addon.ifPresent(a -> addons.add(new ClusterState.AddonState(a.name(), a.arn(), a.version(), a.status(),
                     a.serviceAccountRoleArn(), a.configurationValues(), a.podIdentityAssociationArns(), a.namespace())));
         }
@@ -137,9 +238,11 @@ public final class ClusterObserver {
     private static final class Branches implements AutoCloseable {
         private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
+        /** Interrupts what still runs (a branch failed) and waits for it: no read outlives the observation. */
         @Override
         public void close() {
             threads.shutdownNow();
+            threads.close();
         }
 
         <T> Future<T> fork(java.util.concurrent.Callable<T> read) {
@@ -216,8 +319,8 @@ public final class ClusterObserver {
         return version == null || version.isEmpty() || "latest".equals(version) ? null : version;
     }
 
-    private List<ClusterState.Association> associations(String cluster, ClusterConfig desired, Action action) {
-        List<EksApi.AssociationRef> refs = eks.listAssociations(cluster, null, null);
+    private List<ClusterState.Association> associations(String cluster, List<EksApi.AssociationRef> refs,
+                                                        ClusterConfig desired, Action action) {
         List<PodIdentityAssociationSpec> specs = desired.iam() == null ? List.of()
                 : desired.iam().podIdentityAssociations();
         List<EksApi.AssociationRef> toDescribe = switch (action) {
@@ -244,16 +347,16 @@ public final class ClusterObserver {
         return result;
     }
 
-    private Map<String, ClusterState.Role> roles(Planner.RoleLookups lookups) {
-        Set<String> names = new LinkedHashSet<>();
-        lookups.arns().stream().sorted().forEach(arn -> {
-            if (Arns.role(arn) instanceof ArnResult.Valid<Arns.RoleArn>(Arns.RoleArn role)) {
-                names.add(role.name());
-            }
-        });
-        lookups.names().stream().sorted().forEach(names::add);
+    /**
+     * @param allRoles the ListRoles of every role started beside DescribeCluster, null when not started. It is
+     *                 started when the config's names alone reach the threshold, so whenever these names do too,
+     *                 unless the observed associations and add-ons added the names that reach it: then it is read now
+     */
+    private Map<String, ClusterState.Role> roles(Planner.RoleLookups lookups, BackgroundRead<List<String>> allRoles) {
+        Set<String> names = roleNames(lookups);
         if (names.size() >= ROLE_LIST_THRESHOLD) {
-            names.retainAll(new HashSet<>(iam.listRoleNames("/")));
+            names.retainAll(new HashSet<>(allRoles != null ? allRoles.await("interrupted while observing")
+                    : iam.listRoleNames("/")));
         }
         Map<String, ClusterState.Role> roles = new LinkedHashMap<>();
         for (ClusterState.Role role : parallel(names, this::readRole)) {
@@ -262,6 +365,39 @@ public final class ClusterObserver {
             }
         }
         return roles;
+    }
+
+    /**
+     * Whether the roles the config (and the IRSA accounts) name reach {@link #ROLE_LIST_THRESHOLD} before anything is
+     * observed: {@link Planner#rolesToObserve} of a state with nothing observed yet asks for some of the names it asks
+     * for once the associations, add-ons and add-on support are known, never for others, so then roles() lists
+     * every role whatever is observed. False when that cannot be told now: the same question asked after
+     * DescribeCluster gives its error where it gives it today.
+     */
+    private boolean configNamesEnoughRoles(String clusterName, ClusterConfig desired, Action action,
+                                           List<ClusterState.IrsaServiceAccount> irsa) {
+        if (desired == null) {
+            return false;
+        }
+        try {
+            ClusterState nothingObserved = new ClusterState(clusterName, null, null, null, null, false, null, null,
+                    List.of(), List.of(), Map.of(), List.of(), irsa);
+            return roleNames(planner.rolesToObserve(desired, action, nothingObserved)).size() >= ROLE_LIST_THRESHOLD;
+        } catch (RuntimeException later) {
+            return false;
+        }
+    }
+
+    /** The role names the lookups ask for: each valid role ARN's name, then each name, in a stable order. */
+    private static Set<String> roleNames(Planner.RoleLookups lookups) {
+        Set<String> names = new LinkedHashSet<>();
+        lookups.arns().stream().sorted().forEach(arn -> {
+            if (Arns.role(arn) instanceof ArnResult.Valid<Arns.RoleArn>(Arns.RoleArn role)) {
+                names.add(role.name());
+            }
+        });
+        lookups.names().stream().sorted().forEach(names::add);
+        return names;
     }
 
     /** GetRole, then its attached and inline policies at once. */

@@ -51,6 +51,21 @@ final class OwnedRoles {
      * association's role, an addon's IRSA role) uses, created longer than {@code grace} ago.
      */
     Reclaim unused(String cluster, Plan plan, ClusterState observed, Duration grace, Instant now) {
+        return unused(cluster, plan, observed, () -> listed(), grace, now);
+    }
+
+    /** ListRoles of the role path (all pages): what {@link #unused} reads first, which no plan changes. */
+    List<IamRoles.RoleSummary> listed() {
+        return iam.listRoles(rolePath);
+    }
+
+    /**
+     * {@link #unused(String, Plan, ClusterState, Duration, Instant)} with the role path's listing given: Resolve
+     * starts that ListRoles beside observing the cluster, and its value (or its error) is taken here, where it was
+     * read before.
+     */
+    Reclaim unused(String cluster, Plan plan, ClusterState observed,
+                   java.util.function.Supplier<List<IamRoles.RoleSummary>> listing, Duration grace, Instant now) {
         Set<String> named = new HashSet<>();
         for (Step step : plan.steps()) {
             collectRoleNames(PlanJson.mapper().valueToTree(step), named);
@@ -63,7 +78,7 @@ final class OwnedRoles {
         List<String> kept = new ArrayList<>();
         // The path holds the roles of every cluster the stack serves: a role whose name says it was made for another
         // cluster is not read (with many clusters, most of them), and the others are read at once.
-        List<IamRoles.RoleSummary> candidates = iam.listRoles(rolePath).stream()
+        List<IamRoles.RoleSummary> candidates = listing.get().stream()
                 .filter(summary -> !named.contains(summary.name()))
                 .filter(summary -> !RoleNames.namesAnotherCluster(summary.name(), cluster))
                 .toList();

@@ -99,10 +99,13 @@ public final class Resolver {
 
     private ResolvedRun plan(RunRequest request) {
         // whether a newer upload superseded this one (a HeadObject) is read beside the config itself
-        BackgroundRead<Optional<String>> newerRead =
-                BackgroundRead.start("newer-upload", () -> configs.newerUpload(request));
-        RequestedConfig.Loaded loaded = configs.load(request);
-        Optional<String> newer = newerRead.await("interrupted while reading the config's current version");
+        RequestedConfig.Loaded loaded;
+        Optional<String> newer;
+        try (BackgroundRead<Optional<String>> newerRead =
+                     BackgroundRead.start("newer-upload", () -> configs.newerUpload(request))) {
+            loaded = configs.load(request);
+            newer = newerRead.await("interrupted while reading the config's current version");
+        }
         if (newer.isPresent()) {
             return superseded(request, newer.get());
         }
@@ -110,8 +113,32 @@ public final class Resolver {
         boolean migrate = request.action() == Action.MIGRATE_TO_POD_IDENTITY;
         List<ClusterState.IrsaServiceAccount> irsaAccounts = migrate ? irsaAccounts(request.cluster(), config)
                 : List.of();
-        ClusterState observed = observer.observe(request.cluster(), config, request.action(), irsaAccounts);
-        List<Problem> missing = ConfigReferences.check(iam, config, request.action(), observed.accountId());
+        // An apply's reclaim lists the role path whatever the plan says: that ListRoles runs beside observing, and
+        // is taken (value or error) where reclaim reads it; discarded when anything before fails.
+        OwnedRoles owned = new OwnedRoles(iam, settings.guardrails().rolePath());
+        try (BackgroundRead<List<IamRoles.RoleSummary>> ownedListing = request.action() == Action.APPLY
+                ? BackgroundRead.start("owned-roles", owned::listed) : null) {
+            return planObserved(request, loaded, config, irsaAccounts, owned, ownedListing);
+        }
+    }
+
+    private ResolvedRun planObserved(RunRequest request, RequestedConfig.Loaded loaded, ClusterConfig config,
+                                     List<ClusterState.IrsaServiceAccount> irsaAccounts, OwnedRoles owned,
+                                     BackgroundRead<List<IamRoles.RoleSummary>> ownedListing) {
+        boolean migrate = request.action() == Action.MIGRATE_TO_POD_IDENTITY;
+        ClusterState observed;
+        List<Problem> missing;
+        try (ClusterObserver.Observation observation = observer.start(request.cluster(), config, request.action(),
+                irsaAccounts)) {
+            // The config's references need only the config and the account: checked beside the rest of observing.
+            // Observing's error still comes first, then the references' own error, then the missing ones.
+            String account = observation.cluster().accountId();
+            try (BackgroundRead<List<Problem>> references = BackgroundRead.start("config-references",
+                    () -> ConfigReferences.check(iam, config, request.action(), account))) {
+                observed = observation.state();
+                missing = references.await("interrupted while reading the roles and policies the config names");
+            }
+        }
         if (!missing.isEmpty()) {
             throw RequestedConfig.invalid(loaded.source(), missing);
         }
@@ -122,7 +149,7 @@ public final class Resolver {
         if (result instanceof PlanResult.Refused refused) {
             throw RequestedConfig.invalid(loaded.source(), refused.problems());
         }
-        Plan plan = reclaim(request, ((PlanResult.Planned) result).plan(), observed);
+        Plan plan = reclaim(request, ((PlanResult.Planned) result).plan(), observed, owned, ownedListing);
         List<String> refused = GuardrailCheck.checkMigrations(request.cluster(), plan.steps(), settings.guardrails());
         if (!refused.isEmpty()) {
             throw new InvalidInputException("the plan for cluster \"" + request.cluster() + "\" is refused by the "
@@ -211,12 +238,14 @@ public final class Resolver {
     }
 
     /** An apply also deletes the roles of ours for its cluster that nothing uses (after the grace period). */
-    private Plan reclaim(RunRequest request, Plan plan, ClusterState observed) {
+    private Plan reclaim(RunRequest request, Plan plan, ClusterState observed, OwnedRoles owned,
+                         BackgroundRead<List<IamRoles.RoleSummary>> listing) {
         if (request.action() != Action.APPLY) {
             return plan;
         }
-        OwnedRoles.Reclaim found = new OwnedRoles(iam, settings.guardrails().rolePath()).unused(request.cluster(),
-                plan, observed, settings.orphanRoleGrace(), java.time.Instant.now());
+        OwnedRoles.Reclaim found = owned.unused(request.cluster(), plan, observed,
+                () -> listing.await("interrupted while listing the roles of ours"), settings.orphanRoleGrace(),
+                java.time.Instant.now());
         List<Step> steps = new ArrayList<>(plan.steps());
         steps.addAll(found.steps());
         List<String> warnings = new ArrayList<>(plan.warnings());
