@@ -117,14 +117,18 @@ public final class Sweeper {
         Log log = Log.forRun(sweepId, null);
 
         // The config index and where the previous sweep stopped are read beside the list of clusters: none of the
-        // three needs another.
-        BackgroundRead<List<String>> configKeys = BackgroundRead.start("sweep-configs",
+        // three needs another. When one fails, the others are discarded.
+        List<String> clusters;
+        SweepFindings.ConfigIndex configs;
+        String resumeFrom;
+        try (BackgroundRead<List<String>> configKeys = BackgroundRead.start("sweep-configs",
                 () -> store.list(BucketLayout.CLUSTERS, null, Integer.MAX_VALUE));
-        BackgroundRead<String> previous = BackgroundRead.start("sweep-resume-point",
-                () -> previousResumePoint(scheduled));
-        List<String> clusters = eks.listClusters();
-        SweepFindings.ConfigIndex configs = SweepFindings.index(configKeys.await(INTERRUPTED));
-        String resumeFrom = previous.await(INTERRUPTED);
+             BackgroundRead<String> previous = BackgroundRead.start("sweep-resume-point",
+                     () -> previousResumePoint(scheduled))) {
+            clusters = eks.listClusters();
+            configs = SweepFindings.index(configKeys.await(INTERRUPTED));
+            resumeFrom = previous.await(INTERRUPTED);
+        }
         List<String> order = SweepFindings.rotation(clusters, resumeFrom);
 
         ObjectNode report = JsonNodeFactory.instance.objectNode();
@@ -249,19 +253,21 @@ public final class Sweeper {
         }
         // The onboarding evidence is listed beside the plan-only apply, which does not need it. A failed listing
         // is the cluster's error even when the preview succeeded (the listing came first when they ran in turn).
-        BackgroundRead<String> evidenceRead = BackgroundRead.start("sweep-evidence", () -> onboardingEvidence(cluster));
         Preview preview = null;
         RuntimeException previewFailed = null;
-        try {
-            preview = preview(cluster, configKey, sweepId);
-        } catch (RuntimeException e) {
-            previewFailed = e;
-        }
         String evidence;
-        try {
-            evidence = evidenceRead.await(INTERRUPTED);
-        } catch (RuntimeException e) {
-            return failed(cluster, status, null, configKey, sweepId, e);
+        try (BackgroundRead<String> evidenceRead = BackgroundRead.start("sweep-evidence",
+                () -> onboardingEvidence(cluster))) {
+            try {
+                preview = preview(cluster, configKey, sweepId);
+            } catch (RuntimeException e) {
+                previewFailed = e;
+            }
+            try {
+                evidence = evidenceRead.await(INTERRUPTED);
+            } catch (RuntimeException e) {
+                return failed(cluster, status, null, configKey, sweepId, e);
+            }
         }
         if (previewFailed != null) {
             return failed(cluster, status, evidence, configKey, sweepId, previewFailed);

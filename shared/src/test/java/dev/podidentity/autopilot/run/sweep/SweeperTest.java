@@ -303,6 +303,17 @@ class SweeperTest {
     }
 
     @Test
+    void sweep_whenTheClustersCannotBeListed_failsWithThatError_andWritesNoReport() {
+        onListClusters = () -> {
+            throw new RetryableException("ListClusters: Rate exceeded");
+        };
+        RetryableException e = assertThrows(RetryableException.class,
+                () -> sweeper(50).sweep(scheduled(T0), Duration.ofMinutes(5)));
+        assertEquals("ListClusters: Rate exceeded", e.getMessage());
+        assertEquals(List.of(), bucket.list("sweeps/", null, 100));
+    }
+
+    @Test
     void sweep_reportsConfigsOfClustersThatDoNotExist_andKeysNoRunReads() {
         bucket.put("clusters/ghost.yaml", "metadata: {name: ghost}");
         bucket.put("clusters/team/x.yaml", "");
