@@ -59,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final FaultInjector faults = new FaultInjector();
     private final RateLimits rateLimits = new RateLimits();
     private final RoleViews roleViews = new RoleViews();
+    private volatile Runnable eksWritten = () -> { };
     private volatile URI moto;
     private volatile LambdaInvoker lambdas;
     private volatile IamAuthorizer authorizer;
@@ -103,6 +104,11 @@ public final class Gateway implements AutoCloseable {
     /** The roles' views the local cloud's own checks read, dropped as IAM calls through here change them. */
     public RoleViews roleViews() {
         return roleViews;
+    }
+
+    /** Run after moto has served an EKS write sent through here (a cluster made, changed or deleted). */
+    public void onEksWrite(Runnable listener) {
+        this.eksWritten = Objects.requireNonNull(listener);
     }
 
     public int port() {
@@ -341,13 +347,17 @@ public final class Gateway implements AutoCloseable {
                 values.forEach(value -> request.header(name, value));
             }
         });
-        HttpResponse<byte[]> response;
+        HttpResponse<byte[]> response = null;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } finally {
+            // moto has served it (or may have): what it changed is known before anyone sees the answer
             if (call.service().equals("iam")) {
-                // moto has served it (or may have): what it changed is dropped before anyone sees the answer
-                roleViews.served(call.operation(), call.form().get("RoleName"));
+                roleViews.served(call, response == null ? -1 : response.statusCode(),
+                        response == null ? new byte[0] : response.body());
+            } else if (call.service().equals("eks") && !call.operation().startsWith("Describe")
+                    && !call.operation().startsWith("List")) {
+                eksWritten.run();
             }
         }
         timer.lap("moto");

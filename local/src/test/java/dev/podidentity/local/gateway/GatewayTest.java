@@ -106,6 +106,19 @@ class GatewayTest {
     }
 
     @Test
+    void cluster_deletedThroughTheGateway_isGoneForTheEmulatorAtOnce() {
+        cloud.eks().createCluster(r -> r.name("gw-gone").roleArn("arn:aws:iam::" + ACCOUNT + ":role/c")
+                .resourcesVpcConfig(v -> v.subnetIds("subnet-1")));
+        String arn = "arn:aws:iam::" + ACCOUNT + ":role/gw-app";
+        eksNoRetry.createPodIdentityAssociation(r -> r.clusterName("gw-gone").namespace("n").serviceAccount("s")
+                .roleArn(arn));
+        cloud.eks().deleteCluster(r -> r.name("gw-gone"));
+        assertThrows(software.amazon.awssdk.services.eks.model.ResourceNotFoundException.class, () ->
+                eksNoRetry.createPodIdentityAssociation(r -> r.clusterName("gw-gone").namespace("n")
+                        .serviceAccount("t").roleArn(arn)), "the emulator does not keep a deleted cluster");
+    }
+
+    @Test
     void eksAssociationCall_whenSentToGateway_reachesEmulatorWhileClusterCallsReachMoto() {
         String id = cloud.eks().createPodIdentityAssociation(r -> r.clusterName("gw").namespace("n").serviceAccount("s")
                 .roleArn("arn:aws:iam::" + ACCOUNT + ":role/gw-app")).association().associationId();
