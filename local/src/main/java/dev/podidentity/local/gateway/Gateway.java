@@ -145,6 +145,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) {
+        long arrived = System.nanoTime();
         CallTrace.Timer timer = trace.start();
         CallScope.open();
         try (exchange) {
@@ -179,9 +180,10 @@ public final class Gateway implements AutoCloseable {
                     : new FaultInjector.Decision(faults.steadyLatency(call.service(), call.operation()), null, false);
             timer.lap("limits");
             if (decision.latencyMs() > 0) {
-                Thread.sleep(decision.latencyMs());
+                // the latency is the service's time to answer: the local cloud's own work (moto, the emulator) is
+                // done within it, as AWS's is within its latency, and the answer waits for the rest of it
+                ANSWER_AT.set(new AnswerTime(arrived + decision.latencyMs() * 1_000_000L, timer));
             }
-            timer.lap("latency");
             if (!admitted) {
                 sendShape(exchange, ErrorShapes.throttle(call.service()));
                 return;
@@ -228,6 +230,7 @@ public final class Gateway implements AutoCloseable {
                 // the response may have been started already; the client sees a broken answer
             }
         } finally {
+            ANSWER_AT.remove();
             CallScope.close();
             timer.end();
         }
@@ -239,6 +242,7 @@ public final class Gateway implements AutoCloseable {
         String name = functionName(functionRef);
         String invocationType = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
         if ("DryRun".equals(invocationType)) {
+            holdUntilAnswerTime();
             exchange.sendResponseHeaders(204, -1);
             return;
         }
@@ -262,6 +266,7 @@ public final class Gateway implements AutoCloseable {
         }
         exchange.getResponseHeaders().add("X-Amz-Executed-Version", "$LATEST");
         if ("Event".equals(invocationType)) {
+            holdUntilAnswerTime();
             exchange.sendResponseHeaders(202, -1);
             return;
         }
@@ -379,6 +384,7 @@ public final class Gateway implements AutoCloseable {
         });
         boolean head = exchange.getRequestMethod().equals("HEAD");
         int status = response.statusCode();
+        holdUntilAnswerTime();
         if (head) {
             response.headers().firstValue("Content-Length").ifPresent(length -> exchange.getResponseHeaders().set("Content-Length", length));
             exchange.sendResponseHeaders(status, -1);
@@ -396,7 +402,33 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
+    /** When this call's answer may leave, and its trace: set when a latency applies to the call. */
+    private record AnswerTime(long nanos, CallTrace.Timer timer) {
+    }
+
+    private static final ThreadLocal<AnswerTime> ANSWER_AT = new ThreadLocal<>();
+
+    /** Waits until the call's injected latency has passed since it arrived (no latency: returns at once). */
+    private static void holdUntilAnswerTime() throws IOException {
+        AnswerTime at = ANSWER_AT.get();
+        if (at == null) {
+            return;
+        }
+        ANSWER_AT.remove();
+        long wait = at.nanos() - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while answering");
+            }
+        }
+        at.timer().lap("latency");
+    }
+
     private static void sendShape(HttpExchange exchange, ErrorShapes.Shape shape) throws IOException {
+        holdUntilAnswerTime();
         exchange.getResponseHeaders().set("Content-Type", shape.contentType());
         if (shape.errorTypeHeader() != null) {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", shape.errorTypeHeader());
@@ -413,6 +445,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static void sendJson(HttpExchange exchange, int status, String errorType, byte[] body) throws IOException {
+        holdUntilAnswerTime();
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
         if (errorType != null) {

@@ -316,6 +316,25 @@ class GatewayTest {
     }
 
     @Test
+    void faults_latency_isTheTimeToAnswer_theLocalCloudsOwnWorkHappensWithinIt() throws Exception {
+        cloud.lambdas().register("slow", payload -> {
+            try {
+                Thread.sleep(1_000); // the local cloud's own work for this call
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return payload;
+        });
+        invoke("slow", "{}"); // warm
+        cloud.faults().add(FaultRule.latency("lambda", "Invoke", 1_000));
+        long started = System.nanoTime();
+        assertEquals(200, invoke("slow", "{}").statusCode());
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        // within the latency, not after it: about 1 s, where work then latency would take 2 s
+        assertTrue(elapsedMs >= 1_000 && elapsedMs < 1_700, "took " + elapsedMs + " ms");
+    }
+
+    @Test
     @DisplayName("A fraction with a fixed seed fires on the same calls every time")
     void faults_whenFractionWithSeed_isReproducible() {
         List<Boolean> first = pattern(FaultRule.throttleFraction("iam", "*", 0.5, 42));
