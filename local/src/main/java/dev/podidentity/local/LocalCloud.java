@@ -91,6 +91,7 @@ public final class LocalCloud implements AutoCloseable {
     private final KubernetesApis serviceAccounts = new KubernetesApis();
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final IamClient motoIam;
+    private final MotoDirectory directory;
     private final S3Client motoS3;
     private final EksClient motoEks;
     private volatile WorldFile seededFile;
@@ -107,7 +108,7 @@ public final class LocalCloud implements AutoCloseable {
 
     private LocalCloud(Options options) {
         this.options = options;
-        MotoDirectory directory = new MotoDirectory(this::motoEndpoint, options.region());
+        this.directory = new MotoDirectory(this::motoEndpoint, options.region());
         // roles: one GetRole per role per call, shared with the IAM authorizer's look-up (see role(String))
         RoleDirectory roles = new RoleDirectory() {
             @Override
@@ -122,6 +123,7 @@ public final class LocalCloud implements AutoCloseable {
         };
         this.emulator = new EksEmulator(options.accountId(), directory, roles, AddonCatalog.standard(), Clock.systemUTC());
         this.gateway = Gateway.start(0, options.accountId(), options.region(), emulator, lambdas);
+        gateway.onEksWrite(directory::clustersChanged);
         MotoServer started;
         try {
             started = startMoto(options, gateway.port());
@@ -136,9 +138,10 @@ public final class LocalCloud implements AutoCloseable {
             moto.configure("{\"stepfunctions\":{\"execute_state_machine\":true},\"lambda\":{\"use_docker\":false}}");
             // the world's seeding writes to moto's IAM directly: any such write drops the roles' views the gateway keeps
             this.motoIam = direct(IamClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
-                    new DirectIamWrites(gateway.roleViews()))));
+                    new DirectWrites(gateway.roleViews()::clear))));
             this.motoS3 = direct(S3Client.builder().forcePathStyle(true));
-            this.motoEks = direct(EksClient.builder());
+            this.motoEks = direct(EksClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
+                    new DirectWrites(directory::clustersChanged))));
         } catch (RuntimeException e) {
             gateway.close();
             moto.close();
@@ -409,6 +412,7 @@ public final class LocalCloud implements AutoCloseable {
     public void reset() {
         moto.reset();
         gateway.roleViews().clear();
+        directory.clustersChanged();
         emulator.reset();
         serviceAccounts.clear();
         gateway.calls().reset();
@@ -467,8 +471,8 @@ public final class LocalCloud implements AutoCloseable {
         return client;
     }
 
-    /** Drops every role view after a write that went to moto's IAM without passing the gateway. */
-    private record DirectIamWrites(RoleViews views) implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+    /** Drops what the local cloud keeps of moto's answers after a write sent to moto without passing the gateway. */
+    private record DirectWrites(Runnable drop) implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
         @Override
         public void afterExecution(software.amazon.awssdk.core.interceptor.Context.AfterExecution context,
                                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
@@ -483,8 +487,9 @@ public final class LocalCloud implements AutoCloseable {
 
         private void dropIfWrite(software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
             String operation = attributes.getAttribute(software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME);
-            if (operation == null || !(operation.startsWith("Get") || operation.startsWith("List"))) {
-                views.clear();
+            if (operation == null || !(operation.startsWith("Get") || operation.startsWith("List")
+                    || operation.startsWith("Describe"))) {
+                drop.run();
             }
         }
     }

@@ -35,6 +35,9 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
 
     private final Supplier<URI> moto;
     private final String iamRegion;
+    /** Clusters as moto last answered, kept until an EKS write ({@link #clustersChanged}). */
+    private final dev.podidentity.local.gateway.KeptReads<ClusterRecord> clusters =
+            new dev.podidentity.local.gateway.KeptReads<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -47,7 +50,17 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
     @Override
     public Optional<ClusterRecord> find(String region, String clusterName) {
         // once per gateway call: moto's one Python process serves these beside the calls being measured
-        return CallScope.memo("moto DescribeCluster " + region + " " + clusterName, () -> describe(region, clusterName));
+        return CallScope.memo("moto DescribeCluster " + region + " " + clusterName,
+                () -> clusters.get(region + " " + clusterName, key -> describe(region, clusterName)));
+    }
+
+    /**
+     * A cluster may have been made, changed or deleted in moto (an EKS write through the gateway, a direct write, a
+     * reset): the clusters kept are read again. Before this, each CreatePodIdentityAssociation asked moto for its
+     * cluster, one more request on moto's one Python thread per association.
+     */
+    public void clustersChanged() {
+        clusters.clear();
     }
 
     private Optional<ClusterRecord> describe(String region, String clusterName) {

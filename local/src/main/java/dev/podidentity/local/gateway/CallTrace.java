@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Where each gateway call's time went, for the benchmarks: one tab-separated line per call with its start (ms since
  * the trace began), service, operation, the number of calls in flight when it arrived, and the milliseconds of each
- * part (classify, authorize, limits, latency, moto or emulator, then "send": the answer written back). Off unless a
+ * part (classify, authorize, limits, moto or emulator, latency: what remained of the injected latency after them,
+ * then "send": the answer written back). Off unless a
  * file is named; when off, every method is a no-op.
  */
 final class CallTrace implements AutoCloseable {

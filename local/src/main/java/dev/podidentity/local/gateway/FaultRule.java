@@ -8,7 +8,9 @@ import java.util.Objects;
  * One fault to inject into calls of a service and operation ({@code "*"} matches any).
  *
  * <ul>
- *   <li>{@code LATENCY}: delay the call by {@code latencyMs}, then serve it normally;</li>
+ *   <li>{@code LATENCY}: the call takes {@code latencyMs} to answer: it is served normally and its answer leaves no
+ *       sooner than {@code latencyMs} after it arrived (the local cloud's own work is done within that time, as a
+ *       service's is within its latency, not on top of it);</li>
  *   <li>{@code THROTTLE}: answer with the service's own throttling error;</li>
  *   <li>{@code SERVER_ERROR}: answer with the service's 5xx error ({@code status}, default 500);</li>
  *   <li>{@code CRASH}: serve the call, then end the Lambda invocation that made it as a runtime crash

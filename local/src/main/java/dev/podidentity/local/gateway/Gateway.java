@@ -59,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final FaultInjector faults = new FaultInjector();
     private final RateLimits rateLimits = new RateLimits();
     private final RoleViews roleViews = new RoleViews();
+    private volatile Runnable eksWritten = () -> { };
     private volatile URI moto;
     private volatile LambdaInvoker lambdas;
     private volatile IamAuthorizer authorizer;
@@ -105,6 +106,11 @@ public final class Gateway implements AutoCloseable {
         return roleViews;
     }
 
+    /** Run after moto has served an EKS write sent through here (a cluster made, changed or deleted). */
+    public void onEksWrite(Runnable listener) {
+        this.eksWritten = Objects.requireNonNull(listener);
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -139,6 +145,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) {
+        long arrived = System.nanoTime();
         CallTrace.Timer timer = trace.start();
         CallScope.open();
         try (exchange) {
@@ -173,9 +180,10 @@ public final class Gateway implements AutoCloseable {
                     : new FaultInjector.Decision(faults.steadyLatency(call.service(), call.operation()), null, false);
             timer.lap("limits");
             if (decision.latencyMs() > 0) {
-                Thread.sleep(decision.latencyMs());
+                // the latency is the service's time to answer: the local cloud's own work (moto, the emulator) is
+                // done within it, as AWS's is within its latency, and the answer waits for the rest of it
+                ANSWER_AT.set(new AnswerTime(arrived + decision.latencyMs() * 1_000_000L, timer));
             }
-            timer.lap("latency");
             if (!admitted) {
                 sendShape(exchange, ErrorShapes.throttle(call.service()));
                 return;
@@ -222,6 +230,7 @@ public final class Gateway implements AutoCloseable {
                 // the response may have been started already; the client sees a broken answer
             }
         } finally {
+            ANSWER_AT.remove();
             CallScope.close();
             timer.end();
         }
@@ -233,6 +242,7 @@ public final class Gateway implements AutoCloseable {
         String name = functionName(functionRef);
         String invocationType = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
         if ("DryRun".equals(invocationType)) {
+            holdUntilAnswerTime();
             exchange.sendResponseHeaders(204, -1);
             return;
         }
@@ -256,6 +266,7 @@ public final class Gateway implements AutoCloseable {
         }
         exchange.getResponseHeaders().add("X-Amz-Executed-Version", "$LATEST");
         if ("Event".equals(invocationType)) {
+            holdUntilAnswerTime();
             exchange.sendResponseHeaders(202, -1);
             return;
         }
@@ -341,13 +352,17 @@ public final class Gateway implements AutoCloseable {
                 values.forEach(value -> request.header(name, value));
             }
         });
-        HttpResponse<byte[]> response;
+        HttpResponse<byte[]> response = null;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } finally {
+            // moto has served it (or may have): what it changed is known before anyone sees the answer
             if (call.service().equals("iam")) {
-                // moto has served it (or may have): what it changed is dropped before anyone sees the answer
-                roleViews.served(call.operation(), call.form().get("RoleName"));
+                roleViews.served(call, response == null ? -1 : response.statusCode(),
+                        response == null ? new byte[0] : response.body());
+            } else if (call.service().equals("eks") && !call.operation().startsWith("Describe")
+                    && !call.operation().startsWith("List")) {
+                eksWritten.run();
             }
         }
         timer.lap("moto");
@@ -369,6 +384,7 @@ public final class Gateway implements AutoCloseable {
         });
         boolean head = exchange.getRequestMethod().equals("HEAD");
         int status = response.statusCode();
+        holdUntilAnswerTime();
         if (head) {
             response.headers().firstValue("Content-Length").ifPresent(length -> exchange.getResponseHeaders().set("Content-Length", length));
             exchange.sendResponseHeaders(status, -1);
@@ -386,7 +402,33 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
+    /** When this call's answer may leave, and its trace: set when a latency applies to the call. */
+    private record AnswerTime(long nanos, CallTrace.Timer timer) {
+    }
+
+    private static final ThreadLocal<AnswerTime> ANSWER_AT = new ThreadLocal<>();
+
+    /** Waits until the call's injected latency has passed since it arrived (no latency: returns at once). */
+    private static void holdUntilAnswerTime() throws IOException {
+        AnswerTime at = ANSWER_AT.get();
+        if (at == null) {
+            return;
+        }
+        ANSWER_AT.remove();
+        long wait = at.nanos() - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while answering");
+            }
+        }
+        at.timer().lap("latency");
+    }
+
     private static void sendShape(HttpExchange exchange, ErrorShapes.Shape shape) throws IOException {
+        holdUntilAnswerTime();
         exchange.getResponseHeaders().set("Content-Type", shape.contentType());
         if (shape.errorTypeHeader() != null) {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", shape.errorTypeHeader());
@@ -403,6 +445,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static void sendJson(HttpExchange exchange, int status, String errorType, byte[] body) throws IOException {
+        holdUntilAnswerTime();
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
         if (errorType != null) {

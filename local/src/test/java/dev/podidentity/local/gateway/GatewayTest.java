@@ -106,6 +106,19 @@ class GatewayTest {
     }
 
     @Test
+    void cluster_deletedThroughTheGateway_isGoneForTheEmulatorAtOnce() {
+        cloud.eks().createCluster(r -> r.name("gw-gone").roleArn("arn:aws:iam::" + ACCOUNT + ":role/c")
+                .resourcesVpcConfig(v -> v.subnetIds("subnet-1")));
+        String arn = "arn:aws:iam::" + ACCOUNT + ":role/gw-app";
+        eksNoRetry.createPodIdentityAssociation(r -> r.clusterName("gw-gone").namespace("n").serviceAccount("s")
+                .roleArn(arn));
+        cloud.eks().deleteCluster(r -> r.name("gw-gone"));
+        assertThrows(software.amazon.awssdk.services.eks.model.ResourceNotFoundException.class, () ->
+                eksNoRetry.createPodIdentityAssociation(r -> r.clusterName("gw-gone").namespace("n")
+                        .serviceAccount("t").roleArn(arn)), "the emulator does not keep a deleted cluster");
+    }
+
+    @Test
     void eksAssociationCall_whenSentToGateway_reachesEmulatorWhileClusterCallsReachMoto() {
         String id = cloud.eks().createPodIdentityAssociation(r -> r.clusterName("gw").namespace("n").serviceAccount("s")
                 .roleArn("arn:aws:iam::" + ACCOUNT + ":role/gw-app")).association().associationId();
@@ -300,6 +313,25 @@ class GatewayTest {
         assertEquals(ACCOUNT, cloud.sts().getCallerIdentity().account());
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         assertTrue(elapsedMs >= 300, "took " + elapsedMs + " ms");
+    }
+
+    @Test
+    void faults_latency_isTheTimeToAnswer_theLocalCloudsOwnWorkHappensWithinIt() throws Exception {
+        cloud.lambdas().register("slow", payload -> {
+            try {
+                Thread.sleep(1_000); // the local cloud's own work for this call
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return payload;
+        });
+        invoke("slow", "{}"); // warm
+        cloud.faults().add(FaultRule.latency("lambda", "Invoke", 1_000));
+        long started = System.nanoTime();
+        assertEquals(200, invoke("slow", "{}").statusCode());
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        // within the latency, not after it: about 1 s, where work then latency would take 2 s
+        assertTrue(elapsedMs >= 1_000 && elapsedMs < 1_700, "took " + elapsedMs + " ms");
     }
 
     @Test

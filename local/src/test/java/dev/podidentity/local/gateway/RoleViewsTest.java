@@ -2,6 +2,8 @@ package dev.podidentity.local.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.podidentity.local.iam.HttpCall;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +13,12 @@ import org.junit.jupiter.api.Test;
 class RoleViewsTest {
     private final RoleViews views = new RoleViews();
     private final AtomicInteger reads = new AtomicInteger();
+
+    private void served(String operation, String roleName) {
+        String form = "Action=" + operation + "&Version=2010-05-08" + (roleName == null ? "" : "&RoleName=" + roleName);
+        views.served(new HttpCall("iam", operation, "us-east-1", "POST", "/", null,
+                "application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8)), 200, new byte[0]);
+    }
 
     private Optional<RoleViews.View> read(String name) {
         return views.get(name, n -> {
@@ -25,7 +33,7 @@ class RoleViewsTest {
         read("app");
         for (String op : new String[] {"GetRole", "ListRoleTags", "AttachRolePolicy", "DetachRolePolicy",
                 "PutRolePolicy", "UpdateAssumeRolePolicy"}) {
-            views.served(op, "app");
+            served(op, "app");
         }
         assertEquals("1", read("app").orElseThrow().tags().get("n"));
         assertEquals(1, reads.get());
@@ -35,12 +43,12 @@ class RoleViewsTest {
     void aWriteThatMayChangeIt_dropsThatRolesViewOnly() {
         read("app");
         read("other");
-        views.served("TagRole", "app");
+        served("TagRole", "app");
         read("app");
         read("other");
         assertEquals(3, reads.get(), "app read again, other kept");
-        views.served("PutRolePermissionsBoundary", "app");
-        views.served("DeleteRole", "other");
+        served("PutRolePermissionsBoundary", "app");
+        served("DeleteRole", "other");
         read("app");
         read("other");
         assertEquals(5, reads.get());
@@ -50,7 +58,7 @@ class RoleViewsTest {
     void aWriteNamingNoRole_dropsEveryView() {
         read("app");
         read("other");
-        views.served("CreatePolicy", null);
+        served("CreatePolicy", null);
         read("app");
         read("other");
         assertEquals(4, reads.get());
@@ -66,7 +74,7 @@ class RoleViewsTest {
         assertEquals(Optional.empty(), views.get("new", missing));
         assertEquals(Optional.empty(), views.get("new", missing));
         assertEquals(1, lookups.get());
-        views.served("CreateRole", "new");
+        served("CreateRole", "new");
         assertEquals("1", read("new").orElseThrow().tags().get("n"));
     }
 
@@ -74,7 +82,7 @@ class RoleViewsTest {
     void aReadThatRacedWithADrop_isAnsweredButNotKept() {
         Optional<RoleViews.View> raced = views.get("app", n -> {
             reads.incrementAndGet();
-            views.served("UntagRole", "app"); // the write lands while moto is being asked
+            served("UntagRole", "app"); // the write lands while moto is being asked
             return Optional.of(new RoleViews.View("arn", Instant.EPOCH, Map.of("stale", "yes"), null));
         });
         assertEquals("yes", raced.orElseThrow().tags().get("stale"));
@@ -89,6 +97,38 @@ class RoleViewsTest {
             views.clear();
             return Optional.empty();
         });
+        read("app");
+        assertEquals(2, reads.get());
+    }
+
+    @Test
+    void createRolesAnswer_becomesTheRolesView_withoutAskingMotoAgain() {
+        String answer = "<CreateRoleResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><CreateRoleResult><Role>"
+                + "<Path>/pod-identity-autopilot/</Path><RoleName>app</RoleName><RoleId>AROA1</RoleId>"
+                + "<Arn>arn:aws:iam::111122223333:role/pod-identity-autopilot/app</Arn>"
+                + "<CreateDate>2026-12-07T11:20:45.123456Z</CreateDate><AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument>"
+                + "<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType>"
+                + "<PermissionsBoundaryArn>arn:aws:iam::111122223333:policy/boundary</PermissionsBoundaryArn></PermissionsBoundary>"
+                + "<Tags><member><Key>owner</Key><Value>a &amp; b</Value></member><member><Key>cluster</Key>"
+                + "<Value>dev</Value></member></Tags></Role></CreateRoleResult></CreateRoleResponse>";
+        read("app"); // a view from before the role was made again
+        views.served(new HttpCall("iam", "CreateRole", "us-east-1", "POST", "/", null,
+                "application/x-www-form-urlencoded", "Action=CreateRole&RoleName=app".getBytes(StandardCharsets.UTF_8)),
+                200, answer.getBytes(StandardCharsets.UTF_8));
+        RoleViews.View view = read("app").orElseThrow();
+        assertEquals(1, reads.get(), "answered from CreateRole's answer, moto not asked");
+        assertEquals("arn:aws:iam::111122223333:role/pod-identity-autopilot/app", view.arn());
+        assertEquals(Instant.parse("2026-12-07T11:20:45.123456Z"), view.created());
+        assertEquals(Map.of("owner", "a & b", "cluster", "dev"), view.tags());
+        assertEquals("arn:aws:iam::111122223333:policy/boundary", view.permissionsBoundaryArn());
+    }
+
+    @Test
+    void aFailedOrUnreadableCreateRole_dropsTheViewInstead() {
+        read("app");
+        views.served(new HttpCall("iam", "CreateRole", "us-east-1", "POST", "/", null,
+                "application/x-www-form-urlencoded", "Action=CreateRole&RoleName=app".getBytes(StandardCharsets.UTF_8)),
+                409, "<ErrorResponse/>".getBytes(StandardCharsets.UTF_8));
         read("app");
         assertEquals(2, reads.get());
     }
