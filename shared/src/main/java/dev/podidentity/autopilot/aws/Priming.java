@@ -30,7 +30,17 @@ public final class Priming implements Resource {
         }
     };
 
-    private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> false);
+    /**
+     * Inherited: a read the primed code path starts on a thread of its own (a virtual thread of
+     * {@code BackgroundRead}) is stopped too, not sent from the snapshot's init. A thread started while priming keeps
+     * the flag for its life; the ones the code paths start end with their reads.
+     */
+    private static final InheritableThreadLocal<Boolean> ACTIVE = new InheritableThreadLocal<>() {
+        @Override
+        protected Boolean initialValue() {
+            return false;
+        }
+    };
     private static final List<Runnable> STEPS = new CopyOnWriteArrayList<>();
     /** Held here: CRaC's global context keeps its resources only weakly. */
     private static final Priming HOOK = new Priming();

@@ -46,6 +46,58 @@ class PrimingTest {
     }
 
     @Test
+    void offline_stopsTheRequestsOfReadsStartedOnOtherThreads_butNotOfThreadsStartedBefore() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger received = new AtomicInteger();
+        server.createContext("/", exchange -> {
+            received.incrementAndGet();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        server.start();
+        try (AwsClients clients = AwsClients.create(AwsSettings.defaults("us-west-2")
+                .withEndpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                .withMaxAttempts(1))) {
+            clients.eks(); // built outside, as a handler's constructor builds its clients
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            AtomicInteger outsideFailed = new AtomicInteger();
+            // started before priming, calling while it runs: an ordinary request of its own thread
+            Thread outside = Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                    clients.eks().describeCluster(r -> r.name("outside"));
+                } catch (SdkException | InterruptedException e) {
+                    outsideFailed.incrementAndGet(); // the server's 500
+                }
+            });
+            AtomicInteger stopped = new AtomicInteger();
+            Priming.offline(() -> {
+                // what a primed code path does with BackgroundRead: a read on a virtual thread of its own
+                Thread read = Thread.ofVirtual().start(() -> {
+                    try {
+                        clients.eks().describeCluster(r -> r.name("priming"));
+                    } catch (RuntimeException e) {
+                        stopped.incrementAndGet();
+                    }
+                });
+                go.countDown();
+                try {
+                    read.join();
+                    outside.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertEquals(1, stopped.get(), "the priming thread's read was stopped");
+            assertEquals(1, received.get(), "only the request of the thread started before priming went out");
+            assertEquals(1, outsideFailed.get());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void offline_swallowsWhatTheStoppedCallThrows_butNotAMissingClass() {
         Priming.offline(() -> {
             throw new IllegalStateException("the code path's reaction to the stopped request");

@@ -1,5 +1,6 @@
 package dev.podidentity.autopilot.run.sweep;
 
+import dev.podidentity.autopilot.concurrent.BackgroundRead;
 import dev.podidentity.autopilot.naming.BucketLayout;
 
 import dev.podidentity.autopilot.port.ConfigStore;
@@ -27,12 +28,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * The periodic sweep: CloudTrail delivers events best-effort, so a cluster can exist that no run ever onboarded, and
@@ -44,8 +48,21 @@ public final class Sweeper {
     /** Step lines kept per drifting cluster; the count says how many more there are. */
     public static final int STEP_LINES = 10;
     public static final int DEFAULT_MAX_CLUSTERS = 50;
-    /** Time kept back for one cluster's checks and for writing the report; the rest of the budget is spent examining. */
+    /**
+     * Time kept back for the clusters still being examined when the budget runs out (they run side by side, so about
+     * one cluster's checks) and for writing the report; the rest of the budget is spent starting clusters.
+     */
     static final Duration RESERVE = Duration.ofSeconds(15);
+    /**
+     * Clusters examined at once. Each examination is a fan-out of its own (Resolve reads up to 8 roles, policies or
+     * add-ons of a cluster at a time), and the account's IAM and EKS read rates are shared with the application's
+     * runs and everything else in the account: 4 clusters keep the sweep at about 4 x 8 reads in flight, what 4 runs'
+     * Resolve take together, while a fleet's sweep waits for about a quarter of its clusters' examinations one after
+     * another instead of all of them. A read that is still throttled after the SDK's retries makes only its cluster
+     * an ERROR, examined again by the next sweep.
+     */
+    static final int CLUSTERS_AT_ONCE = 4;
+    private static final String INTERRUPTED = "interrupted while sweeping";
     /** How far back the previous sweep's resume point is looked for. */
     static final Duration RESUME_WINDOW = Duration.ofDays(30);
     static final String PREFIX = "sweeps/";
@@ -99,9 +116,19 @@ public final class Sweeper {
         String sweepId = "sweep-" + STAMP.format(scheduled);
         Log log = Log.forRun(sweepId, null);
 
-        List<String> clusters = eks.listClusters();
-        SweepFindings.ConfigIndex configs = SweepFindings.index(store.list(BucketLayout.CLUSTERS, null, Integer.MAX_VALUE));
-        String resumeFrom = previousResumePoint(scheduled);
+        // The config index and where the previous sweep stopped are read beside the list of clusters: none of the
+        // three needs another. When one fails, the others are discarded.
+        List<String> clusters;
+        SweepFindings.ConfigIndex configs;
+        String resumeFrom;
+        try (BackgroundRead<List<String>> configKeys = BackgroundRead.start("sweep-configs",
+                () -> store.list(BucketLayout.CLUSTERS, null, Integer.MAX_VALUE));
+             BackgroundRead<String> previous = BackgroundRead.start("sweep-resume-point",
+                     () -> previousResumePoint(scheduled))) {
+            clusters = eks.listClusters();
+            configs = SweepFindings.index(configKeys.await(INTERRUPTED));
+            resumeFrom = previous.await(INTERRUPTED);
+        }
         List<String> order = SweepFindings.rotation(clusters, resumeFrom);
 
         ObjectNode report = JsonNodeFactory.instance.objectNode();
@@ -118,25 +145,24 @@ public final class Sweeper {
         Map<String, Integer> counts = new TreeMap<>();
         ArrayNode findings = report.putArray("clusters");
         ArrayNode skipped = JSON.createArrayNode();
+        List<ClusterFacts> examined = examineInTurn(order.subList(0, Math.min(maxClusters, order.size())), deadline,
+                cluster -> examine(cluster, configs.keyFor(cluster).orElse(null), sweepId));
         String next = null;
         for (int i = 0; i < order.size(); i++) {
             String cluster = order.get(i);
-            String reason = null;
-            if (i >= maxClusters) {
-                reason = "over this invocation's limit of " + maxClusters + " clusters (SweepMaxClusters)";
-            } else if (clock.instant().plus(RESERVE).isAfter(deadline)) {
-                reason = "out of time: less than " + RESERVE.toSeconds() + " s of the invocation were left";
-            }
-            if (reason != null) {
-                next = next == null ? cluster : next;
-                skipped.addObject().put("cluster", cluster).put("reason", reason);
+            if (i < examined.size()) {
+                ClusterFacts facts = examined.get(i);
+                Verdict verdict = SweepFindings.verdict(facts);
+                counts.merge(verdict.name(), 1, Integer::sum);
+                findings.add(finding(facts, verdict, sweepId));
+                log.with("cluster", cluster).info("swept", "verdict", verdict.name());
                 continue;
             }
-            ClusterFacts facts = examine(cluster, configs.keyFor(cluster).orElse(null), sweepId);
-            Verdict verdict = SweepFindings.verdict(facts);
-            counts.merge(verdict.name(), 1, Integer::sum);
-            findings.add(finding(facts, verdict, sweepId));
-            log.with("cluster", cluster).info("swept", "verdict", verdict.name());
+            String reason = i >= maxClusters
+                    ? "over this invocation's limit of " + maxClusters + " clusters (SweepMaxClusters)"
+                    : "out of time: less than " + RESERVE.toSeconds() + " s of the invocation were left";
+            next = next == null ? cluster : next;
+            skipped.addObject().put("cluster", cluster).put("reason", reason);
         }
         report.put("examined", findings.size());
         report.set("counts", JSON.valueToTree(counts));
@@ -155,10 +181,61 @@ public final class Sweeper {
         return report;
     }
 
+    /**
+     * The candidates' facts, {@link #CLUSTERS_AT_ONCE} clusters at a time, in the candidates' order. Clusters are
+     * handed out strictly in that order, and one is started only while {@link #RESERVE} of the budget is left; once
+     * one is refused, none after it starts. So the clusters examined are always the first k candidates, each
+     * examined once and to its end (the ones in flight when time runs out finish within the reserve), and the
+     * first one not started is where the next sweep resumes: none is skipped for good, none examined twice.
+     */
+    private List<ClusterFacts> examineInTurn(List<String> candidates, Instant deadline,
+                                             Function<String, ClusterFacts> examine) {
+        ClusterFacts[] facts = new ClusterFacts[candidates.size()];
+        Turns turns = new Turns(candidates.size(), deadline);
+        int workers = Math.min(CLUSTERS_AT_ONCE, candidates.size());
+        // each worker examines the next cluster in turn until none is left or time is up; examine() keeps a
+        // cluster's failure to that cluster, so one worker's error never stops the others
+        BackgroundRead.each(IntStream.range(0, workers).boxed().toList(), workers, worker -> {
+            for (int i = turns.next(); i >= 0; i = turns.next()) {
+                facts[i] = examine.apply(candidates.get(i));
+            }
+            return worker;
+        }, INTERRUPTED);
+        return Arrays.asList(facts).subList(0, turns.started());
+    }
+
+    /** Hands out the candidates' positions in order while the budget allows starting one more. */
+    private final class Turns {
+        private final int count;
+        private final Instant deadline;
+        private int started;
+        private boolean outOfTime;
+
+        Turns(int count, Instant deadline) {
+            this.count = count;
+            this.deadline = deadline;
+        }
+
+        /** The next position to examine, or -1: all started, or too little time left (then for good). */
+        synchronized int next() {
+            if (outOfTime || started >= count) {
+                return -1;
+            }
+            if (clock.instant().plus(RESERVE).isAfter(deadline)) {
+                outOfTime = true;
+                return -1;
+            }
+            return started++;
+        }
+
+        synchronized int started() {
+            return started;
+        }
+    }
+
     /** The facts about one cluster; a failed read becomes the cluster's error, not the sweep's. */
     private ClusterFacts examine(String cluster, String configKey, String sweepId) {
         String status = "UNKNOWN";
-        String evidence = null;
         try {
             Optional<EksApi.Cluster> described = eks.describeCluster(cluster);
             if (described.isEmpty()) {
@@ -168,16 +245,47 @@ public final class Sweeper {
             if (!SweepFindings.judged(status)) {
                 return new ClusterFacts(cluster, status, null, configKey, null, null);
             }
-            // A JSON report: every run writes one; plan-only runs leave a Markdown report only.
-            evidence = store.list(BucketLayout.reportsOf(cluster), null, 1000).stream()
-                    .filter(k -> k.endsWith(".json")).findFirst().orElse(null);
-            Preview preview = configKey == null ? null : preview(cluster, configKey, sweepId);
-            return new ClusterFacts(cluster, status, evidence, configKey, preview, null);
+            if (configKey == null) {
+                return new ClusterFacts(cluster, status, onboardingEvidence(cluster), null, null, null);
+            }
         } catch (RuntimeException e) {
-            Log.forRun(sweepId, cluster).warn("sweep could not examine the cluster", "error", e.toString());
-            return new ClusterFacts(cluster, status, evidence, configKey, null,
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+            return failed(cluster, status, null, configKey, sweepId, e);
         }
+        // The onboarding evidence is listed beside the plan-only apply, which does not need it. A failed listing
+        // is the cluster's error even when the preview succeeded (the listing came first when they ran in turn).
+        Preview preview = null;
+        RuntimeException previewFailed = null;
+        String evidence;
+        try (BackgroundRead<String> evidenceRead = BackgroundRead.start("sweep-evidence",
+                () -> onboardingEvidence(cluster))) {
+            try {
+                preview = preview(cluster, configKey, sweepId);
+            } catch (RuntimeException e) {
+                previewFailed = e;
+            }
+            try {
+                evidence = evidenceRead.await(INTERRUPTED);
+            } catch (RuntimeException e) {
+                return failed(cluster, status, null, configKey, sweepId, e);
+            }
+        }
+        if (previewFailed != null) {
+            return failed(cluster, status, evidence, configKey, sweepId, previewFailed);
+        }
+        return new ClusterFacts(cluster, status, evidence, configKey, preview, null);
+    }
+
+    /** A JSON report: every run writes one; plan-only runs leave a Markdown report only. */
+    private String onboardingEvidence(String cluster) {
+        return store.list(BucketLayout.reportsOf(cluster), null, 1000).stream()
+                .filter(k -> k.endsWith(".json")).findFirst().orElse(null);
+    }
+
+    private static ClusterFacts failed(String cluster, String status, String evidence, String configKey,
+                                       String sweepId, RuntimeException e) {
+        Log.forRun(sweepId, cluster).warn("sweep could not examine the cluster", "error", e.toString());
+        return new ClusterFacts(cluster, status, evidence, configKey, null,
+                e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
     /** A plan-only apply of the cluster's config through Resolve, the brain of every run. */

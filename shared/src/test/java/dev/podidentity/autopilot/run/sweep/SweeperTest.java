@@ -19,19 +19,27 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sweep's bounds with in-memory fakes of the bucket and of EKS (no config here, so Resolve is never asked): a
  * limit of clusters per invocation and a time budget, each reported as skipped, and successive sweeps that resume
- * where the previous one stopped. The classification against real AWS semantics is SweepWorkflowTest's.
+ * where the previous one stopped; clusters examined {@link Sweeper#CLUSTERS_AT_ONCE} at a time. The classification
+ * against real AWS semantics is SweepWorkflowTest's.
  */
 class SweeperTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,15 +47,23 @@ class SweeperTest {
 
     private final Bucket bucket = new Bucket();
     private final MutableClock clock = new MutableClock(T0);
-    private final List<String> described = new ArrayList<>();
-    private Duration perDescribe = Duration.ZERO;
-    private String failing;
+    private final List<String> described = Collections.synchronizedList(new ArrayList<>());
+    private volatile List<String> names = List.of("echo", "alpha", "delta", "charlie", "bravo");
+    private volatile Duration perDescribe = Duration.ZERO;
+    private volatile String failing;
+    /** Runs first in each DescribeCluster, on the thread that calls it. */
+    private volatile Consumer<String> onDescribe = name -> { };
+    private volatile Runnable onListClusters = () -> { };
 
     private final EksApi eks = (EksApi) Proxy.newProxyInstance(EksApi.class.getClassLoader(), new Class<?>[]{EksApi.class},
             (proxy, method, args) -> switch (method.getName()) {
-                case "listClusters" -> List.of("echo", "alpha", "delta", "charlie", "bravo");
+                case "listClusters" -> {
+                    onListClusters.run();
+                    yield names;
+                }
                 case "describeCluster" -> {
                     String name = (String) args[0];
+                    onDescribe.accept(name);
                     described.add(name);
                     clock.advance(perDescribe);
                     if (name.equals(failing)) {
@@ -102,15 +118,109 @@ class SweeperTest {
     }
 
     @Test
-    void sweep_whenTheBudgetRunsOut_stopsInTime_andSaysWhatItSkipped() {
-        perDescribe = Duration.ofSeconds(10);
-        JsonNode report = sweeper(50).sweep(scheduled(T0), Duration.ofSeconds(40));
-        // 15 s are kept back: a cluster is started only while now + 15 s is within the budget.
-        assertEquals(List.of("alpha", "bravo", "charlie"), clusters(report));
-        assertEquals(List.of("delta", "echo"), skipped(report));
-        assertTrue(report.path("skipped").get(0).path("reason").asText().startsWith("out of time"));
-        assertEquals("delta", report.path("resumeFrom").asText());
+    void sweep_examinesClustersAtOnce_neverMoreThanTheBound_andReportsThemInRotationOrder() throws Exception {
+        names = tenClusters();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        onDescribe = name -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                assertTrue(release.await(20, TimeUnit.SECONDS), "never released");
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        };
+        Thread.Builder.OfVirtual sweeping = Thread.ofVirtual();
+        List<JsonNode> out = Collections.synchronizedList(new ArrayList<>());
+        Thread sweep = sweeping.start(() -> out.add(sweeper(50).sweep(scheduled(T0), Duration.ofMinutes(5))));
+
+        awaitValue(inFlight, Sweeper.CLUSTERS_AT_ONCE);
+        Thread.sleep(300); // long enough for a fifth to start, were one allowed to
+        assertEquals(Sweeper.CLUSTERS_AT_ONCE, inFlight.get(), "clusters in flight while the first ones are held");
+        release.countDown();
+        sweep.join(20_000);
+        assertFalse(sweep.isAlive());
+
+        assertEquals(Sweeper.CLUSTERS_AT_ONCE, most.get(), "never more than the bound at once");
+        JsonNode report = out.get(0);
+        assertEquals(tenClusters(), clusters(report), "the report in rotation order, whatever order they finished in");
+        assertEquals(tenClusters(), described.stream().sorted().toList(), "each cluster described once");
+        assertEquals(10, report.path("examined").asInt());
+        assertTrue(report.path("resumeFrom").isNull());
+    }
+
+    @Test
+    void sweep_whenTimeRunsOutWhileClustersAreInFlight_finishesThem_andTheNextSweepResumesAtTheFirstNotStarted()
+            throws Exception {
+        names = tenClusters();
+        AtomicInteger inFlight = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        onDescribe = name -> {
+            inFlight.incrementAndGet();
+            try {
+                assertTrue(release.await(20, TimeUnit.SECONDS), "never released");
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+        List<JsonNode> out = Collections.synchronizedList(new ArrayList<>());
+        Thread sweep = Thread.ofVirtual().start(() -> out.add(sweeper(50).sweep(scheduled(T0), Duration.ofSeconds(40))));
+        awaitValue(inFlight, Sweeper.CLUSTERS_AT_ONCE);
+        // 15 s are kept back: a cluster is started only while now + 15 s is within the budget
+        clock.advance(Duration.ofSeconds(30));
+        release.countDown();
+        sweep.join(20_000);
+        assertFalse(sweep.isAlive());
+
+        JsonNode first = out.get(0);
+        List<String> started = tenClusters().subList(0, Sweeper.CLUSTERS_AT_ONCE);
+        assertEquals(started, clusters(first), "the ones in flight finished and are reported");
+        assertEquals(tenClusters().subList(Sweeper.CLUSTERS_AT_ONCE, 10), skipped(first));
+        first.path("skipped").forEach(k -> assertTrue(k.path("reason").asText().startsWith("out of time"), k::toString));
+        assertEquals(tenClusters().get(Sweeper.CLUSTERS_AT_ONCE), first.path("resumeFrom").asText());
+        assertEquals(started, described.stream().sorted().toList(), "none of the skipped was started");
         assertTrue(bucket.objects.containsKey("sweeps/20261129T060000Z.json"), "the report is written all the same");
+
+        onDescribe = name -> { };
+        described.clear();
+        Instant t1 = T0.plus(Duration.ofDays(1));
+        clock.set(t1);
+        JsonNode second = sweeper(50).sweep(scheduled(t1), Duration.ofMinutes(5));
+        List<String> rotated = new ArrayList<>(tenClusters().subList(Sweeper.CLUSTERS_AT_ONCE, 10));
+        rotated.addAll(started);
+        assertEquals(rotated, clusters(second), "resumes at the first not started, then wraps around");
+        assertEquals(tenClusters(), described.stream().sorted().toList(), "each once");
+    }
+
+    @Test
+    void sweep_whenTheBudgetRunsOutPartWay_examinesAPrefixOfTheRotation_andSuccessiveSweepsLoseNoneAndRepeatNone() {
+        names = tenClusters();
+        perDescribe = Duration.ofSeconds(10); // each cluster's examination takes 10 s of the budget
+        List<String> seen = new ArrayList<>();
+        Instant t = T0;
+        for (int sweep = 0; seen.size() < 10; sweep++) {
+            assertTrue(sweep < 10, "the sweeps make no progress: " + seen);
+            clock.set(t);
+            described.clear();
+            JsonNode report = sweeper(50).sweep(scheduled(t), Duration.ofSeconds(60));
+            List<String> examined = clusters(report);
+            List<String> notStarted = skipped(report);
+            assertFalse(examined.isEmpty(), report::toPrettyString);
+            assertEquals(examined, described.stream().sorted(java.util.Comparator.comparingInt(examined::indexOf))
+                    .toList(), "exactly the clusters reported were described, each once");
+            List<String> all = new ArrayList<>(examined);
+            all.addAll(notStarted);
+            assertEquals(SweepFindings.rotation(tenClusters(), report.path("startedAt").isNull() ? null
+                    : report.path("startedAt").asText()), all, "examined then skipped: the rotation, cut once");
+            assertEquals(notStarted.isEmpty() ? null : notStarted.get(0),
+                    report.path("resumeFrom").isNull() ? null : report.path("resumeFrom").asText());
+            seen.addAll(examined);
+            t = t.plus(Duration.ofDays(1));
+        }
+        assertEquals(tenClusters(), seen.subList(0, 10), "every cluster once, in order, before any again");
     }
 
     @Test
@@ -126,7 +236,7 @@ class SweeperTest {
         failing = "bravo";
         bucket.put("reports/alpha/onboard-alpha-1.json", "{}");
         JsonNode report = sweeper(50).sweep(scheduled(T0), Duration.ofMinutes(5));
-        assertEquals(List.of("alpha", "bravo", "charlie", "delta", "echo"), described);
+        assertEquals(List.of("alpha", "bravo", "charlie", "delta", "echo"), described.stream().sorted().toList());
         JsonNode bravo = finding(report, "bravo");
         assertEquals("ERROR", bravo.path("verdict").asText());
         assertTrue(bravo.path("error").asText().contains("Rate exceeded"), bravo.toString());
@@ -137,6 +247,70 @@ class SweeperTest {
         assertEquals("onboard", finding(report, "charlie").path("fix").path("action").asText());
         assertEquals(Map.of("ERROR", 1, "NOT_ONBOARDED", 3, "ONBOARDED", 1),
                 JSON.convertValue(report.path("counts"), Map.class));
+    }
+
+    @Test
+    void sweep_whenClustersFailWhileOthersAreInFlight_reportsTheirErrors_andFinishesTheOthers() {
+        names = tenClusters();
+        failing = "c02";
+        bucket.failingList = "reports/c05/";
+        CountDownLatch failed = new CountDownLatch(1);
+        onDescribe = name -> {
+            try {
+                if (name.equals(failing)) {
+                    failed.countDown();
+                } else {
+                    // the other clusters of the first round are in flight when c02 fails
+                    assertTrue(failed.await(20, TimeUnit.SECONDS), "c02 never described");
+                }
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+        JsonNode report = sweeper(50).sweep(scheduled(T0), Duration.ofMinutes(5));
+
+        assertEquals(tenClusters(), clusters(report));
+        assertEquals("ERROR", finding(report, "c02").path("verdict").asText());
+        assertTrue(finding(report, "c02").path("error").asText().contains("Rate exceeded"));
+        JsonNode listing = finding(report, "c05");
+        assertEquals("ERROR", listing.path("verdict").asText(), listing::toString);
+        assertEquals("ACTIVE", listing.path("status").asText(), "what was read before the failure is kept");
+        assertTrue(listing.path("error").asText().contains("SlowDown"), listing::toString);
+        assertEquals(Map.of("ERROR", 2, "NOT_ONBOARDED", 8), JSON.convertValue(report.path("counts"), Map.class));
+        assertTrue(report.path("resumeFrom").isNull());
+    }
+
+    @Test
+    void sweep_readsTheConfigsAndWhereThePreviousSweepStopped_besideTheListOfClusters() throws Exception {
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        bucket.onList = prefix -> {
+            if (prefix.equals("clusters/") || prefix.equals("sweeps/")) {
+                bothStarted.countDown();
+            }
+        };
+        AtomicInteger whileListing = new AtomicInteger(-1);
+        onListClusters = () -> {
+            try {
+                // in turn, neither would start before ListClusters returned
+                whileListing.set(bothStarted.await(10, TimeUnit.SECONDS) ? 2 : 2 - (int) bothStarted.getCount());
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+        JsonNode report = sweeper(50).sweep(scheduled(T0), Duration.ofMinutes(5));
+        assertEquals(2, whileListing.get(), "S3 lists started while ListClusters was in flight");
+        assertEquals(5, report.path("examined").asInt());
+    }
+
+    @Test
+    void sweep_whenTheClustersCannotBeListed_failsWithThatError_andWritesNoReport() {
+        onListClusters = () -> {
+            throw new RetryableException("ListClusters: Rate exceeded");
+        };
+        RetryableException e = assertThrows(RetryableException.class,
+                () -> sweeper(50).sweep(scheduled(T0), Duration.ofMinutes(5)));
+        assertEquals("ListClusters: Rate exceeded", e.getMessage());
+        assertEquals(List.of(), bucket.list("sweeps/", null, 100));
     }
 
     @Test
@@ -156,6 +330,19 @@ class SweeperTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Sweeper.maxClustersFrom("many")).getMessage()
                 .contains("SWEEP_MAX_CLUSTERS"));
         assertThrows(IllegalArgumentException.class, () -> sweeper(0));
+    }
+
+    private static List<String> tenClusters() {
+        return IntStream.range(0, 10).mapToObj(i -> String.format("c%02d", i)).toList();
+    }
+
+    /** Waits (at most 20 s) until {@code value} holds {@code expected}. */
+    private static void awaitValue(AtomicInteger value, int expected) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (value.get() != expected) {
+            assertTrue(System.nanoTime() < until, "still " + value.get() + ", not " + expected);
+            Thread.sleep(5);
+        }
     }
 
     private static List<String> clusters(JsonNode report) {
@@ -181,7 +368,10 @@ class SweeperTest {
 
     /** The config bucket in memory, with S3's key order and StartAfter. */
     private static final class Bucket implements ConfigStore {
-        final TreeMap<String, byte[]> objects = new TreeMap<>();
+        final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
+        volatile Consumer<String> onList = prefix -> { };
+        /** A prefix whose listing fails, throttled. */
+        volatile String failingList;
 
         void put(String key, String content) {
             objects.put(key, content.getBytes(StandardCharsets.UTF_8));
@@ -202,6 +392,10 @@ class SweeperTest {
 
         @Override
         public List<String> list(String prefix, String startAfter, int max) {
+            onList.accept(prefix);
+            if (prefix.equals(failingList)) {
+                throw new RetryableException("ListObjectsV2 " + prefix + ": SlowDown");
+            }
             return objects.keySet().stream().filter(k -> k.startsWith(prefix))
                     .filter(k -> startAfter == null || k.compareTo(startAfter) > 0).limit(max).toList();
         }
@@ -213,7 +407,7 @@ class SweeperTest {
     }
 
     private static final class MutableClock extends Clock {
-        private Instant now;
+        private volatile Instant now;
 
         MutableClock(Instant now) {
             this.now = now;
@@ -223,7 +417,7 @@ class SweeperTest {
             now = instant;
         }
 
-        void advance(Duration d) {
+        synchronized void advance(Duration d) {
             now = now.plus(d);
         }
 
