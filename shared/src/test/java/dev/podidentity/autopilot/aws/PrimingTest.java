@@ -18,20 +18,31 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 class PrimingTest {
 
-    @Test
-    void prime_buildsAndSignsEveryClientsRequest_butSendsNothing_andLaterCallsGoOut() throws Exception {
+    /** An endpoint that counts the requests that reach it and answers each with a 500. */
+    private static HttpServer countingServer(AtomicInteger received) throws java.io.IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        AtomicInteger received = new AtomicInteger();
         server.createContext("/", exchange -> {
             received.incrementAndGet();
             exchange.sendResponseHeaders(500, -1);
             exchange.close();
         });
         server.start();
-        try (AwsClients clients = AwsClients.create(AwsSettings.defaults("us-west-2")
+        return server;
+    }
+
+    /** Clients of every service pointed at {@code server}, one attempt per call. */
+    private static AwsClients clientsOf(HttpServer server) {
+        return AwsClients.create(AwsSettings.defaults("us-west-2")
                 .withEndpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
                 .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                .withMaxAttempts(1))) {
+                .withMaxAttempts(1));
+    }
+
+    @Test
+    void prime_buildsAndSignsEveryClientsRequest_butSendsNothing_andLaterCallsGoOut() throws Exception {
+        AtomicInteger received = new AtomicInteger();
+        HttpServer server = countingServer(received);
+        try (AwsClients clients = clientsOf(server)) {
             long t0 = System.nanoTime();
             clients.prime(AwsClients.Service.values());
             assertEquals(0, received.get(), "priming sent a request");
@@ -47,18 +58,9 @@ class PrimingTest {
 
     @Test
     void offline_stopsTheRequestsOfReadsStartedOnOtherThreads_butNotOfThreadsStartedBefore() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         AtomicInteger received = new AtomicInteger();
-        server.createContext("/", exchange -> {
-            received.incrementAndGet();
-            exchange.sendResponseHeaders(500, -1);
-            exchange.close();
-        });
-        server.start();
-        try (AwsClients clients = AwsClients.create(AwsSettings.defaults("us-west-2")
-                .withEndpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                .withMaxAttempts(1))) {
+        HttpServer server = countingServer(received);
+        try (AwsClients clients = clientsOf(server)) {
             clients.eks(); // built outside, as a handler's constructor builds its clients
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
             AtomicInteger outsideFailed = new AtomicInteger();

@@ -99,12 +99,6 @@ class ClusterObserverReadsTest {
         return new ClusterObserver(cloud.eks(), cloud.iam(), PLANNER);
     }
 
-    static TimedCloud.Call only(TimedCloud cloud, String method) {
-        List<TimedCloud.Call> calls = cloud.calls(method);
-        assertEquals(1, calls.size(), method + ": " + cloud.methods());
-        return calls.getFirst();
-    }
-
     @Test
     @DisplayName("ListAddons and ListPodIdentityAssociations start beside DescribeCluster; the describes and the OIDC "
             + "provider follow its answer; the state is the same")
@@ -115,11 +109,11 @@ class ClusterObserverReadsTest {
 
         ClusterState state = observer(cloud).observe(CLUSTER, config(0), Action.APPLY, List.of());
 
-        TimedCloud.Call describe = only(cloud, "eks:describeCluster");
-        assertTrue(only(cloud, "eks:listAddons").start() < describe.end());
-        assertTrue(only(cloud, "eks:listAssociations").start() < describe.end());
+        TimedCloud.Call describe = cloud.only("eks:describeCluster");
+        assertTrue(cloud.only("eks:listAddons").start() < describe.end());
+        assertTrue(cloud.only("eks:listAssociations").start() < describe.end());
         for (String after : List.of("eks:describeAddon", "eks:describeAssociation", "iam:oidcProviderExists")) {
-            assertTrue(only(cloud, after).start() >= describe.end(), after + " needs DescribeCluster's answer");
+            assertTrue(cloud.only(after).start() >= describe.end(), after + " needs DescribeCluster's answer");
         }
         assertEquals(List.of("vpc-cni"), state.addons().stream().map(ClusterState.AddonState::name).toList());
         assertEquals(List.of(roleArn("role-api")), state.associations().stream()
@@ -151,7 +145,7 @@ class ClusterObserverReadsTest {
 
         assertEquals("cluster \"dev\" not found", e.getMessage());
         assertEquals(0, cloud.running.get(), "no read outlives the observation");
-        assertTrue(only(cloud, "eks:listAssociations").interrupted(), "the listing still running was interrupted");
+        assertTrue(cloud.only("eks:listAssociations").interrupted(), "the listing still running was interrupted");
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "not waited out");
     }
 
@@ -201,8 +195,8 @@ class ClusterObserverReadsTest {
 
         ClusterState state = observer(cloud).observe(CLUSTER, config(6), Action.APPLY, List.of());
 
-        assertTrue(only(cloud, "iam:listRoleNames").start() < only(cloud, "eks:describeCluster").end());
-        assertEquals(List.of("/"), only(cloud, "iam:listRoleNames").args());
+        assertTrue(cloud.only("iam:listRoleNames").start() < cloud.only("eks:describeCluster").end());
+        assertEquals(List.of("/"), cloud.only("iam:listRoleNames").args());
         assertEquals(new TreeSet<>(List.of(job0, job1)), cloud.calls("iam:getRole").stream()
                 .map(c -> (String) c.args().getFirst()).collect(Collectors.toCollection(TreeSet::new)));
         assertEquals(Set.of(roleArn(job0), roleArn(job1)), state.roles().keySet());
@@ -221,7 +215,7 @@ class ClusterObserverReadsTest {
 
         long lastDescribe = cloud.calls("eks:describeAssociation").stream().mapToLong(TimedCloud.Call::end).max()
                 .orElseThrow();
-        assertTrue(only(cloud, "iam:listRoleNames").start() >= lastDescribe,
+        assertTrue(cloud.only("iam:listRoleNames").start() >= lastDescribe,
                 "the config alone names 2: the list waits for the cluster's names, as before");
         assertEquals(Set.of(roleArn("role-a"), roleArn("role-b")), state.roles().keySet());
 

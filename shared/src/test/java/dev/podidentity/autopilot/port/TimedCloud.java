@@ -69,6 +69,13 @@ public final class TimedCloud {
         return calls().stream().filter(c -> c.method().equals(method)).toList();
     }
 
+    /** The one call of {@code method}; fails (naming every call made) unless there was exactly one. */
+    public Call only(String method) {
+        List<Call> found = calls(method);
+        org.junit.jupiter.api.Assertions.assertEquals(1, found.size(), method + ": " + methods());
+        return found.getFirst();
+    }
+
     /** The methods called, in the order they started. */
     public List<String> methods() {
         return calls().stream().map(Call::method).toList();

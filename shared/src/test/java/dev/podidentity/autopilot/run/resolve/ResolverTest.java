@@ -114,12 +114,6 @@ class ResolverTest {
         return JSON.createObjectNode().put("action", "apply").put("cluster", CLUSTER).put("configKey", KEY);
     }
 
-    static TimedCloud.Call only(TimedCloud cloud, String method) {
-        List<TimedCloud.Call> calls = cloud.calls(method);
-        assertEquals(1, calls.size(), method + ": " + cloud.methods());
-        return calls.getFirst();
-    }
-
     @Test
     @DisplayName("apply: the listings start beside DescribeCluster, the config's references are read beside the "
             + "associations' describes, and the plan reclaims the unused role of ours as before")
@@ -131,15 +125,15 @@ class ResolverTest {
 
         ResolvedRun run = resolver(cloud, config(roleArn("team-role"))).preview(apply());
 
-        TimedCloud.Call describe = only(cloud, "eks:describeCluster");
+        TimedCloud.Call describe = cloud.only("eks:describeCluster");
         for (String beside : List.of("eks:listAddons", "eks:listAssociations", "iam:listRoleNames", "iam:listRoles")) {
-            assertTrue(only(cloud, beside).start() < describe.end(), beside + " starts beside DescribeCluster");
+            assertTrue(cloud.only(beside).start() < describe.end(), beside + " starts beside DescribeCluster");
         }
-        assertEquals(List.of("/"), only(cloud, "iam:listRoleNames").args(), "6 role names: one ListRoles of all");
-        assertEquals(List.of(PATH), only(cloud, "iam:listRoles").args(), "reclaim's listing of the role path");
-        TimedCloud.Call policy = only(cloud, "iam:policyExists");
+        assertEquals(List.of("/"), cloud.only("iam:listRoleNames").args(), "6 role names: one ListRoles of all");
+        assertEquals(List.of(PATH), cloud.only("iam:listRoles").args(), "reclaim's listing of the role path");
+        TimedCloud.Call policy = cloud.only("iam:policyExists");
         assertTrue(policy.start() >= describe.end(), "the references need the account");
-        assertTrue(policy.start() < only(cloud, "eks:describeAssociation").end(),
+        assertTrue(policy.start() < cloud.only("eks:describeAssociation").end(),
                 "the references are read beside the associations' describes");
 
         assertEquals(ACCOUNT, run.context().account());
@@ -216,7 +210,7 @@ class ResolverTest {
 
         assertEquals("cluster \"dev\" not found", e.getMessage());
         assertEquals(0, cloud.running.get(), "no read outlives Resolve");
-        assertTrue(only(cloud, "iam:listRoles").interrupted());
+        assertTrue(cloud.only("iam:listRoles").interrupted());
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "not waited out");
         assertEquals(List.of(), cloud.calls("iam:policyExists"), "the references need the cluster's account");
     }
