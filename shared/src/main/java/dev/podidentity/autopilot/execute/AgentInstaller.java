@@ -1,5 +1,6 @@
 package dev.podidentity.autopilot.execute;
 
+import dev.podidentity.autopilot.concurrent.BackgroundRead;
 import dev.podidentity.autopilot.error.NotFoundException;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.port.EksApi;
@@ -8,10 +9,11 @@ import java.util.Optional;
 
 /**
  * Installs the eks-pod-identity-agent addon: skipped on Auto Mode clusters (the agent is built in) and when it is
- * already installed; otherwise CreateAddon, then a bounded wait for ACTIVE. With no wait configured (the state
- * machine's InstallAgent: AgentStatus polls for ACTIVE beside the phases) CreateAddon's own answer is the outcome, with
- * no DescribeAddon after it: the install is on the run's critical path. A failed or degraded agent is reported
- * with its health issues (ConflictException for *_FAILED, RetryableException for DEGRADED or still CREATING).
+ * already installed (DescribeCluster and DescribeAddon are read at once); otherwise CreateAddon, then a bounded wait
+ * for ACTIVE. With no wait configured (the state machine's InstallAgent: AgentStatus polls for ACTIVE beside the
+ * phases) CreateAddon's own answer is the outcome, with no DescribeAddon after it: the install is on the run's
+ * critical path. A failed or degraded agent is reported with its health issues (ConflictException for *_FAILED,
+ * RetryableException for DEGRADED or still CREATING).
  */
 public final class AgentInstaller {
     public static final String AGENT = Step.InstallAgent.ADDON;
@@ -27,13 +29,21 @@ public final class AgentInstaller {
     }
 
     public Outcome install(String cluster, Step.InstallAgent step) {
-        EksApi.Cluster c = eks.describeCluster(cluster).orElseThrow(() -> new NotFoundException(
-                "cluster \"" + cluster + "\" not found"));
-        if (c.autoMode()) {
-            return Outcome.of(step.id(), Outcome.Result.SKIPPED, "Auto Mode cluster: the pod identity agent is built in",
-                    c.arn());
+        // DescribeAddon needs nothing of DescribeCluster's answer: read beside it, used only if the cluster is found
+        // and not Auto Mode (a missing cluster is DescribeCluster's NotFoundException; the add-on read is discarded)
+        try (BackgroundRead<Optional<EksApi.Addon>> agentRead =
+                     BackgroundRead.start("agent-addon", () -> eks.describeAddon(cluster, AGENT))) {
+            EksApi.Cluster c = eks.describeCluster(cluster).orElseThrow(() -> new NotFoundException(
+                    "cluster \"" + cluster + "\" not found"));
+            if (c.autoMode()) {
+                return Outcome.of(step.id(), Outcome.Result.SKIPPED,
+                        "Auto Mode cluster: the pod identity agent is built in", c.arn());
+            }
+            return install(cluster, step, agentRead.await("interrupted while reading the pod identity agent add-on"));
         }
-        Optional<EksApi.Addon> present = eks.describeAddon(cluster, AGENT);
+    }
+
+    private Outcome install(String cluster, Step.InstallAgent step, Optional<EksApi.Addon> present) {
         if (present.isPresent()) {
             AddonStatus status = new AddonStatus(AGENT, present.get().arn(), present.get().status(),
                     present.get().issues().stream().map(EksApi.HealthIssue::toString).toList());
