@@ -487,8 +487,7 @@ public final class LocalCloud implements AutoCloseable {
 
         private void dropIfWrite(software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
             String operation = attributes.getAttribute(software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME);
-            if (operation == null || !(operation.startsWith("Get") || operation.startsWith("List")
-                    || operation.startsWith("Describe"))) {
+            if (operation == null || !CallCounter.isRead(operation)) {
                 drop.run();
             }
         }

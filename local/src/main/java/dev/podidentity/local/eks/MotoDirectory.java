@@ -118,7 +118,7 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
     }
 
     /** IAM's ISO 8601 timestamps, with or without an offset (moto writes them either way across versions). */
-    static Instant instant(String text) {
+    public static Instant instant(String text) {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException noOffset) {

@@ -69,6 +69,14 @@ public final class CallCounter {
         writeLog.clear();
     }
 
+    /**
+     * Whether an operation only reads (Get*, List*, Describe*): what the local cloud keeps of moto's answers survives
+     * it; anything else may have changed them.
+     */
+    public static boolean isRead(String operation) {
+        return operation.startsWith("Get") || operation.startsWith("List") || operation.startsWith("Describe");
+    }
+
     /** Whether an operation name reads as a write; {@link #writes} and the write log count these. */
     public static boolean isWrite(String operation) {
         return WRITE_PREFIXES.stream().anyMatch(operation::startsWith);

@@ -360,8 +360,7 @@ public final class Gateway implements AutoCloseable {
             if (call.service().equals("iam")) {
                 roleViews.served(call, response == null ? -1 : response.statusCode(),
                         response == null ? new byte[0] : response.body());
-            } else if (call.service().equals("eks") && !call.operation().startsWith("Describe")
-                    && !call.operation().startsWith("List")) {
+            } else if (call.service().equals("eks") && !CallCounter.isRead(call.operation())) {
                 eksWritten.run();
             }
         }

@@ -3,10 +3,6 @@ package dev.podidentity.local.gateway;
 import dev.podidentity.local.iam.HttpCall;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +52,7 @@ public final class RoleViews {
     /** An IAM call was served by moto ({@code status} -1: no answer came back): keeps what it changed up to date. */
     void served(HttpCall call, int status, byte[] answer) {
         String operation = call.operation();
-        if (operation.startsWith("Get") || operation.startsWith("List") || LEAVE_VIEW.contains(operation)) {
+        if (CallCounter.isRead(operation) || LEAVE_VIEW.contains(operation)) {
             return;
         }
         String roleName = call.form().get("RoleName");
@@ -104,7 +100,7 @@ public final class RoleViews {
                     tags.put(text(member, "Key"), text(member, "Value"));
                 }
             }
-            return Optional.of(new View(arn, instant(created), tags, text(role, "PermissionsBoundaryArn")));
+            return Optional.of(new View(arn, dev.podidentity.local.eks.MotoDirectory.instant(created), tags, text(role, "PermissionsBoundaryArn")));
         } catch (Exception unreadable) {
             return Optional.empty(); // the view is dropped instead, and the next check reads the role
         }
@@ -123,13 +119,5 @@ public final class RoleViews {
     private static String text(Element parent, String tag) {
         NodeList found = parent.getElementsByTagName(tag);
         return found.getLength() == 0 ? null : found.item(0).getTextContent();
-    }
-
-    private static Instant instant(String text) {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException noOffset) {
-            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-        }
     }
 }
