@@ -1,8 +1,10 @@
 package dev.podidentity.local.gateway;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -15,6 +17,11 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * thread (or threads it starts), and when the gateway answers a call with {@value #CRASH_HEADER} the interceptor
  * throws {@link RuntimeCrash} right there, so nothing after that call runs. The invoke path then answers the way
  * Lambda does for a dead runtime: an Unhandled function error of type {@value #EXIT_ERROR}.
+ *
+ * <p>A dead runtime's process is gone with all its threads, so the invocation's other threads (a batch's parallel
+ * steps, a background read) make no call after the crash either: each such call throws {@link RuntimeCrash} before it
+ * is sent. Without this, a batch whose first call crashed went on with its other steps' calls, which Lambda never
+ * sends.
  */
 public final class FunctionInvocations {
     /** Request header naming the invocation a call comes from. */
@@ -28,6 +35,8 @@ public final class FunctionInvocations {
 
     private static final InheritableThreadLocal<String> CURRENT = new InheritableThreadLocal<>();
     private static final InheritableThreadLocal<String> FUNCTION = new InheritableThreadLocal<>();
+    /** Invocations whose runtime died: a few ids per crash test, kept so that no late thread of theirs calls out. */
+    private static final Set<String> DEAD = ConcurrentHashMap.newKeySet();
 
     private FunctionInvocations() {
     }
@@ -88,6 +97,9 @@ public final class FunctionInvocations {
             public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
                 String id = CURRENT.get();
                 String function = FUNCTION.get();
+                if (id != null && DEAD.contains(id)) {
+                    throw new RuntimeCrash(id); // the process is gone: this thread would not be running
+                }
                 if (id == null && function == null) {
                     return context.httpRequest();
                 }
@@ -103,8 +115,10 @@ public final class FunctionInvocations {
 
             @Override
             public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-                if (CURRENT.get() != null && context.httpResponse().firstMatchingHeader(CRASH_HEADER).isPresent()) {
-                    throw new RuntimeCrash(CURRENT.get());
+                String id = CURRENT.get();
+                if (id != null && context.httpResponse().firstMatchingHeader(CRASH_HEADER).isPresent()) {
+                    DEAD.add(id);
+                    throw new RuntimeCrash(id);
                 }
             }
         };

@@ -363,6 +363,39 @@ class GatewayTest {
     }
 
     @Test
+    void crash_otherThreadsOfTheDeadInvocation_makeNoFurtherCall() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> sibling = new java.util.concurrent.atomic.AtomicReference<>();
+        cloud.lambdas().register("two-threads", payload -> {
+            java.util.concurrent.CountDownLatch crashed = new java.util.concurrent.CountDownLatch(1);
+            Thread other = new Thread(() -> { // a parallel step of the same invocation
+                try {
+                    crashed.await();
+                    cloud.iam().tagRole(r -> r.roleName("crash-sibling").tags(t -> t.key("after").value("crash")));
+                } catch (Throwable t) {
+                    sibling.set(t);
+                }
+            });
+            other.start();
+            try {
+                cloud.iam().createRole(r -> r.roleName("crash-sibling").assumeRolePolicyDocument(TRUST));
+            } finally {
+                crashed.countDown();
+                other.join();
+            }
+            return "{\"done\": true}";
+        });
+        FaultRule crash = FaultRule.crashAfter("iam", "CreateRole", 1);
+        cloud.faults().add(crash);
+
+        HttpResponse<String> answer = invoke("two-threads", "{}");
+
+        assertEquals("Runtime.ExitError", JSON.readTree(answer.body()).path("errorType").asText(), answer.body());
+        assertTrue(FunctionInvocations.isCrash(sibling.get()), "the sibling thread died too: " + sibling.get());
+        assertEquals(0, cloud.calls().count("iam", "TagRole"), "its call was never sent");
+        cloud.iam().deleteRole(r -> r.roleName("crash-sibling"));
+    }
+
+    @Test
     void crash_whenFunctionsCallMatches_callIsServedThenInvocationEndsAsRuntimeExit() throws Exception {
         cloud.lambdas().register("makes-role", payload -> {
             cloud.iam().createRole(r -> r.roleName("crash-role").assumeRolePolicyDocument(TRUST));
