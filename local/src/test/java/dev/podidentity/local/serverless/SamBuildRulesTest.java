@@ -93,16 +93,25 @@ class SamBuildRulesTest {
         assertTrue(recipe.group(1).contains("package -pl functions/$(1) -am"), recipe.group(1));
         assertFalse(recipe.group(1).contains(" install"), "nothing is installed into ~/.m2");
         assertTrue(recipe.group(1).contains("functions/$(1)/target/$(1).jar\" \"$(ARTIFACTS_DIR)/lib/"), recipe.group(1));
-        // shade writes target/<module>-unshrunk.jar, ProGuard shrinks it into target/<module>.jar
+        // shade writes target/<module>-unshrunk.jar; ProGuard shrinks its SDK service classes into a part jar, and the
+        // part with the rest of the shaded jar makes target/<module>.jar, the file the Makefile copies
         String functionsPom = Files.readString(root.resolve("functions/pom.xml"));
         assertTrue(functionsPom.contains(
                 "<outputFile>${project.build.directory}/${project.artifactId}-unshrunk.jar</outputFile>"),
                 "the module's shaded jar is target/<module>-unshrunk.jar");
         assertTrue(Pattern.compile("<argument>-injars</argument>\\s*"
-                + "<argument>\\$\\{project.build.directory}/\\$\\{project.artifactId}-unshrunk.jar</argument>\\s*"
+                + "<argument>\\$\\{project.build.directory}/\\$\\{project.artifactId}-unshrunk.jar\\(\\$\\{proguard.program}\\)</argument>\\s*"
                 + "<argument>-outjars</argument>\\s*"
-                + "<argument>\\$\\{project.build.directory}/\\$\\{project.artifactId}.jar</argument>")
-                .matcher(functionsPom).find(), "ProGuard shrinks the shaded jar into target/<module>.jar");
+                + "<argument>\\$\\{project.build.directory}/\\$\\{project.artifactId}-shrunk-part.jar</argument>")
+                .matcher(functionsPom).find(), "ProGuard shrinks the shaded jar's program part");
+        Matcher zip = Pattern.compile("(?s)<zip destfile=\"\\$\\{project.build.directory}/\\$\\{project.artifactId}.jar\"(.*?)</zip>")
+                .matcher(functionsPom);
+        assertTrue(zip.find(), "antrun puts target/<module>.jar together");
+        assertTrue(zip.group(1).contains("<zipfileset src=\"${project.build.directory}/${project.artifactId}-shrunk-part.jar\"/>"),
+                zip.group(1));
+        assertTrue(zip.group(1).contains("<zipfileset src=\"${project.build.directory}/${project.artifactId}-unshrunk.jar\""),
+                zip.group(1));
+        assertTrue(zip.group(1).contains("duplicate=\"fail\""), "an entry in both parts fails the build");
     }
 
     @Test
