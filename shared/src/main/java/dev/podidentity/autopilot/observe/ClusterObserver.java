@@ -358,8 +358,9 @@ public final class ClusterObserver {
             names.retainAll(new HashSet<>(allRoles != null ? allRoles.await("interrupted while observing")
                     : iam.listRoleNames("/")));
         }
+        Set<String> referenced = roleNames(new Planner.RoleLookups(lookups.arns(), Set.of()));
         Map<String, ClusterState.Role> roles = new LinkedHashMap<>();
-        for (ClusterState.Role role : parallel(names, this::readRole)) {
+        for (ClusterState.Role role : parallel(names, name -> readRole(name, referenced.contains(name)))) {
             if (role != null) {
                 roles.put(role.arn(), role);
             }
@@ -400,18 +401,27 @@ public final class ClusterObserver {
         return names;
     }
 
-    /** GetRole, then its attached and inline policies at once. */
-    private ClusterState.Role readRole(String name) {
-        Optional<IamRoles.IamRole> found = iam.getRole(name);
-        if (found.isEmpty()) {
-            return null;
-        }
-        IamRoles.IamRole r = found.get();
+    /**
+     * GetRole and the role's attached and inline policies. A role some ARN refers to (an association's, an add-on's,
+     * the config's {@code roleARN}) nearly always exists: its three reads go at once, one round instead of two. A
+     * role only named (one the plan may create) is often missing: GetRole first, and the policy reads only if it
+     * exists, so a missing role costs one call, not three. A missing role's listings (NoSuchEntity) are discarded.
+     */
+    private ClusterState.Role readRole(String name, boolean likelyExists) {
         try (Branches branches = new Branches()) {
-            Future<List<String>> attached = branches.fork(() -> iam.attachedPolicyArns(name));
-            List<String> inline = iam.inlinePolicyNames(name);
+            Future<List<String>> attached = likelyExists ? branches.fork(() -> iam.attachedPolicyArns(name)) : null;
+            Future<List<String>> inline = likelyExists ? branches.fork(() -> iam.inlinePolicyNames(name)) : null;
+            Optional<IamRoles.IamRole> found = iam.getRole(name);
+            if (found.isEmpty()) {
+                return null;
+            }
+            IamRoles.IamRole r = found.get();
+            if (attached == null) {
+                attached = branches.fork(() -> iam.attachedPolicyArns(name));
+                inline = branches.fork(() -> iam.inlinePolicyNames(name));
+            }
             return new ClusterState.Role(r.arn(), r.name(), r.path(), r.tags(), r.trustPolicyJson(),
-                    branches.join(attached), inline, r.permissionsBoundaryArn());
+                    branches.join(attached), branches.join(inline), r.permissionsBoundaryArn());
         }
     }
 

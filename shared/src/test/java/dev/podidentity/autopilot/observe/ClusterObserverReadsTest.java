@@ -226,6 +226,35 @@ class ClusterObserverReadsTest {
     }
 
     @Test
+    @DisplayName("A role an association refers to: GetRole and its two policy listings at once; a role only named by "
+            + "the config and missing: GetRole alone")
+    void observe_referencedRolesReadInOneRound_namedMissingRolesCostOneCall() {
+        List<EksApi.AssociationRef> refs = List.of(ref("a-00000000000000001", "web", "api"));
+        TimedCloud cloud = activeCluster(refs, Set.of("role-api"))
+                .answersAfter("iam:getRole", "iam:attachedPolicyArns", "iam:inlinePolicyNames")
+                .answer("iam:attachedPolicyArns", a -> List.of("arn:aws:iam::aws:policy/ReadOnlyAccess"))
+                .answer("iam:inlinePolicyNames", a -> List.of("extra"));
+
+        ClusterState state = observer(cloud).observe(CLUSTER, config(1), Action.APPLY, List.of());
+
+        TimedCloud.Call getApi = cloud.calls("iam:getRole").stream().filter(c -> c.args().getFirst().equals("role-api"))
+                .findFirst().orElseThrow();
+        for (String listing : List.of("iam:attachedPolicyArns", "iam:inlinePolicyNames")) {
+            assertEquals(List.of("role-api"), cloud.calls(listing).stream().map(c -> c.args().getFirst()).toList(),
+                    listing + " of the missing named role is not read");
+            assertTrue(cloud.only(listing).start() < getApi.end(), listing + " overlaps GetRole");
+        }
+        ClusterState.Role api = state.roles().get(roleArn("role-api"));
+        assertEquals(List.of("arn:aws:iam::aws:policy/ReadOnlyAccess"), api.managedPolicyArns());
+        assertEquals(List.of("extra"), api.inlinePolicyNames());
+        String named = RoleNames.forAssociation(CLUSTER, "batch", "job-0");
+        assertTrue(cloud.calls("iam:getRole").stream().anyMatch(c -> c.args().getFirst().equals(named)),
+                "the config's role is looked up");
+        assertEquals(Set.of(roleArn("role-api")), state.roles().keySet());
+        assertEquals(0, cloud.running.get());
+    }
+
+    @Test
     @DisplayName("start answers DescribeCluster's cluster before the rest is read")
     void start_answersTheDescribedCluster() {
         TimedCloud cloud = activeCluster(List.of(), Set.of());
