@@ -123,7 +123,7 @@ final class EndToEnd {
         // That run gives Trust, Addons and Prune nothing to do: three console runs on the world give each its first
         // real batch (a migration off IRSA, an addon with its associations, a removal), for the cold-start table.
         for (String event : List.of("console-migrate-approve.json", "console-create-addon.json", "console-delete.json")) {
-            run.app().deliver(ProjectFiles.readJson(ProjectFiles.event(event)), line -> { }, Duration.ofMinutes(10));
+            run.app().deliver(ProjectFiles.readJson(ProjectFiles.event(event)), LocalApp.NO_PROGRESS, Duration.ofMinutes(10));
         }
 
         Map<String, Integer> memory = memoryByFunction(template);
@@ -154,7 +154,7 @@ final class EndToEnd {
         Map<String, String> first = capturePayloads(cloud.lambdas());
         for (String event : List.of("config-uploaded.json", "console-migrate-approve.json", "console-create-addon.json",
                 "console-delete.json")) {
-            LocalApp.Delivery d = app.deliver(ProjectFiles.readJson(ProjectFiles.event(event)), line -> { },
+            LocalApp.Delivery d = app.deliver(ProjectFiles.readJson(ProjectFiles.event(event)), LocalApp.NO_PROGRESS,
                     Duration.ofMinutes(10));
             d.runs().forEach(r -> System.out.println("  " + event + ": " + r.status()));
         }
@@ -194,7 +194,7 @@ final class EndToEnd {
         cloud.calls().reset();
         cloud.lambdas().resetInvocations();
         long start = System.nanoTime();
-        LocalApp.Delivery delivery = app.deliver(input, line -> { }, Duration.ofMinutes(30));
+        LocalApp.Delivery delivery = app.deliver(input, LocalApp.NO_PROGRESS, Duration.ofMinutes(30));
         double seconds = (System.nanoTime() - start) / 1e9;
         LocalApp.Run run = delivery.runs().get(0);
         JsonNode counts = run.outputJson().path("summary").path("counts");
