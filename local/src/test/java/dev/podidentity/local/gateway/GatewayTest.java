@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -364,9 +366,9 @@ class GatewayTest {
 
     @Test
     void crash_otherThreadsOfTheDeadInvocation_makeNoFurtherCall() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<Throwable> sibling = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> sibling = new AtomicReference<>();
         cloud.lambdas().register("two-threads", payload -> {
-            java.util.concurrent.CountDownLatch crashed = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch crashed = new CountDownLatch(1);
             Thread other = new Thread(() -> { // a parallel step of the same invocation
                 try {
                     crashed.await();
