@@ -432,7 +432,9 @@ public final class LocalApp {
             }
             Thread.sleep(100);
         }
-        return new Run(executionArn, d.statusAsString(), d.output(), d.error(), d.cause(), transitions);
+        Duration took = d.startDate() == null || d.stopDate() == null ? null
+                : Duration.between(d.startDate(), d.stopDate());
+        return new Run(executionArn, d.statusAsString(), d.output(), d.error(), d.cause(), transitions, took);
     }
 
     /** Every history event of an execution, all pages. */
@@ -540,8 +542,9 @@ public final class LocalApp {
     }
 
     /** One execution's end: status, output (the report summary or the plan), and its state transitions. */
+    /** {@code duration}: from the execution's start to its stop as Step Functions records them (null if running). */
     public record Run(String executionArn, String status, String output, String error, String cause,
-                      int stateTransitions) {
+                      int stateTransitions, Duration duration) {
         public boolean succeeded() {
             return "SUCCEEDED".equals(status);
         }
