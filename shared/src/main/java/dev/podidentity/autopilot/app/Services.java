@@ -97,7 +97,7 @@ public final class Services {
         this.notices = new Lazy<>(() -> new RunNotices(store, settings.configBucket(),
                 new EventBridgeRunEvents(clients::eventBridge, System.getenv("EVENT_BUS_NAME")), Clock.systemUTC()));
         this.reporter = new Lazy<>(() -> new Reporter(store, runs.get(), notices.get()));
-        this.dispatcher = new Lazy<>(() -> new Dispatcher(new SfnExecutions(clients.sfn()), stateMachineArn));
+        this.dispatcher = new Lazy<>(() -> new Dispatcher(new SfnExecutions(clients::sfn), stateMachineArn));
         this.sweeper = new Lazy<>(() -> store == null ? null : new Sweeper(eks, store, resolver.get(),
                 Sweeper.maxClustersFrom(System.getenv("SWEEP_MAX_CLUSTERS")), Clock.systemUTC()));
         this.lock = new Lazy<>(() -> {
@@ -105,7 +105,7 @@ public final class Services {
                 throw new IllegalStateException("LOCK_TABLE is not set: the lock function needs its table");
             }
             return new ClusterLock(new DynamoDbLocks(clients::dynamoDb, lockSettings.table()),
-                    new SfnExecutions(clients.sfn()), lockSettings, Clock.systemUTC());
+                    new SfnExecutions(clients::sfn), lockSettings, Clock.systemUTC());
         });
     }
 

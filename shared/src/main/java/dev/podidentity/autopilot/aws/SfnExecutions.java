@@ -9,22 +9,25 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Step Functions StartExecution (a name already taken means the run was started before) and DescribeExecution (an
- * execution that does not exist, e.g. older than the 90 days Step Functions keeps them, is not running).
+ * execution that does not exist, e.g. older than the 90 days Step Functions keeps them, is not running). The client
+ * is asked for on each call: the lock function describes an execution only when it finds a lock held, so its cold
+ * start does not build a Step Functions client it may not use.
  */
 public final class SfnExecutions implements Executions {
-    private final SfnClient sfn;
+    private final Supplier<SfnClient> sfn;
 
-    public SfnExecutions(SfnClient sfn) {
+    public SfnExecutions(Supplier<SfnClient> sfn) {
         this.sfn = Objects.requireNonNull(sfn, "sfn");
     }
 
     @Override
     public Optional<String> start(String stateMachineArn, String name, String input) {
         try {
-            return Optional.of(sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(name).input(input))
+            return Optional.of(sfn.get().startExecution(b -> b.stateMachineArn(stateMachineArn).name(name).input(input))
                     .executionArn());
         } catch (ExecutionAlreadyExistsException duplicate) {
             return Optional.empty();
@@ -36,7 +39,7 @@ public final class SfnExecutions implements Executions {
     @Override
     public boolean isRunning(String executionArn) {
         try {
-            return sfn.describeExecution(b -> b.executionArn(executionArn)).status() == ExecutionStatus.RUNNING;
+            return sfn.get().describeExecution(b -> b.executionArn(executionArn)).status() == ExecutionStatus.RUNNING;
         } catch (ExecutionDoesNotExistException gone) {
             return false;
         } catch (SfnException e) {
