@@ -108,7 +108,7 @@ public final class LocalCloud implements AutoCloseable {
 
     private LocalCloud(Options options) {
         this.options = options;
-        this.directory = new MotoDirectory(this::motoEndpoint, options.region());
+        this.directory = new MotoDirectory(this::motoEndpoint);
         // roles: one GetRole per role per call, shared with the IAM authorizer's look-up (see role(String))
         RoleDirectory roles = new RoleDirectory() {
             @Override

@@ -19,22 +19,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Reads clusters and roles straight from moto (not through the gateway, so these look-ups are neither counted
+ * Reads clusters straight from moto (not through the gateway, so these look-ups are neither counted
  * nor hit by injected faults). moto picks the region from the SigV4 credential scope and does not check
  * signatures, so a scope-only Authorization header is enough.
  */
-public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
-    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::(\\d{12}):role/(.+)$");
-    private static final Pattern XML_ARN = Pattern.compile("<Arn>([^<]+)</Arn>");
-    private static final Pattern XML_CREATE_DATE = Pattern.compile("<CreateDate>([^<]+)</CreateDate>");
+public final class MotoDirectory implements ClusterDirectory {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<URI> moto;
-    private final String iamRegion;
     /** Clusters as moto last answered, kept until an EKS write ({@link #clustersChanged}). */
     private final dev.podidentity.local.gateway.KeptReads<ClusterRecord> clusters =
             new dev.podidentity.local.gateway.KeptReads<>();
@@ -42,9 +36,8 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     /** @param moto where moto listens; a supplier because the port is only final once moto has started */
-    public MotoDirectory(Supplier<URI> moto, String iamRegion) {
+    public MotoDirectory(Supplier<URI> moto) {
         this.moto = moto;
-        this.iamRegion = iamRegion;
     }
 
     @Override
@@ -80,41 +73,6 @@ public final class MotoDirectory implements ClusterDirectory, RoleDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public boolean roleExists(String roleArn) {
-        return getRole(roleArn).isPresent();
-    }
-
-    @Override
-    public Optional<Instant> roleCreated(String roleArn) {
-        return getRole(roleArn).flatMap(body -> {
-            Matcher created = XML_CREATE_DATE.matcher(body);
-            return created.find() ? Optional.of(instant(created.group(1))) : Optional.empty();
-        });
-    }
-
-    /** moto's GetRole answer for exactly this ARN (name and path), or empty. */
-    private Optional<String> getRole(String roleArn) {
-        Matcher arn = ROLE_ARN.matcher(roleArn);
-        if (!arn.matches()) {
-            return Optional.empty();
-        }
-        String pathAndName = arn.group(2);
-        String name = pathAndName.substring(pathAndName.lastIndexOf('/') + 1);
-        String form = "Action=GetRole&Version=2010-05-08&RoleName=" + encode(name);
-        HttpRequest request = HttpRequest.newBuilder(moto.get().resolve("/"))
-                .header("Authorization", scope(iamRegion, "iam"))
-                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<String> response = send(request);
-        if (response.statusCode() != 200) {
-            return Optional.empty();
-        }
-        Matcher found = XML_ARN.matcher(response.body());
-        return found.find() && found.group(1).equals(roleArn) ? Optional.of(response.body()) : Optional.empty();
     }
 
     /** IAM's ISO 8601 timestamps, with or without an offset (moto writes them either way across versions). */
