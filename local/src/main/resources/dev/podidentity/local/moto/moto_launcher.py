@@ -4,7 +4,7 @@ moto 5.2.1 fails the second StartExecution in an account/region with HTTP 500 wh
 interpreter is on (getmoto/moto#10077, fixed upstream after 5.2.1): StartExecution deep-copies the state
 machine, and the copy walks into live executions (threads, locks) through `executions` and `backend`.
 A state machine snapshot needs neither, so the copy below keeps `backend` by reference and starts with
-no executions. Everything else is moto's own server, with the same command line as `python -m moto.server`.
+no executions. Everything else is moto's own application, with the same command line as `python -m moto.server`.
 
 Per-request work that gives the same answer every time is done once (see _patch_repeated_work): moto 5.2.1 lists
 its own package directory on disk (about 170 stat calls) to route each request, inspects the responder class for its
@@ -18,6 +18,10 @@ anew on each parse (about a quarter of moto's samples); and every Lambda task bu
 and clients are now kept (a parsed path is an immutable expression; a botocore client is safe to share between
 threads). And werkzeug's one log line per request (another quarter of the samples, threads queued on the logging
 lock) is off unless MOTO_REQUEST_LOG=1: errors are still logged.
+
+moto's WSGI app is served by a small HTTP/1.1 server of this launcher (_serve_lean) rather than werkzeug's
+development server, which answers every request "Connection: close" and parses headers with the email package:
+connections stay open for the client's next request. MOTO_HTTP=werkzeug serves with werkzeug as before.
 
 Three opt-in measurements for the benchmarks (all off unless the variable names a file):
 MOTO_TIMING=FILE writes one line per request (start, service, action, wall ms, the thread's CPU ms, requests in
@@ -276,6 +280,157 @@ def _start_sampler():
     atexit.register(dump)
 
 
+class _Connection(threading.Thread):
+    """One client connection of the lean server: HTTP/1.1 requests one after another on it (keep-alive)."""
+
+    def __init__(self, sock, address, app, server_address):
+        super().__init__(name="moto-conn-%s" % (address[1],), daemon=True)
+        self.sock, self.address, self.app, self.server_address = sock, address, app, server_address
+
+    def run(self):
+        rfile = self.sock.makefile("rb", 65536)
+        try:
+            while self._one(rfile):
+                pass
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            try:
+                rfile.close()
+                self.sock.close()
+            except OSError:
+                pass
+
+    def _one(self, rfile):
+        line = rfile.readline(65537)
+        if not line:
+            return False
+        if line in (b"\r\n", b"\n"):
+            return True
+        try:
+            method, target, version = line.decode("latin-1").rstrip("\r\n").split(" ", 2)
+        except ValueError:
+            self._send(b"400 Bad Request", [("Content-Type", "text/plain")], b"bad request line", False)
+            return False
+        headers = []
+        while True:
+            h = rfile.readline(65537)
+            if h in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = h.decode("latin-1").partition(":")
+            headers.append((name.strip(), value.strip()))
+        path, _, query = target.partition("?")
+        environ = {
+            "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False,
+            "SERVER_SOFTWARE": "moto-launcher", "REQUEST_METHOD": method, "SCRIPT_NAME": "",
+            "PATH_INFO": urllib.parse.unquote_to_bytes(path).decode("latin-1"),
+            "QUERY_STRING": query, "REQUEST_URI": target, "RAW_URI": target,
+            "REMOTE_ADDR": self.address[0], "REMOTE_PORT": self.address[1],
+            "SERVER_NAME": self.server_address[0], "SERVER_PORT": str(self.server_address[1]),
+            "SERVER_PROTOCOL": version,
+        }
+        for name, value in headers:
+            if "_" in name:
+                continue
+            key = name.upper().replace("-", "_")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                key = "HTTP_" + key
+                if key in environ:
+                    value = environ[key] + "," + value
+            environ[key] = value
+        if environ.get("HTTP_EXPECT", "").lower() == "100-continue":
+            self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            body = self._dechunk(rfile)
+            environ["wsgi.input_terminated"] = True
+        else:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = rfile.read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        keep = version == "HTTP/1.1" and environ.get("HTTP_CONNECTION", "").lower() != "close"
+        state = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            state["status"], state["headers"] = status, response_headers
+            return lambda data: state.setdefault("written", []).append(data)
+
+        try:
+            result = self.app(environ, start_response)
+            try:
+                parts = list(result)
+                out = b"".join(state.get("written", [])) + b"".join(parts)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        except Exception:
+            import traceback
+            traceback.print_exc()
+            self._send(b"500 Internal Server Error", [("Content-Type", "text/plain")], b"internal error", False)
+            return False
+        status = state["status"]
+        code = int(status.split(" ", 1)[0])
+        response_headers = [(k, v) for k, v in state["headers"] if k.lower() not in ("connection", "transfer-encoding")]
+        if not any(k.lower() == "content-length" for k, _ in response_headers) and method != "HEAD" \
+                and not (100 <= code < 200 or code in (204, 304)):
+            response_headers.append(("Content-Length", str(len(out))))
+        if method == "HEAD" or 100 <= code < 200 or code in (204, 304):
+            out = b""
+        self._send(status.encode("latin-1"), response_headers, out, keep)
+        return keep
+
+    def _send(self, status, headers, body, keep):
+        head = [b"HTTP/1.1 " + status]
+        head += [("%s: %s" % (k, v)).encode("latin-1") for k, v in headers]
+        head.append(b"Connection: keep-alive" if keep else b"Connection: close")
+        self.sock.sendall(b"\r\n".join(head) + b"\r\n\r\n" + body)
+
+    @staticmethod
+    def _dechunk(rfile):
+        parts = []
+        while True:
+            size = int(rfile.readline(65537).split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                while rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(parts)
+            parts.append(rfile.read(size))
+            rfile.readline(65537)
+
+
+def _serve_lean(argv):
+    """moto's WSGI app behind a small HTTP/1.1 server of our own, instead of werkzeug's development server.
+
+    Sampling moto under 40 calls at once showed about half of each request's CPU in werkzeug's HTTP handling
+    (http.server's header parsing through the email package, a new thread and connection per request: werkzeug
+    always answers "Connection: close"). This server parses the request line and headers itself, keeps the
+    connection open for the client's next request (the gateway and the SDK clients pool their connections) and
+    builds the same WSGI environ werkzeug builds (headers with "_" dropped, PATH_INFO percent-decoded as latin-1,
+    chunked bodies decoded, 100-continue answered). MOTO_HTTP=werkzeug serves with werkzeug as before.
+    """
+    import argparse
+    import signal
+    import socket
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, default=int(os.environ.get("MOTO_PORT", 5000)))
+    args = parser.parse_args(argv)
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    app = DomainDispatcherApplication(create_backend_app)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((args.host, args.port))
+    listener.listen(1024)
+    sys.stderr.write(" * Running on http://%s:%d (moto-launcher's HTTP/1.1 server)\n" % (args.host, args.port))
+    while True:
+        sock, address = listener.accept()
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        _Connection(sock, address, app, (args.host, args.port)).start()
+
+
 def main(argv):
     try:
         from moto import server
@@ -289,7 +444,10 @@ def main(argv):
     _quiet_request_log()
     _patch_measurements()
     _start_sampler()
-    server.main(argv)
+    if os.environ.get("MOTO_HTTP") == "werkzeug":
+        server.main(argv)
+    else:
+        _serve_lean(argv)
     return 0
 
 

@@ -1,5 +1,6 @@
 package dev.podidentity.local.moto;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -67,5 +68,73 @@ class MotoServerTest {
         MotoUnavailableException e = assertThrows(MotoUnavailableException.class,
                 () -> MotoServer.start(MotoOptions.defaults().withLogDir(logDir).withPython(fakePython.toString())));
         assertTrue(e.getMessage().contains("pip install 'moto[server]'"), e.getMessage());
+    }
+
+    /**
+     * The launcher's HTTP/1.1 server (instead of werkzeug's, which closes every connection): two requests on one
+     * connection, an Expect: 100-continue answered before the body is sent, a chunked body decoded, HEAD without a
+     * body. moto reads the service from the credential scope and does not check signatures.
+     */
+    @Test
+    void server_keepsConnectionsOpen_answers100Continue_andDecodesChunkedBodies(@TempDir Path logDir) throws Exception {
+        try (MotoServer moto = MotoServer.start(MotoOptions.defaults().withLogDir(logDir));
+             java.net.Socket socket = new java.net.Socket("127.0.0.1", moto.port())) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            String s3 = "Host: 127.0.0.1\r\nAuthorization: AWS4-HMAC-SHA256 Credential=a/20261207/us-east-1/s3/aws4_request, "
+                    + "SignedHeaders=host, Signature=0\r\n";
+
+            out.write(("PUT /keep-alive-bucket HTTP/1.1\r\n" + s3 + "Content-Length: 0\r\n\r\n").getBytes(US_ASCII));
+            assertEquals(200, Response.read(in).status());
+
+            out.write(("PUT /keep-alive-bucket/k%20ey HTTP/1.1\r\n" + s3 + "Transfer-Encoding: chunked\r\n"
+                    + "Expect: 100-continue\r\n\r\n").getBytes(US_ASCII));
+            assertEquals(100, Response.read(in).status(), "100 Continue before the body is sent");
+            out.write("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n".getBytes(US_ASCII));
+            assertEquals(200, Response.read(in).status());
+
+            out.write(("HEAD /keep-alive-bucket/k%20ey HTTP/1.1\r\n" + s3 + "\r\n").getBytes(US_ASCII));
+            Response head = Response.read(in, false);
+            assertEquals(200, head.status());
+            assertEquals("11", head.headers().get("content-length"));
+
+            out.write(("GET /keep-alive-bucket/k%20ey HTTP/1.1\r\n" + s3 + "\r\n").getBytes(US_ASCII));
+            Response get = Response.read(in);
+            assertEquals(200, get.status());
+            assertEquals("hello world", get.body(), "the chunked body, decoded, under the percent-decoded key");
+            assertEquals("keep-alive", get.headers().get("connection"), "four requests, one connection");
+        }
+    }
+
+    /** One HTTP/1.1 response read off a connection: status, headers (lower-case names), body of Content-Length. */
+    private record Response(int status, java.util.Map<String, String> headers, String body) {
+        static Response read(java.io.InputStream in) throws java.io.IOException {
+            return read(in, true);
+        }
+
+        static Response read(java.io.InputStream in, boolean hasBody) throws java.io.IOException {
+            int status = Integer.parseInt(line(in).split(" ")[1]);
+            java.util.Map<String, String> headers = new java.util.HashMap<>();
+            for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                int colon = h.indexOf(':');
+                headers.put(h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), h.substring(colon + 1).trim());
+            }
+            int length = hasBody && status >= 200 ? Integer.parseInt(headers.getOrDefault("content-length", "0")) : 0;
+            return new Response(status, headers, new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        private static String line(java.io.InputStream in) throws java.io.IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException("connection closed after: " + b);
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
     }
 }
