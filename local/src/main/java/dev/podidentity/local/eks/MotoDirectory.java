@@ -12,11 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -72,15 +67,6 @@ public final class MotoDirectory implements ClusterDirectory {
                     cluster.path("status").asText("ACTIVE")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** IAM's ISO 8601 timestamps, with or without an offset (moto writes them either way across versions). */
-    public static Instant instant(String text) {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException noOffset) {
-            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
         }
     }
 

@@ -3,6 +3,10 @@ package dev.podidentity.local.gateway;
 import dev.podidentity.local.iam.HttpCall;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -100,9 +104,18 @@ public final class RoleViews {
                     tags.put(text(member, "Key"), text(member, "Value"));
                 }
             }
-            return Optional.of(new View(arn, dev.podidentity.local.eks.MotoDirectory.instant(created), tags, text(role, "PermissionsBoundaryArn")));
+            return Optional.of(new View(arn, instant(created), tags, text(role, "PermissionsBoundaryArn")));
         } catch (Exception unreadable) {
             return Optional.empty(); // the view is dropped instead, and the next check reads the role
+        }
+    }
+
+    /** IAM's ISO 8601 timestamps, with or without an offset (moto writes them either way across versions). */
+    private static Instant instant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException noOffset) {
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
         }
     }
 
