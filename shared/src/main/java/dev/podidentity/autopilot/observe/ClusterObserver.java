@@ -358,7 +358,7 @@ public final class ClusterObserver {
             names.retainAll(new HashSet<>(allRoles != null ? allRoles.await("interrupted while observing")
                     : iam.listRoleNames("/")));
         }
-        Set<String> referenced = roleNames(new Planner.RoleLookups(lookups.arns(), Set.of()));
+        Set<String> referenced = namesOfRoleArns(lookups.arns());
         Map<String, ClusterState.Role> roles = new LinkedHashMap<>();
         for (ClusterState.Role role : parallel(names, name -> readRole(name, referenced.contains(name)))) {
             if (role != null) {
@@ -391,13 +391,19 @@ public final class ClusterObserver {
 
     /** The role names the lookups ask for: each valid role ARN's name, then each name, in a stable order. */
     private static Set<String> roleNames(Planner.RoleLookups lookups) {
+        Set<String> names = namesOfRoleArns(lookups.arns());
+        lookups.names().stream().sorted().forEach(names::add);
+        return names;
+    }
+
+    /** Each valid role ARN's name, in a stable order. */
+    private static Set<String> namesOfRoleArns(Collection<String> arns) {
         Set<String> names = new LinkedHashSet<>();
-        lookups.arns().stream().sorted().forEach(arn -> {
+        arns.stream().sorted().forEach(arn -> {
             if (Arns.role(arn) instanceof ArnResult.Valid<Arns.RoleArn>(Arns.RoleArn role)) {
                 names.add(role.name());
             }
         });
-        lookups.names().stream().sorted().forEach(names::add);
         return names;
     }
 
