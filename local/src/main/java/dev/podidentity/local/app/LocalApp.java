@@ -61,6 +61,8 @@ public final class LocalApp {
     private static final String DISPATCHER = "DispatcherFunction";
     private static final Pattern RETRY_INTERVAL = Pattern.compile("\"IntervalSeconds\"\\s*:\\s*\\d+");
     private static final Pattern RETRY_MAX_DELAY = Pattern.compile("\"MaxDelaySeconds\"\\s*:\\s*(\\d+)");
+    /** Progress for nobody: {@link #follow} then reads the run's history only once it has ended. */
+    public static final Consumer<String> NO_PROGRESS = line -> { };
 
     private final LocalCloud cloud;
     private final CfnTemplate template;
@@ -71,8 +73,6 @@ public final class LocalApp {
     private final String lockTable;
     private final Map<String, String> functionByRule = new HashMap<>();
     private final EventInbox inbox;
-    /** Progress for nobody: {@link #follow} then reads the run's history only once it has ended. */
-    public static final Consumer<String> NO_PROGRESS = line -> { };
 
     /** The state machine's top-level states and their types, for the progress lines. */
     private final Map<String, String> stateTypes = new HashMap<>();

@@ -375,11 +375,10 @@ class _Connection(threading.Thread):
         status = state["status"]
         code = int(status.split(" ", 1)[0])
         response_headers = [(k, v) for k, v in state["headers"] if k.lower() not in ("connection", "transfer-encoding")]
-        if not any(k.lower() == "content-length" for k, _ in response_headers) and method != "HEAD" \
-                and not (100 <= code < 200 or code in (204, 304)):
-            response_headers.append(("Content-Length", str(len(out))))
         if method == "HEAD" or 100 <= code < 200 or code in (204, 304):
-            out = b""
+            out = b""  # no body; a HEAD keeps the Content-Length moto gave it
+        elif not any(k.lower() == "content-length" for k, _ in response_headers):
+            response_headers.append(("Content-Length", str(len(out))))
         self._send(status.encode("latin-1"), response_headers, out, keep)
         return keep
 
@@ -435,8 +434,9 @@ def _serve_lean(argv):
         _Connection(sock, address, app, (args.host, args.port)).start()
 
 
-def _log_collections():
-    """MOTO_GC_LOG=FILE: one line per garbage collection of moto's process (start, generation, milliseconds)."""
+def _garbage_collection_knobs():
+    """MOTO_GC_THRESHOLDS=a,b,c: gc.set_threshold for an experiment; MOTO_GC_LOG=FILE: one line per garbage
+    collection of moto's process (start, generation, milliseconds, objects collected)."""
     import gc
     thresholds = os.environ.get("MOTO_GC_THRESHOLDS")
     if thresholds:
@@ -473,7 +473,7 @@ def main(argv):
     _quiet_request_log()
     _patch_measurements()
     _start_sampler()
-    _log_collections()
+    _garbage_collection_knobs()
     if os.environ.get("MOTO_HTTP") == "werkzeug":
         server.main(argv)
     else:
