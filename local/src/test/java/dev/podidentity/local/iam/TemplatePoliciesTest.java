@@ -51,7 +51,9 @@ class TemplatePoliciesTest {
         TemplatePolicies p = deployed(Map.of());
         assertTrue(allowed(p, "ResolveFunction", RequestContext.of("s3:GetObject", "arn:aws:s3:::cfg/clusters/dev.yaml")));
         assertFalse(allowed(p, "ResolveFunction", RequestContext.of("s3:GetObject", "arn:aws:s3:::other/clusters/dev.yaml")));
-        assertTrue(allowed(p, "LockFunction", RequestContext.of("dynamodb:PutItem", "arn:aws:dynamodb:us-west-2:111122223333:table/locks")));
+        assertTrue(allowed(p, "LockFunction", RequestContext.of("dynamodb:UpdateItem", "arn:aws:dynamodb:us-west-2:111122223333:table/locks")));
+        assertFalse(allowed(p, "LockFunction", RequestContext.of("dynamodb:DeleteItem", "arn:aws:dynamodb:us-west-2:111122223333:table/locks")),
+                "a release keeps the item: the lock deletes nothing");
         assertTrue(allowed(p, "ResolveFunction", RequestContext.of("eks:DescribeCluster", "arn:aws:eks:us-west-2:111122223333:cluster/dev")));
         assertFalse(allowed(p, "ResolveFunction", RequestContext.of("eks:DescribeCluster", "arn:aws:eks:eu-west-1:111122223333:cluster/dev")));
     }

@@ -460,6 +460,7 @@ class AslControlFlowTest {
         assertTrue(acquire.path("executionArn").asText().startsWith("arn:aws:states:" + REGION + ":" + ACCOUNT
                 + ":execution:pod-identity-asl:locked-"), acquire.toString());
         assertEquals(0, acquire.path("attempt").asInt());
+        assertEquals(PLANNED_AT, acquire.path("plannedAt").asText(), "the lock judges the plan's age: " + acquire);
         assertEquals(resolved, payloads("asl-lock").get(1).path("run"), "release finds the cluster in the run");
         JsonNode output = ProjectFiles.JSON.readTree(done.output());
         assertEquals(List.of("reportKey", "status"), fieldNames(output), "the output is still the report, only it");
@@ -591,12 +592,13 @@ class AslControlFlowTest {
     // ------------------------------------------------------------------ scripted tasks
 
     static final String PLAN_KEY = "runs/dev-cluster/x/plan.json";
+    static final String PLANNED_AT = "2026-12-07T10:15:30.250Z";
 
     /** What Resolve returns: nothing to do unless a test adds it. */
     static ObjectNode run(String action, String cluster) {
         ObjectNode run = ProjectFiles.JSON.createObjectNode().put("action", action).put("cluster", cluster)
                 .put("planOnly", false).put("waitForCluster", false).put("installAgent", false).put("waitForAgent", false)
-                .put("planKey", PLAN_KEY);
+                .put("planKey", PLAN_KEY).put("plannedAt", PLANNED_AT);
         for (String phase : List.of("trust", "associate", "addons", "prune")) {
             run.putArray(phase);
         }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
 import dev.podidentity.local.gateway.CallCounter;
+import dev.podidentity.local.gateway.FaultRule;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,8 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 /**
  * The per-cluster run lock on the local cloud: the real ASL on moto's Step Functions engine, the lock function on
  * moto's DynamoDB. Two runs for one cluster write one after the other (proved from the executions' histories and the
- * gateway's timestamped write log), a run behind a holder proceeds when the holder ends, stale and expired leases are
- * taken over, other clusters never wait, and plan-only runs never touch the table.
+ * gateway's timestamped write log), a run behind a holder proceeds when the holder ends, a run whose plan is older
+ * than the lock's last release plans again, stale and expired leases are taken over, other clusters never wait, and plan-only runs never touch the table.
  */
 @WorkflowTest
 class WorkflowLockTest {
@@ -88,13 +89,12 @@ class WorkflowLockTest {
 
         assertSucceeded(runA);
         assertSucceeded(runB);
-        boolean aWaited = world.statesEntered(runA).contains("WaitForLock");
-        boolean bWaited = world.statesEntered(runB).contains("WaitForLock");
-        assertTrue(aWaited ^ bWaited, "exactly one run waits for the other: a " + aWaited + ", b " + bWaited);
-        LocalApp.Run first = aWaited ? runB : runA;
-        LocalApp.Run second = aWaited ? runA : runB;
+        // the first to win the lock never waited; the other either waited for it, or found it already given back
+        // when its own plan was done (a whole apply fits into a plan's reads): either way it planned again, once
+        LocalApp.Run first = lockWon(runA).isBefore(lockWon(runB)) ? runA : runB;
+        LocalApp.Run second = first == runA ? runB : runA;
+        assertFalse(world.statesEntered(first).contains("WaitForLock"), () -> world.statesEntered(first).toString());
 
-        // the waiting run planned again on what the first left, once
         List<String> secondStates = world.statesEntered(second);
         assertEquals(2, secondStates.stream().filter("Resolve"::equals).count(), secondStates::toString);
         assertEquals(1, secondStates.stream().filter("Replan"::equals).count(), secondStates::toString);
@@ -121,7 +121,45 @@ class WorkflowLockTest {
 
         // the world is the second run's config, and no lease is left behind
         assertEquals(second == runB ? SHOP_AFTER_B : SHOP_AFTER_A, shopAssociations());
-        assertTrue(lease().isEmpty(), () -> "lease left behind: " + lease());
+        assertFree();
+    }
+
+    @Test
+    void aRunWhosePlanPredatesAnotherRunsWholeApply_plansAgainWithoutHavingWaited() throws Exception {
+        // A's Resolve has read the cluster and is slow to store its plan; meanwhile B plans, takes the free lock,
+        // applies and gives the lock back. A then finds the lock free at once, but its plan is older than B's
+        // writes: it must plan again, not apply the stale plan (which would find B's association where it planned
+        // to create one, refuse to overwrite it, and fail).
+        String versionA = upload(CONFIG_A);
+        String versionB = upload(CONFIG_B);
+        FaultRule slowPlanWrite = new FaultRule("s3", "PutObject", FaultRule.Kind.LATENCY, 15_000, 0, 1, null, 0);
+        world.cloud().faults().add(slowPlanWrite);
+        try {
+            String a = start("lock-stale-a", apply(versionA, "stale-a"));
+            for (int i = 0; i < 400 && world.cloud().faults().fired(slowPlanWrite) == 0; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(1, world.cloud().faults().fired(slowPlanWrite), "A is storing its plan");
+            LocalApp.Run runB = follow(start("lock-stale-b", apply(versionB, "stale-b")));
+            LocalApp.Run runA = follow(a);
+
+            assertSucceeded(runB);
+            assertSucceeded(runA);
+            assertTrue(ended(runB).isBefore(entered(runA, "AcquireLock")),
+                    "B's whole run fits between A's plan and A's lock: " + ended(runB) + " vs "
+                            + entered(runA, "AcquireLock"));
+            List<String> states = world.statesEntered(runA);
+            assertFalse(states.contains("WaitForLock"), states::toString);
+            List<JsonNode> aLocks = locks(runA);
+            assertTrue(aLocks.get(0).path("replan").asBoolean(), aLocks::toString);
+            assertEquals(1, aLocks.get(0).path("attempt").asInt(), aLocks::toString);
+            assertEquals(2, states.stream().filter("Resolve"::equals).count(), states::toString);
+            assertEquals(1, states.stream().filter("Replan"::equals).count(), states::toString);
+            assertEquals(SHOP_AFTER_A, shopAssociations(), "the later run's config, applied on what B left");
+            assertFree();
+        } finally {
+            world.cloud().faults().clear();
+        }
     }
 
     @Test
@@ -140,7 +178,7 @@ class WorkflowLockTest {
         JsonNode won = wonLock(queued);
         assertEquals("lock-holder-onboard", won.path("tookOverFrom").asText(), won::toString);
         assertTrue(world.statesEntered(queued).contains("Replan"));
-        assertTrue(lease().isEmpty(), () -> "lease left behind: " + lease());
+        assertFree();
     }
 
     @Test
@@ -158,7 +196,8 @@ class WorkflowLockTest {
             assertSucceeded(run);
             assertFalse(world.statesEntered(run).contains("WaitForLock"), stale[0]);
             assertEquals(stale[0], wonLock(run).path("tookOverFrom").asText());
-            assertTrue(lease().isEmpty(), () -> "lease left behind: " + lease());
+            assertTrue(wonLock(run).path("replan").asBoolean(), "the stale holder may have written after the plan");
+            assertFree();
         }
     }
 
@@ -173,8 +212,10 @@ class WorkflowLockTest {
         assertSucceeded(held);
         assertFalse(world.statesEntered(run).contains("WaitForLock"));
         assertTrue(lastLock(run).path("acquired").asBoolean());
-        assertFalse(lastLock(run).has("tookOverFrom"), "taken by expiry, not because the holder had ended");
-        assertTrue(lockWon(run).isBefore(ended(held)), "the holder was still running");
+        JsonNode won = wonLock(run);
+        assertEquals("lock-expired-holder", won.path("tookOverFrom").asText(), won::toString);
+        assertTrue(won.path("replan").asBoolean(), "the holder may have written after the plan");
+        assertTrue(lockWon(run).isBefore(ended(held)), "the holder was still running: taken by expiry");
     }
 
     @Test
@@ -206,7 +247,7 @@ class WorkflowLockTest {
 
         assertFalse(out.path("released").asBoolean(), out::toString);
         assertEquals("holder", lease().get("owner").s());
-        assertEquals(1, world.cloud().calls().count("dynamodb", "DeleteItem"), "one conditional delete, refused");
+        assertEquals(1, world.cloud().calls().count("dynamodb", "UpdateItem"), "one conditional update, refused");
     }
 
     @Test
@@ -345,6 +386,13 @@ class WorkflowLockTest {
                 "lockId", AttributeValue.fromS(lockId), "owner", AttributeValue.fromS(owner),
                 "ownerArn", AttributeValue.fromS(ownerArn), "acquiredAt", AttributeValue.fromN(Long.toString(now)),
                 "expiresAt", AttributeValue.fromN(Long.toString(expires.getEpochSecond())))));
+    }
+
+    /** The lock is free: its item has no owner, and records when it was given back. */
+    private static void assertFree() {
+        Map<String, AttributeValue> item = lease();
+        assertFalse(item.containsKey("owner"), () -> "lease left behind: " + item);
+        assertTrue(item.containsKey("changedHandsAt"), () -> "no record of the release: " + item);
     }
 
     private static Map<String, AttributeValue> lease() {

@@ -90,7 +90,7 @@ public final class Services {
         this.runs = new Lazy<>(() -> new RunArtifacts(store));
         this.resolver = new Lazy<>(() -> new Resolver(store, new ClusterObserver(eks, iam, planner.get()),
                 iam, planner.get(), irsa, settings,
-                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()), runs.get(), batches));
+                new KubernetesAccessCheck(eks, settings.kubernetesPrincipals()), runs.get(), batches, Clock.systemUTC()));
         this.steps = new Lazy<>(() -> new StepRunner(executors.get(), runs.get(), batches.parallelism(), batches.pacing()));
         this.status = new Lazy<>(() -> new StatusChecker(eks, executors.get(), settings));
         // Events are put on the bus the environment names (EVENT_BUS_NAME, default "default").

@@ -5,19 +5,28 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * The run locks as items of one DynamoDB table ({@code lockId} key; {@code owner}, {@code ownerArn},
- * {@code acquiredAt}, {@code expiresAt} in epoch seconds, the table's TTL attribute). Each write is one conditional
- * request; a failed condition is an answer ("someone else holds it"), not an error. Reads are strongly consistent so
- * a lease written a moment ago is seen. The client comes from a supplier, so it is built on first use.
+ * The run locks as items of one DynamoDB table ({@code lockId} key; while held {@code owner}, {@code ownerArn},
+ * {@code acquiredAt}; {@code expiresAt} in epoch seconds, the table's TTL attribute; {@code changedHandsAt} in epoch
+ * milliseconds, the last release or takeover). Each write is one conditional UpdateItem; a failed condition is an
+ * answer ("someone else holds it"), not an error. A release removes the owner but keeps the item, so the next run
+ * learns when the lock was last given back; the TTL deletes a free lock's item a lease after its release. Reads are
+ * strongly consistent so a lease written a moment ago is seen. The client comes from a supplier, so it is built on
+ * first use.
  */
 public final class DynamoDbLocks implements Locks {
+    private static final String OWNER = "#owner";
+    private static final String CHANGED_HANDS_AT = "changedHandsAt";
+
     private final Supplier<DynamoDbClient> dynamoDb;
     private final String table;
 
@@ -27,25 +36,54 @@ public final class DynamoDbLocks implements Locks {
     }
 
     @Override
-    public boolean tryAcquire(Lease lease, long now) {
-        return put(lease, "attribute_not_exists(lockId) OR expiresAt < :now OR #owner = :me",
-                Map.of(":now", number(now), ":me", string(lease.owner())));
+    public OptionalLong tryAcquire(Lease lease) {
+        // ALL_OLD: the item before this write, whose changedHandsAt the write leaves as it was
+        Optional<Map<String, AttributeValue>> before = update(lease.lockId(), leaseUpdate(""),
+                "attribute_not_exists(#owner) OR #owner = :me", leaseValues(lease, Map.of()),
+                "acquire");
+        return before.map(item -> OptionalLong.of(number(item, CHANGED_HANDS_AT))).orElse(OptionalLong.empty());
     }
 
     @Override
-    public boolean takeOver(Lease lease, String previousOwner) {
-        return put(lease, "#owner = :previous", Map.of(":previous", string(previousOwner)));
+    public boolean takeOver(Lease lease, String previousOwner, long atMillis) {
+        return update(lease.lockId(), leaseUpdate(", " + CHANGED_HANDS_AT + " = :at"), "#owner = :previous",
+                leaseValues(lease, Map.of(":previous", string(previousOwner), ":at", number(atMillis))),
+                "take over").isPresent();
     }
 
-    private boolean put(Lease lease, String condition, Map<String, AttributeValue> values) {
+    @Override
+    public boolean release(String lockId, String owner, long atMillis, long keepUntil) {
+        return update(lockId, "REMOVE #owner, ownerArn, acquiredAt SET " + CHANGED_HANDS_AT + " = :at, expiresAt = :keep",
+                "#owner = :me", Map.of(":me", string(owner), ":at", number(atMillis), ":keep", number(keepUntil)),
+                "release").isPresent();
+    }
+
+    private static String leaseUpdate(String more) {
+        return "SET #owner = :me, ownerArn = :arn, acquiredAt = :acquired, expiresAt = :expires" + more;
+    }
+
+    private static Map<String, AttributeValue> leaseValues(Lease lease, Map<String, AttributeValue> more) {
+        Map<String, AttributeValue> values = new HashMap<>(more);
+        values.put(":me", string(lease.owner()));
+        values.put(":arn", string(lease.ownerArn()));
+        values.put(":acquired", number(lease.acquiredAt()));
+        values.put(":expires", number(lease.expiresAt()));
+        return values;
+    }
+
+    /** The item before the write when its condition held; empty when it did not. */
+    private Optional<Map<String, AttributeValue>> update(String lockId, String expression, String condition,
+                                                         Map<String, AttributeValue> values, String what) {
         try {
-            dynamoDb.get().putItem(b -> b.tableName(table).item(item(lease)).conditionExpression(condition)
-                    .expressionAttributeNames(Map.of("#owner", "owner")).expressionAttributeValues(values));
-            return true;
+            Map<String, AttributeValue> before = dynamoDb.get().updateItem(b -> b.tableName(table)
+                    .key(Map.of("lockId", string(lockId))).updateExpression(expression)
+                    .conditionExpression(condition).expressionAttributeNames(Map.of(OWNER, "owner"))
+                    .expressionAttributeValues(values).returnValues(ReturnValue.ALL_OLD)).attributes();
+            return Optional.of(before == null ? Map.of() : before);
         } catch (ConditionalCheckFailedException held) {
-            return false;
+            return Optional.empty();
         } catch (DynamoDbException e) {
-            throw AwsErrors.map(e, "PutItem " + table + " " + lease.lockId());
+            throw AwsErrors.map(e, "UpdateItem (" + what + ") " + table + " " + lockId);
         }
     }
 
@@ -54,34 +92,14 @@ public final class DynamoDbLocks implements Locks {
         try {
             Map<String, AttributeValue> item = dynamoDb.get().getItem(b -> b.tableName(table).consistentRead(true)
                     .key(Map.of("lockId", string(lockId)))).item();
-            if (item == null || item.isEmpty()) {
-                return Optional.empty();
+            if (item == null || text(item, "owner") == null) {
+                return Optional.empty(); // never taken, or released
             }
             return Optional.of(new Lease(lockId, text(item, "owner"), text(item, "ownerArn"),
-                    epoch(item, "acquiredAt"), epoch(item, "expiresAt")));
+                    number(item, "acquiredAt"), number(item, "expiresAt")));
         } catch (DynamoDbException e) {
             throw AwsErrors.map(e, "GetItem " + table + " " + lockId);
         }
-    }
-
-    @Override
-    public boolean release(String lockId, String owner) {
-        try {
-            dynamoDb.get().deleteItem(b -> b.tableName(table).key(Map.of("lockId", string(lockId)))
-                    .conditionExpression("#owner = :me").expressionAttributeNames(Map.of("#owner", "owner"))
-                    .expressionAttributeValues(Map.of(":me", string(owner))));
-            return true;
-        } catch (ConditionalCheckFailedException notOurs) {
-            return false;
-        } catch (DynamoDbException e) {
-            throw AwsErrors.map(e, "DeleteItem " + table + " " + lockId);
-        }
-    }
-
-    private static Map<String, AttributeValue> item(Lease lease) {
-        return Map.of("lockId", string(lease.lockId()), "owner", string(lease.owner()),
-                "ownerArn", string(lease.ownerArn()), "acquiredAt", number(lease.acquiredAt()),
-                "expiresAt", number(lease.expiresAt()));
     }
 
     private static AttributeValue string(String value) {
@@ -97,7 +115,7 @@ public final class DynamoDbLocks implements Locks {
         return v == null ? null : v.s();
     }
 
-    private static long epoch(Map<String, AttributeValue> item, String name) {
+    private static long number(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
     }

@@ -2,19 +2,27 @@ package dev.podidentity.autopilot.run.contract;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
  * Resolve's result at {@code $.run}; every field is required (the Choice states read the booleans). {@code summary}
- * is the plan's summary ({@link PlanSummary}), which the Report copies into its own.
+ * is the plan's summary ({@link PlanSummary}), which the Report copies into its own. {@code plannedAt} (ISO-8601) is
+ * when Resolve began reading the world for this plan: the lock compares it with its last change of hands.
  */
 @JsonPropertyOrder({"action", "cluster", "planOnly", "waitForCluster", "installAgent", "waitForAgent", "superseded",
-        "planKey", "trust", "associate", "addons", "prune", "batchSize", "planText", "summary"})
+        "planKey", "plannedAt", "trust", "associate", "addons", "prune", "batchSize", "planText", "summary"})
 public record ResolveOutput(String action, String cluster, boolean planOnly, boolean waitForCluster,
                             boolean installAgent, boolean waitForAgent, boolean superseded, String planKey,
-                            List<BatchDescriptor> trust, List<BatchDescriptor> associate,
+                            String plannedAt, List<BatchDescriptor> trust, List<BatchDescriptor> associate,
                             List<BatchDescriptor> addons, List<BatchDescriptor> prune, int batchSize,
                             String planText, PlanSummary summary) {
+    /** This run, planned from {@code at} on. */
+    public ResolveOutput plannedAt(Instant at) {
+        return new ResolveOutput(action, cluster, planOnly, waitForCluster, installAgent, waitForAgent, superseded,
+                planKey, at.toString(), trust, associate, addons, prune, batchSize, planText, summary);
+    }
+
     /** The batches of one phase, by its label. */
     public List<BatchDescriptor> batches(String phase) {
         return RunPhases.pick(phase, trust, associate, addons, prune);

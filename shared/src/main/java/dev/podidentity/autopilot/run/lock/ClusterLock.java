@@ -12,8 +12,10 @@ import dev.podidentity.autopilot.run.contract.ResolveOutput;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One lock per cluster ({@code <account>/<region>/<cluster>}), so two runs never write to the same cluster at once.
@@ -23,11 +25,13 @@ import java.util.Optional;
  * over at once), or it expires ({@link LockSettings#lease()}, the backstop when Step Functions cannot be asked).
  *
  * <p>Acquire in ({@link LockTask}): {@code {operation: "acquire", cluster, execution, executionArn, attempt,
- * replanned}}; out ({@link LockResult}): {@code {acquired, attempt (in + 1), replan, replanned, giveUp, lockId,
- * heldBy, heldByArn, since}}. {@code replan}
- * is true once, when the lock was won after waiting: the world changed under the plan, so the run plans again.
- * Release in: {@code {operation: "release", run: {cluster}, execution, executionArn}}, out {@link LockRelease}; a lock this execution does
- * not hold (or a run that never got as far as a cluster) is left alone.
+ * replanned, plannedAt}}; out ({@link LockResult}): {@code {acquired, attempt (in + 1), replan, replanned, giveUp,
+ * lockId, heldBy, heldByArn, since}}. {@code replan} is true once, when the lock is won and another run may have
+ * changed the cluster since this run's plan began ({@code plannedAt}, Resolve's start): the lock changed hands
+ * (released or taken over) at or after that moment, or was won after waiting. The run then plans again. A run that
+ * never waited is not safe by itself: another run's whole apply can fit between its plan and its acquire.
+ * Release in: {@code {operation: "release", run: {cluster}, execution, executionArn}}, out {@link LockRelease}; a lock
+ * this execution does not hold (or a run that never got as far as a cluster) is left alone.
  */
 public final class ClusterLock {
     /** Conditional writes lost to another run between our read and our write before we answer "held". */
@@ -62,29 +66,37 @@ public final class ClusterLock {
         String executionArn = required(input.executionArn(), "executionArn");
         int attempt = (input.attempt() == null ? 0 : input.attempt()) + 1;
         boolean replanned = Boolean.TRUE.equals(input.replanned());
+        Optional<Instant> plannedAt = plannedAt(input.plannedAt());
         String lockId = lockId(executionArn, cluster);
         Log log = Log.forRun(execution, cluster).with("lockId", lockId);
 
         Optional<Lease> holder = Optional.empty();
         for (int race = 0; race < RACES; race++) {
-            long now = clock.instant().getEpochSecond();
-            Lease mine = new Lease(lockId, execution, executionArn, now, now + settings.lease().toSeconds());
-            if (locks.tryAcquire(mine, now)) {
-                log.info("lock acquired", "attempt", attempt);
-                return acquired(lockId, attempt, replanned, null);
+            Instant now = clock.instant();
+            Lease mine = new Lease(lockId, execution, executionArn, now.getEpochSecond(),
+                    now.getEpochSecond() + settings.lease().toSeconds());
+            OptionalLong won = locks.tryAcquire(mine);
+            if (won.isPresent()) {
+                boolean changedSincePlan = changedHandsSince(won.getAsLong(), plannedAt);
+                log.info("lock acquired", "attempt", attempt, "changedHandsSincePlan", changedSincePlan);
+                return acquired(lockId, attempt, replanned, changedSincePlan, null);
             }
             holder = locks.read(lockId);
             if (holder.isEmpty()) {
                 continue; // released between our write and our read: try again
             }
             Lease held = holder.get();
-            if (held.ownerArn() == null || held.ownerArn().isBlank() || executions.isRunning(held.ownerArn())) {
+            boolean expired = held.expiresAt() < now.getEpochSecond();
+            if (!expired && (held.ownerArn() == null || held.ownerArn().isBlank()
+                    || executions.isRunning(held.ownerArn()))) {
                 break;
             }
-            if (locks.takeOver(mine, held.owner())) {
-                log.warn("lock taken over from an execution that is no longer running", "previousOwner",
-                        held.owner(), "attempt", attempt);
-                return acquired(lockId, attempt, replanned, held.owner());
+            if (locks.takeOver(mine, held.owner(), now.toEpochMilli())) {
+                log.warn(expired ? "lock taken over: its lease expired"
+                                : "lock taken over from an execution that is no longer running",
+                        "previousOwner", held.owner(), "attempt", attempt);
+                // whatever the previous holder wrote may postdate the plan
+                return acquired(lockId, attempt, replanned, true, held.owner());
             }
         }
         log.info("lock held by another run", "heldBy", holder.map(Lease::owner).orElse(""), "attempt", attempt);
@@ -92,6 +104,27 @@ public final class ClusterLock {
         return new LockResult(false, lockId, attempt, false, replanned, attempt >= settings.waitChecks(),
                 holder.map(Lease::owner).orElse("unknown"), holder.map(Lease::ownerArn).orElse(""),
                 holder.map(h -> Instant.ofEpochSecond(h.acquiredAt()).toString()).orElse("unknown"), null);
+    }
+
+    /**
+     * Whether the lock changed hands ({@code changedHandsAt}, epoch ms, 0 for never) at or after the plan began.
+     * Without a plan time (a state machine older than this field) any recorded change counts. Both times come from
+     * AWS-synchronised clocks (Lambda's); a tie counts as a change.
+     */
+    static boolean changedHandsSince(long changedHandsAt, Optional<Instant> plannedAt) {
+        return changedHandsAt > 0 && plannedAt.map(p -> changedHandsAt >= p.toEpochMilli()).orElse(true);
+    }
+
+    private static Optional<Instant> plannedAt(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(value));
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException("lock: plannedAt must be an ISO-8601 instant (Resolve's run.plannedAt), "
+                    + "not \"" + value + "\"");
+        }
     }
 
     public LockRelease release(LockTask input) {
@@ -103,7 +136,9 @@ public final class ClusterLock {
                     "the run has no cluster (it stopped before planning), so it never held a lock");
         }
         String lockId = lockId(executionArn, cluster);
-        boolean released = locks.release(lockId, execution);
+        Instant now = clock.instant();
+        boolean released = locks.release(lockId, execution, now.toEpochMilli(),
+                now.getEpochSecond() + settings.lease().toSeconds());
         Log.forRun(execution, cluster).with("lockId", lockId).info(released ? "lock released"
                 : "lock not held by this execution; nothing released");
         return new LockRelease(released, lockId, released ? null : "this execution does not hold the lock");
@@ -124,9 +159,11 @@ public final class ClusterLock {
         return parts[4] + "/" + parts[3] + "/" + cluster;
     }
 
-    private static LockResult acquired(String lockId, int attempt, boolean replanned, String tookOverFrom) {
-        // Won after waiting and not yet planned again: the other run changed the cluster since our plan.
-        boolean replan = attempt > 1 && !replanned;
+    private static LockResult acquired(String lockId, int attempt, boolean replanned, boolean changedSincePlan,
+                                       String tookOverFrom) {
+        // Won after waiting, or the lock changed hands since our plan began, and not yet planned again: another
+        // run may have changed the cluster since our plan.
+        boolean replan = (attempt > 1 || changedSincePlan) && !replanned;
         return new LockResult(true, lockId, attempt, replan, replanned, false, null, null, null, tookOverFrom);
     }
 

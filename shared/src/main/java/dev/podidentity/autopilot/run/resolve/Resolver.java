@@ -26,6 +26,8 @@ import dev.podidentity.autopilot.run.contract.PlanSummary;
 import dev.podidentity.autopilot.run.contract.ResolveOutput;
 import dev.podidentity.autopilot.run.contract.ResolveTask;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,10 +49,12 @@ public final class Resolver {
     private final KubernetesAccessCheck access;
     private final RunArtifacts artifacts;
     private final BatchSettings batches;
+    private final Clock clock;
 
     public Resolver(ConfigStore store, ClusterObserver observer, IamRoles iam, Planner planner,
                     IrsaServiceAccounts irsa, RunSettings settings, KubernetesAccessCheck access,
-                    RunArtifacts artifacts, BatchSettings batches) {
+                    RunArtifacts artifacts, BatchSettings batches, Clock clock) {
+        this.clock = clock;
         this.access = access;
         this.artifacts = artifacts;
         this.batches = batches;
@@ -74,14 +78,18 @@ public final class Resolver {
         return resolve(task.input(), task.execution());
     }
 
-    /** Plans the request, writes the plan to the config bucket, and returns the run the state machine carries. */
+    /**
+     * Plans the request, writes the plan to the config bucket, and returns the run the state machine carries, with
+     * the moment planning began (before the first read), which the lock checks the plan's freshness against.
+     */
     public ResolveOutput resolve(JsonNode input, String execution) {
+        Instant plannedAt = clock.instant();
         RunRequest request = RunRequest.from(input);
         if (execution == null || execution.isBlank()) {
             throw new InvalidInputException("execution: the execution name must be set");
         }
         return RunOutput.publish(full(request), execution, artifacts, settings.configBucket(), batches.batchSize(),
-                batches.mapConcurrency());
+                batches.mapConcurrency()).plannedAt(plannedAt);
     }
 
     /**

@@ -136,7 +136,7 @@ public final class RunOutput {
         }
         String where = bucket == null ? planKey : "s3://" + bucket + "/" + planKey;
         ResolveOutput run = new ResolveOutput(full.action(), cluster, full.planOnly(), full.waitForCluster(),
-                full.installAgent(), full.waitForAgent(), full.superseded(), planKey, batches.get("trust"),
+                full.installAgent(), full.waitForAgent(), full.superseded(), planKey, null, batches.get("trust"),
                 batches.get("associate"), batches.get("addons"), batches.get("prune"), largest,
                 boundedText(full.planText(), where), boundedSummary(full.summary(), planKey));
         return fits(run, batchCount);

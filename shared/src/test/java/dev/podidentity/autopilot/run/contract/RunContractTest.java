@@ -63,7 +63,7 @@ class RunContractTest {
      */
     private static final Map<String, Set<String>> NOT_GIVEN = Map.of(
             "AcquireLock", Set.of("run"),
-            "ReleaseLock", Set.of("cluster", "attempt", "replanned"),
+            "ReleaseLock", Set.of("cluster", "attempt", "replanned", "plannedAt"),
             "ClusterStatus", Set.of("addon"),
             // the Report and ReportPlan (a plan-only run's Markdown report and event) share the Report's record
             "Report", Set.of("stage"),

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -145,7 +146,9 @@ class ClusterLockTest {
 
         assertTrue(out.path("acquired").asBoolean());
         assertEquals("run-a", out.path("tookOverFrom").asText());
+        assertTrue(out.path("replan").asBoolean(), "run-a may have written after run-b's plan began");
         assertEquals("run-b", locks.items.get(LOCK_ID).owner());
+        assertEquals(NOW.toEpochMilli(), locks.changedHands.get(LOCK_ID));
         assertTrue(locks.calls.contains("isRunning " + SM + "run-a"));
     }
 
@@ -157,6 +160,8 @@ class ClusterLockTest {
         ObjectNode out = lock.acquire(acquire("run-b", 0, false));
 
         assertTrue(out.path("acquired").asBoolean());
+        assertEquals("run-a", out.path("tookOverFrom").asText());
+        assertTrue(out.path("replan").asBoolean());
         assertEquals("run-b", locks.items.get(LOCK_ID).owner());
         assertTrue(locks.calls.stream().noneMatch(c -> c.startsWith("isRunning")));
     }
@@ -177,13 +182,81 @@ class ClusterLockTest {
     }
 
     @Test
-    void release_byTheOwner_deletesTheLease() {
+    void release_byTheOwner_freesTheLock_andRecordsWhenItChangedHands() {
         lock.acquire(acquire("run-a", 0, false));
 
         ObjectNode out = lock.release(release("run-a", "dev-cluster"));
 
         assertTrue(out.path("released").asBoolean());
         assertFalse(locks.items.containsKey(LOCK_ID));
+        assertEquals(NOW.toEpochMilli(), locks.changedHands.get(LOCK_ID));
+        assertTrue(locks.calls.contains("release run-a keep until " + (NOW.getEpochSecond() + 7200)),
+                "the record outlives the release by a lease: " + locks.calls);
+    }
+
+    @Test
+    void acquire_whenFreeButReleasedAfterThisRunBeganPlanning_asksForOneReplan() {
+        // run-a did its whole apply and released while run-b was still planning: run-b never waits, but its plan
+        // predates run-a's writes
+        locks.changedHands.put(LOCK_ID, NOW.minusMillis(500).toEpochMilli());
+
+        ObjectNode won = lock.acquire(acquire("run-b", 0, false).put("plannedAt", NOW.minusSeconds(2).toString()));
+
+        assertTrue(won.path("acquired").asBoolean());
+        assertEquals(1, won.path("attempt").asInt());
+        assertTrue(won.path("replan").asBoolean(), "the lock changed hands after run-b's plan began");
+        ObjectNode afterReplan = lock.acquire(acquire("run-b", 1, true).put("plannedAt", NOW.toString()));
+        assertTrue(afterReplan.path("acquired").asBoolean());
+        assertFalse(afterReplan.path("replan").asBoolean(), "plans again only once");
+    }
+
+    @Test
+    void acquire_whenReleasedBeforeThisRunBeganPlanning_keepsThePlan() {
+        locks.changedHands.put(LOCK_ID, NOW.minusSeconds(30).toEpochMilli());
+
+        ObjectNode won = lock.acquire(acquire("run-b", 0, false).put("plannedAt", NOW.minusSeconds(2).toString()));
+
+        assertTrue(won.path("acquired").asBoolean());
+        assertFalse(won.path("replan").asBoolean(), "nothing changed hands since the plan began");
+    }
+
+    @Test
+    void acquire_releasedInTheMillisecondThePlanBegan_countsAsAChange() {
+        locks.changedHands.put(LOCK_ID, NOW.minusSeconds(2).toEpochMilli());
+
+        assertTrue(lock.acquire(acquire("run-b", 0, false).put("plannedAt", NOW.minusSeconds(2).toString()))
+                .path("replan").asBoolean());
+    }
+
+    @Test
+    void acquire_retriedAfterItsWriteLanded_givesTheSameAnswer() {
+        // the first acquire wrote the lease but its answer was lost (a Lambda timeout): the retry finds run-b's own
+        // lease, and the record of the earlier release is still there
+        locks.changedHands.put(LOCK_ID, NOW.minusMillis(500).toEpochMilli());
+        ObjectNode first = lock.acquire(acquire("run-b", 0, false).put("plannedAt", NOW.minusSeconds(2).toString()));
+        ObjectNode retried = lock.acquire(acquire("run-b", 0, false).put("plannedAt", NOW.minusSeconds(2).toString()));
+
+        assertTrue(first.path("replan").asBoolean());
+        assertTrue(retried.path("replan").asBoolean());
+    }
+
+    @Test
+    void acquire_withoutAPlanTime_replansWheneverTheLockChangedHands() {
+        // a run of a state machine deployed before plannedAt existed: any recorded change may postdate its plan
+        locks.changedHands.put(LOCK_ID, NOW.minusSeconds(3600).toEpochMilli());
+        assertTrue(lock.acquire(acquire("run-b", 0, false)).path("replan").asBoolean());
+
+        locks.items.clear();
+        locks.changedHands.clear();
+        assertFalse(lock.acquire(acquire("run-c", 0, false)).path("replan").asBoolean(), "a lock never held");
+    }
+
+    @Test
+    void acquire_aPlanTimeThatIsNotAnInstant_isRefusedByName() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> lock.acquire(acquire("run-b", 0, false).put("plannedAt", "yesterday")));
+        assertTrue(e.getMessage().contains("plannedAt must be an ISO-8601 instant"), e.getMessage());
+        assertTrue(locks.calls.isEmpty(), locks.calls.toString());
     }
 
     @Test
@@ -262,27 +335,30 @@ class ClusterLockTest {
     /** The table's conditional writes, as DynamoDB evaluates them, in memory. */
     private static final class FakeLocks implements Locks {
         final Map<String, Lease> items = new HashMap<>();
+        /** changedHandsAt per lock id, kept after a release as the table keeps it. */
+        final Map<String, Long> changedHands = new HashMap<>();
         final List<String> calls = new ArrayList<>();
         Runnable beforeTakeOver = () -> { };
 
         @Override
-        public boolean tryAcquire(Lease lease, long now) {
+        public OptionalLong tryAcquire(Lease lease) {
             calls.add("tryAcquire " + lease.owner());
             Lease held = items.get(lease.lockId());
-            if (held == null || held.expiresAt() < now || held.owner().equals(lease.owner())) {
+            if (held == null || held.owner().equals(lease.owner())) {
                 items.put(lease.lockId(), lease);
-                return true;
+                return OptionalLong.of(changedHands.getOrDefault(lease.lockId(), 0L));
             }
-            return false;
+            return OptionalLong.empty();
         }
 
         @Override
-        public boolean takeOver(Lease lease, String previousOwner) {
+        public boolean takeOver(Lease lease, String previousOwner, long atMillis) {
             calls.add("takeOver " + lease.owner());
             beforeTakeOver.run();
             Lease held = items.get(lease.lockId());
             if (held != null && held.owner().equals(previousOwner)) {
                 items.put(lease.lockId(), lease);
+                changedHands.put(lease.lockId(), atMillis);
                 return true;
             }
             return false;
@@ -295,11 +371,12 @@ class ClusterLockTest {
         }
 
         @Override
-        public boolean release(String lockId, String owner) {
-            calls.add("release " + owner);
+        public boolean release(String lockId, String owner, long atMillis, long keepUntil) {
+            calls.add("release " + owner + " keep until " + keepUntil);
             Lease held = items.get(lockId);
             if (held != null && held.owner().equals(owner)) {
                 items.remove(lockId);
+                changedHands.put(lockId, atMillis);
                 return true;
             }
             return false;

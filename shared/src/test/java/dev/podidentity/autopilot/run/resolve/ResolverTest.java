@@ -22,14 +22,19 @@ import dev.podidentity.autopilot.port.MemoryConfigStore;
 import dev.podidentity.autopilot.port.TimedCloud;
 import dev.podidentity.autopilot.run.RunArtifacts;
 import dev.podidentity.autopilot.run.RunSettings;
+import dev.podidentity.autopilot.run.contract.ResolveOutput;
 import dev.podidentity.autopilot.run.phase.BatchSettings;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -102,16 +107,51 @@ class ResolverTest {
     }
 
     static Resolver resolver(TimedCloud cloud, String yaml) {
+        return resolver(cloud, yaml, Clock.systemUTC());
+    }
+
+    static Resolver resolver(TimedCloud cloud, String yaml, Clock clock) {
         MemoryConfigStore store = new MemoryConfigStore();
         store.objects.put(KEY, yaml.getBytes(StandardCharsets.UTF_8));
         RunSettings settings = RunSettings.from(Map.of("CONFIG_BUCKET", "configs", "ALLOWED_ROLE_ARN_PATTERNS",
                 "arn:aws:iam::" + ACCOUNT + ":role/*")::get);
         return new Resolver(store, new ClusterObserver(cloud.eks(), cloud.iam(), PLANNER), cloud.iam(), PLANNER,
-                cluster -> List.of(), settings, null, new RunArtifacts(store), BatchSettings.defaults());
+                cluster -> List.of(), settings, null, new RunArtifacts(store), BatchSettings.defaults(), clock);
     }
 
     static JsonNode apply() {
         return JSON.createObjectNode().put("action", "apply").put("cluster", CLUSTER).put("configKey", KEY);
+    }
+
+    @Test
+    @DisplayName("resolve: the run carries the moment planning began, taken before the first read, for the lock")
+    void resolve_stampsThePlanWithWhenItsReadsBegan() {
+        TimedCloud cloud = world();
+        Instant at = Instant.parse("2026-12-07T10:15:30.250Z");
+        AtomicLong askedAt = new AtomicLong();
+        Clock clock = new Clock() {
+            @Override
+            public Instant instant() {
+                askedAt.compareAndSet(0, System.nanoTime());
+                return at;
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+
+        ResolveOutput run = resolver(cloud, config(roleArn("team-role")), clock).resolve(apply(), "apply-dev-1");
+
+        assertEquals("2026-12-07T10:15:30.250Z", run.plannedAt());
+        assertTrue(askedAt.get() != 0 && cloud.calls().stream().allMatch(c -> c.start() >= askedAt.get()),
+                "the clock is read before every call of the plan's");
     }
 
     @Test
