@@ -50,6 +50,7 @@ class IamEnforcementTest {
             Map.entry("AddonFunctionRole/FindRoleUsersDescribe eks:DescribePodIdentityAssociation", "as for ListClusters"),
             Map.entry("AddonFunctionRole/PassIrsaRolesToAddons iam:PassRole", "an addon whose config sets its own IRSA role (WorkflowEksctlParityTest)"),
             Map.entry("AddonFunctionRole/PassAssignableIrsaRolesToAddons iam:PassRole", "an addon whose IRSA role an administrator tagged assignable"),
+            Map.entry("InstallAgentFunctionRole/ReadAgentAddon eks:DescribeAddon", "an agent someone installed between Resolve and InstallAgent: CreateAddon answers ResourceInUseException and the agent is read to judge it (AgentInstallerReadsTest)"),
             Map.entry("InstallAgentFunctionRole/TagAgentAddonAtCreate eks:TagResource", "a config whose eks-pod-identity-agent entry carries tags (WorkflowEksctlParityTest)"),
             Map.entry("ResolveFunctionRole/ObserveRoles iam:GetRolePolicy", "inline policies of roles a config names; no workflow here names a role with one"),
             Map.entry("SweepFunctionRole/ObserveRoles iam:GetRolePolicy", "as for Resolve"),

@@ -34,7 +34,7 @@ class IamStatementRemovalTest {
             "AssociationFunction, CreateOwnedRolesUnderPath, console-create.json, iam:CreateRole",
             "AssociationFunction, PassRolesToPodIdentityOnly, console-create.json, iam:PassRole",
             "AddonFunction, AddonPodIdentityAssociations, console-update-addon.json, eks:UpdateAddon",
-            "InstallAgentFunction, CreateAgentAddon, console-onboard.json, eks:DescribeCluster",
+            "InstallAgentFunction, CreateAgentAddon, console-onboard.json, eks:CreateAddon",
     })
     void aWorkflowNeedsTheStatement(String function, String sid, String input, String refusedAction) throws Exception {
         IamAuthorizer iam = world.cloud().iamAuthorizer().orElseThrow();

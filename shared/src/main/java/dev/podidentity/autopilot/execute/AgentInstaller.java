@@ -2,6 +2,7 @@ package dev.podidentity.autopilot.execute;
 
 import dev.podidentity.autopilot.concurrent.BackgroundRead;
 import dev.podidentity.autopilot.error.NotFoundException;
+import dev.podidentity.autopilot.error.RetryableException;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.port.EksApi;
 import java.util.Objects;
@@ -11,8 +12,11 @@ import java.util.Optional;
  * Installs the eks-pod-identity-agent addon: skipped on Auto Mode clusters (the agent is built in) and when it is
  * already installed (DescribeCluster and DescribeAddon are read at once); otherwise CreateAddon, then a bounded wait
  * for ACTIVE. With no wait configured (the state machine's InstallAgent: AgentStatus polls for ACTIVE beside the
- * phases) CreateAddon's own answer is the outcome, with no DescribeAddon after it: the install is on the run's
- * critical path. A failed or degraded agent is reported with its health issues (ConflictException for *_FAILED,
+ * phases) the install is on the run's critical path and carries out the plan as it stands: Resolve planned it from
+ * its own DescribeCluster (ACTIVE, not Auto Mode) and the agent's absence, and the lock makes a run plan again when
+ * another run changed the cluster since. So CreateAddon goes first, with no reads before it, and its own answer is
+ * the outcome; an agent someone installed meanwhile (CreateAddon's ResourceInUseException) is read and judged as an
+ * installed one. A failed or degraded agent is reported with its health issues (ConflictException for *_FAILED,
  * RetryableException for DEGRADED or still CREATING).
  */
 public final class AgentInstaller {
@@ -29,6 +33,9 @@ public final class AgentInstaller {
     }
 
     public Outcome install(String cluster, Step.InstallAgent step) {
+        if (settings.addonWait().isZero()) {
+            return installAsPlanned(cluster, step);
+        }
         // DescribeAddon needs nothing of DescribeCluster's answer: read beside it, used only if the cluster is found
         // and not Auto Mode (a missing cluster is DescribeCluster's NotFoundException; the add-on read is discarded)
         try (BackgroundRead<Optional<EksApi.Addon>> agentRead =
@@ -51,20 +58,25 @@ public final class AgentInstaller {
             return Outcome.of(step.id(), Outcome.Result.UNCHANGED, AGENT + " already installed (" + status.status()
                     + ")", present.get().arn());
         }
-        boolean created;
-        if (settings.addonWait().isZero()) {
-            Optional<EksApi.Addon> answer = eks.createAddonAnswering(cluster, request(step));
-            if (answer.isPresent()) {
-                return Outcome.of(step.id(), Outcome.Result.CREATED, AGENT + " installed (" + answer.get().status()
-                        + ")", answer.get().arn());
-            }
-            created = false;
-        } else {
-            created = eks.createAddon(cluster, request(step));
-        }
+        boolean created = eks.createAddon(cluster, request(step));
         AddonStatus status = watch.awaitSettled(cluster, AGENT);
         return Outcome.of(step.id(), created ? Outcome.Result.CREATED : Outcome.Result.UNCHANGED,
                 AGENT + (created ? " installed" : " installed meanwhile") + " (" + status.status() + ")", status.arn());
+    }
+
+    /** The state machine's install: one EKS round trip when the plan holds (see the class comment). */
+    private Outcome installAsPlanned(String cluster, Step.InstallAgent step) {
+        Optional<EksApi.Addon> answer = eks.createAddonAnswering(cluster, request(step));
+        if (answer.isPresent()) {
+            return Outcome.of(step.id(), Outcome.Result.CREATED, AGENT + " installed (" + answer.get().status()
+                    + ")", answer.get().arn());
+        }
+        Optional<EksApi.Addon> present = eks.describeAddon(cluster, AGENT);
+        if (present.isEmpty()) {
+            throw new RetryableException(AGENT + " on \"" + cluster + "\" was there when it was to be created and "
+                    + "gone when read: installing it again");
+        }
+        return install(cluster, step, present);
     }
 
     private static EksApi.AddonRequest request(Step.InstallAgent step) {

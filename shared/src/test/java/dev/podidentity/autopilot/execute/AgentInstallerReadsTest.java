@@ -15,7 +15,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The agent install's two reads (the cluster, the agent add-on) run at once; what it decides is unchanged. */
+/**
+ * The agent install's two reads (the cluster, the agent add-on) run at once; what it decides is unchanged. The state
+ * machine's install (no wait) reads nothing before its CreateAddon.
+ */
 class AgentInstallerReadsTest {
     private static final String ARN = "arn:aws:eks:eu-west-1:111122223333:cluster/dev";
     private static final String AGENT_ARN = "arn:aws:eks:eu-west-1:111122223333:addon/dev/eks-pod-identity-agent/x";
@@ -26,18 +29,18 @@ class AgentInstallerReadsTest {
     }
 
     @Test
-    void notInstalled_describeAddonStartsBesideDescribeCluster_thenCreateAddonAnswers() {
+    void notInstalled_describeAddonStartsBesideDescribeCluster_thenCreatesAndWaits() {
         AtomicInteger described = new AtomicInteger();
         TimedCloud cloud = new TimedCloud(40)
                 .answer("eks:describeCluster", a -> Optional.of(cluster(false)))
                 .answer("eks:describeAddon", a -> described.getAndIncrement() == 0 ? Optional.empty()
-                        : Optional.of(new EksApi.Addon(AgentInstaller.AGENT, AGENT_ARN, "v1.3.5", "CREATING", null,
+                        : Optional.of(new EksApi.Addon(AgentInstaller.AGENT, AGENT_ARN, "v1.3.5", "ACTIVE", null,
                         null, List.of(), List.of(), null)))
                 .answer("eks:createAddon", a -> true)
                 .answersAfter("eks:describeCluster", "eks:describeAddon");
 
         Outcome outcome = new AgentInstaller(cloud.eks(), ExecutorSettings.defaults().withAddonWait(
-                java.time.Duration.ZERO, java.time.Duration.ofSeconds(1))).install("dev", STEP);
+                java.time.Duration.ofSeconds(5), java.time.Duration.ofMillis(10))).install("dev", STEP);
 
         assertEquals(Outcome.Result.CREATED, outcome.result(), outcome.toString());
         TimedCloud.Call describeCluster = cloud.only("eks:describeCluster");
@@ -45,6 +48,39 @@ class AgentInstallerReadsTest {
                 "the add-on read started before DescribeCluster answered: " + cloud.methods());
         assertTrue(cloud.only("eks:createAddon").start() > describeCluster.end());
         assertEquals(0, cloud.running.get());
+    }
+
+    @Test
+    void theStateMachinesInstall_isOneCreateAddon_whoseAnswerIsTheOutcome() {
+        // Resolve planned the install from its own reads, and the lock replans a run whose cluster changed since:
+        // no read goes before the write on the run's critical path
+        // (EksApi's default createAddonAnswering describes after creating; AWS's adapter takes CreateAddon's answer)
+        TimedCloud cloud = new TimedCloud(40)
+                .answer("eks:createAddon", a -> true)
+                .answer("eks:describeAddon", a -> Optional.of(new EksApi.Addon(AgentInstaller.AGENT, AGENT_ARN,
+                        "v1.3.5", "CREATING", null, null, List.of(), List.of(), null)));
+
+        Outcome outcome = new AgentInstaller(cloud.eks(), ExecutorSettings.defaults().withAddonWait(
+                java.time.Duration.ZERO, java.time.Duration.ofSeconds(1))).install("dev", STEP);
+
+        assertEquals(Outcome.Result.CREATED, outcome.result(), outcome.toString());
+        assertEquals("eks-pod-identity-agent installed (CREATING)", outcome.reason());
+        assertEquals(List.of("eks:createAddon", "eks:describeAddon"), cloud.methods(), "no read before the write");
+    }
+
+    @Test
+    void theStateMachinesInstall_ofAnAgentInstalledMeanwhile_readsItAndIsUnchanged() {
+        TimedCloud cloud = new TimedCloud(10)
+                .answer("eks:createAddon", a -> false) // ResourceInUseException
+                .answer("eks:describeAddon", a -> Optional.of(new EksApi.Addon(AgentInstaller.AGENT, AGENT_ARN,
+                        "v1.3.5", "ACTIVE", null, null, List.of(), List.of(), null)));
+
+        Outcome outcome = new AgentInstaller(cloud.eks(), ExecutorSettings.defaults().withAddonWait(
+                java.time.Duration.ZERO, java.time.Duration.ofSeconds(1))).install("dev", STEP);
+
+        assertEquals(Outcome.Result.UNCHANGED, outcome.result(), outcome.toString());
+        assertEquals(AGENT_ARN, outcome.resource());
+        assertEquals(List.of("eks:createAddon", "eks:describeAddon"), cloud.methods());
     }
 
     @Test
