@@ -97,11 +97,57 @@ public final class ClusterObserver {
     }
 
     /**
-     * Starts observing: DescribeCluster on the caller's thread, with the reads that need only the cluster's name
-     * beside it (ListAddons, ListPodIdentityAssociations, and the role-existence ListRoles when the config alone
-     * already names {@link #ROLE_LIST_THRESHOLD} roles). Returns once DescribeCluster answered, so the caller can
-     * start its own reads that need the account ({@link Observation#cluster}) before the rest is read
-     * ({@link Observation#state}). Close the observation: what is still running is discarded.
+     * The reads that need nothing but the cluster's name (DescribeCluster, ListAddons, ListPodIdentityAssociations),
+     * started now on their own threads, so they run beside what the caller reads first (Resolve: the config, which
+     * says what else to read). Hand them to {@link #start(Early, ClusterConfig, Action, List)}, or close them: what
+     * is still running is discarded, its answer or error ignored.
+     */
+    public Early early(String clusterName) {
+        return new Early(clusterName);
+    }
+
+    /** The name-only reads of one cluster, started; see {@link #early}. */
+    public final class Early implements AutoCloseable {
+        private final String clusterName;
+        private final List<BackgroundRead<?>> started = new ArrayList<>();
+        private final BackgroundRead<Optional<EksApi.Cluster>> cluster;
+        private final BackgroundRead<List<String>> addonNames;
+        private final BackgroundRead<List<EksApi.AssociationRef>> associationRefs;
+        private boolean handedOver;
+
+        private Early(String clusterName) {
+            this.clusterName = clusterName;
+            try {
+                this.cluster = started(BackgroundRead.start("describe-cluster", () -> eks.describeCluster(clusterName)));
+                this.addonNames = started(BackgroundRead.start("list-addons", () -> eks.listAddons(clusterName)));
+                this.associationRefs = started(BackgroundRead.start("list-associations",
+                        () -> eks.listAssociations(clusterName, null, null)));
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        private <T> BackgroundRead<T> started(BackgroundRead<T> read) {
+            started.add(read);
+            return read;
+        }
+
+        /** Discards the reads, unless an observation took them over. */
+        @Override
+        public void close() {
+            if (!handedOver) {
+                started.forEach(BackgroundRead::close);
+            }
+        }
+    }
+
+    /**
+     * Starts observing: DescribeCluster, with the reads that need only the cluster's name beside it (ListAddons,
+     * ListPodIdentityAssociations, and the role-existence ListRoles when the config alone already names
+     * {@link #ROLE_LIST_THRESHOLD} roles). Returns once DescribeCluster answered, so the caller can start its own
+     * reads that need the account ({@link Observation#cluster}) before the rest is read ({@link Observation#state}).
+     * Close the observation: what is still running is discarded.
      *
      * @param irsaServiceAccounts service accounts annotated {@code eks.amazonaws.com/role-arn} (migrate; read from
      *                            Kubernetes by the caller), empty otherwise
@@ -110,15 +156,17 @@ public final class ClusterObserver {
      */
     public Observation start(String clusterName, ClusterConfig desired, Action action,
                              List<ClusterState.IrsaServiceAccount> irsaServiceAccounts) {
+        return start(early(clusterName), desired, action, irsaServiceAccounts);
+    }
+
+    /** As {@link #start(String, ClusterConfig, Action, List)}, on name-only reads started earlier ({@link #early}). */
+    public Observation start(Early early, ClusterConfig desired, Action action,
+                             List<ClusterState.IrsaServiceAccount> irsaServiceAccounts) {
+        String clusterName = early.clusterName;
         List<ClusterState.IrsaServiceAccount> irsa = irsaServiceAccounts == null ? List.of() : irsaServiceAccounts;
-        List<BackgroundRead<?>> started = new ArrayList<>();
+        List<BackgroundRead<?>> started = new ArrayList<>(early.started);
+        early.handedOver = true; // from here on this method, then the observation, discards them
         try {
-            BackgroundRead<List<String>> addonNames = BackgroundRead.start("list-addons",
-                    () -> eks.listAddons(clusterName));
-            started.add(addonNames);
-            BackgroundRead<List<EksApi.AssociationRef>> associationRefs = BackgroundRead.start("list-associations",
-                    () -> eks.listAssociations(clusterName, null, null));
-            started.add(associationRefs);
             // The config's own role names (and the IRSA accounts') are some of the names roles() looks up, never
             // more: when they alone reach the threshold, roles() lists every role anyway, so that list starts now.
             BackgroundRead<List<String>> allRoles = null;
@@ -126,10 +174,10 @@ public final class ClusterObserver {
                 allRoles = BackgroundRead.start("list-roles", () -> iam.listRoleNames("/"));
                 started.add(allRoles);
             }
-            EksApi.Cluster cluster = eks.describeCluster(clusterName).orElseThrow(() -> new NotFoundException(
-                    "cluster \"" + clusterName + "\" not found"));
-            return new Observation(clusterName, desired, action, irsa, cluster, addonNames, associationRefs, allRoles,
-                    started);
+            EksApi.Cluster cluster = early.cluster.await("interrupted while describing the cluster")
+                    .orElseThrow(() -> new NotFoundException("cluster \"" + clusterName + "\" not found"));
+            return new Observation(clusterName, desired, action, irsa, cluster, early.addonNames,
+                    early.associationRefs, allRoles, started);
         } catch (RuntimeException | Error e) {
             started.forEach(BackgroundRead::close);
             throw e;

@@ -106,37 +106,40 @@ public final class Resolver {
     }
 
     private ResolvedRun plan(RunRequest request) {
-        // whether a newer upload superseded this one (a HeadObject) is read beside the config itself
-        RequestedConfig.Loaded loaded;
-        Optional<String> newer;
-        try (BackgroundRead<Optional<String>> newerRead =
-                     BackgroundRead.start("newer-upload", () -> configs.newerUpload(request))) {
-            loaded = configs.load(request);
-            newer = newerRead.await("interrupted while reading the config's current version");
-        }
-        if (newer.isPresent()) {
-            return superseded(request, newer.get());
-        }
-        ClusterConfig config = loaded.config();
-        boolean migrate = request.action() == Action.MIGRATE_TO_POD_IDENTITY;
-        List<ClusterState.IrsaServiceAccount> irsaAccounts = migrate ? irsaAccounts(request.cluster(), config)
-                : List.of();
-        // An apply's reclaim lists the role path whatever the plan says: that ListRoles runs beside observing, and
-        // is taken (value or error) where reclaim reads it; discarded when anything before fails.
+        // What needs nothing of the config starts beside reading it: the cluster's name-only reads (DescribeCluster,
+        // ListAddons, ListPodIdentityAssociations) and, for an apply, reclaim's listing of the role path. A config
+        // that fails, or was superseded, discards them. Whether a newer upload superseded this one (a HeadObject)
+        // is read beside the config itself.
         OwnedRoles owned = new OwnedRoles(iam, settings.guardrails().rolePath());
-        try (BackgroundRead<List<IamRoles.RoleSummary>> ownedListing = request.action() == Action.APPLY
-                ? BackgroundRead.start("owned-roles", owned::listed) : null) {
-            return planObserved(request, loaded, config, irsaAccounts, owned, ownedListing);
+        try (ClusterObserver.Early early = observer.early(request.cluster());
+             BackgroundRead<List<IamRoles.RoleSummary>> ownedListing = request.action() == Action.APPLY
+                     ? BackgroundRead.start("owned-roles", owned::listed) : null) {
+            RequestedConfig.Loaded loaded;
+            Optional<String> newer;
+            try (BackgroundRead<Optional<String>> newerRead =
+                         BackgroundRead.start("newer-upload", () -> configs.newerUpload(request))) {
+                loaded = configs.load(request);
+                newer = newerRead.await("interrupted while reading the config's current version");
+            }
+            if (newer.isPresent()) {
+                return superseded(request, newer.get());
+            }
+            ClusterConfig config = loaded.config();
+            boolean migrate = request.action() == Action.MIGRATE_TO_POD_IDENTITY;
+            List<ClusterState.IrsaServiceAccount> irsaAccounts = migrate ? irsaAccounts(request.cluster(), config)
+                    : List.of();
+            return planObserved(request, loaded, config, irsaAccounts, owned, ownedListing, early);
         }
     }
 
     private ResolvedRun planObserved(RunRequest request, RequestedConfig.Loaded loaded, ClusterConfig config,
                                      List<ClusterState.IrsaServiceAccount> irsaAccounts, OwnedRoles owned,
-                                     BackgroundRead<List<IamRoles.RoleSummary>> ownedListing) {
+                                     BackgroundRead<List<IamRoles.RoleSummary>> ownedListing,
+                                     ClusterObserver.Early early) {
         boolean migrate = request.action() == Action.MIGRATE_TO_POD_IDENTITY;
         ClusterState observed;
         List<Problem> missing;
-        try (ClusterObserver.Observation observation = observer.start(request.cluster(), config, request.action(),
+        try (ClusterObserver.Observation observation = observer.start(early, config, request.action(),
                 irsaAccounts)) {
             // The config's references need only the config and the account: checked beside the rest of observing.
             // Observing's error still comes first, then the references' own error, then the missing ones.

@@ -16,6 +16,7 @@ import dev.podidentity.autopilot.plan.ClusterState;
 import dev.podidentity.autopilot.plan.Planner;
 import dev.podidentity.autopilot.plan.StandardPlanningPolicies;
 import dev.podidentity.autopilot.plan.Step;
+import dev.podidentity.autopilot.port.ConfigStore;
 import dev.podidentity.autopilot.port.EksApi;
 import dev.podidentity.autopilot.port.IamRoles;
 import dev.podidentity.autopilot.port.MemoryConfigStore;
@@ -113,6 +114,10 @@ class ResolverTest {
     static Resolver resolver(TimedCloud cloud, String yaml, Clock clock) {
         MemoryConfigStore store = new MemoryConfigStore();
         store.objects.put(KEY, yaml.getBytes(StandardCharsets.UTF_8));
+        return resolver(cloud, store, clock);
+    }
+
+    static Resolver resolver(TimedCloud cloud, ConfigStore store, Clock clock) {
         RunSettings settings = RunSettings.from(Map.of("CONFIG_BUCKET", "configs", "ALLOWED_ROLE_ARN_PATTERNS",
                 "arn:aws:iam::" + ACCOUNT + ":role/*")::get);
         return new Resolver(store, new ClusterObserver(cloud.eks(), cloud.iam(), PLANNER), cloud.iam(), PLANNER,
@@ -152,6 +157,60 @@ class ResolverTest {
         assertEquals("2026-12-07T10:15:30.250Z", run.plannedAt());
         assertTrue(askedAt.get() != 0 && cloud.calls().stream().allMatch(c -> c.start() >= askedAt.get()),
                 "the clock is read before every call of the plan's");
+    }
+
+    @Test
+    @DisplayName("apply: what needs nothing of the config (DescribeCluster, the EKS listings, reclaim's ListRoles of "
+            + "the role path) is read beside the config, not after it")
+    void resolve_readsTheClusterBesideTheConfig() {
+        TimedCloud cloud = world();
+        MemoryConfigStore objects = new MemoryConfigStore();
+        objects.objects.put(KEY, config(roleArn("team-role")).getBytes(StandardCharsets.UTF_8));
+        long[] configRead = new long[2];
+        ConfigStore slowS3 = new ConfigStore() {
+            @Override
+            public Optional<byte[]> read(String key, String version) {
+                configRead[0] = System.nanoTime();
+                try {
+                    Thread.sleep(150); // S3's GetObject
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                configRead[1] = System.nanoTime();
+                return objects.read(key, version);
+            }
+
+            @Override
+            public List<String> list(String prefix, String startAfter, int max) {
+                return objects.list(prefix, startAfter, max);
+            }
+
+            @Override
+            public void write(String key, byte[] content, String contentType) {
+                objects.write(key, content, contentType);
+            }
+        };
+
+        ResolveOutput run = resolver(cloud, slowS3, Clock.systemUTC()).resolve(apply(), "apply-dev-2");
+
+        assertEquals(7, run.summary().changes(), run.planText());
+        for (String early : List.of("eks:describeCluster", "eks:listAddons", "eks:listAssociations", "iam:listRoles")) {
+            assertTrue(cloud.only(early).start() < configRead[1], early + " started while the config was read");
+        }
+        assertEquals(0, cloud.running.get(), "no read outlives Resolve");
+    }
+
+    @Test
+    @DisplayName("a config that cannot be read: its error, and the reads started beside it discarded")
+    void resolve_ofAMissingConfig_isItsError_andLeavesNoReadRunning() {
+        TimedCloud cloud = world();
+        MemoryConfigStore empty = new MemoryConfigStore();
+
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> resolver(cloud, empty, Clock.systemUTC()).resolve(apply(), "apply-dev-3"));
+
+        assertEquals("config clusters/dev.yaml does not exist in bucket configs", e.getMessage());
+        assertEquals(0, cloud.running.get(), "the early reads were discarded");
     }
 
     @Test
