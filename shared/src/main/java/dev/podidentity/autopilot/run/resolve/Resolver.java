@@ -26,8 +26,8 @@ import dev.podidentity.autopilot.run.contract.PlanSummary;
 import dev.podidentity.autopilot.run.contract.ResolveOutput;
 import dev.podidentity.autopilot.run.contract.ResolveTask;
 
-import java.time.Clock;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,11 +49,11 @@ public final class Resolver {
     private final KubernetesAccessCheck access;
     private final RunArtifacts artifacts;
     private final BatchSettings batches;
-    private final Clock clock;
+    private final InstantSource clock;
 
     public Resolver(ConfigStore store, ClusterObserver observer, IamRoles iam, Planner planner,
                     IrsaServiceAccounts irsa, RunSettings settings, KubernetesAccessCheck access,
-                    RunArtifacts artifacts, BatchSettings batches, Clock clock) {
+                    RunArtifacts artifacts, BatchSettings batches, InstantSource clock) {
         this.clock = clock;
         this.access = access;
         this.artifacts = artifacts;

@@ -29,8 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,13 +110,13 @@ class ResolverTest {
         return resolver(cloud, yaml, Clock.systemUTC());
     }
 
-    static Resolver resolver(TimedCloud cloud, String yaml, Clock clock) {
+    static Resolver resolver(TimedCloud cloud, String yaml, InstantSource clock) {
         MemoryConfigStore store = new MemoryConfigStore();
         store.objects.put(KEY, yaml.getBytes(StandardCharsets.UTF_8));
         return resolver(cloud, store, clock);
     }
 
-    static Resolver resolver(TimedCloud cloud, ConfigStore store, Clock clock) {
+    static Resolver resolver(TimedCloud cloud, ConfigStore store, InstantSource clock) {
         RunSettings settings = RunSettings.from(Map.of("CONFIG_BUCKET", "configs", "ALLOWED_ROLE_ARN_PATTERNS",
                 "arn:aws:iam::" + ACCOUNT + ":role/*")::get);
         return new Resolver(store, new ClusterObserver(cloud.eks(), cloud.iam(), PLANNER), cloud.iam(), PLANNER,
@@ -134,22 +133,9 @@ class ResolverTest {
         TimedCloud cloud = world();
         Instant at = Instant.parse("2026-12-07T10:15:30.250Z");
         AtomicLong askedAt = new AtomicLong();
-        Clock clock = new Clock() {
-            @Override
-            public Instant instant() {
-                askedAt.compareAndSet(0, System.nanoTime());
-                return at;
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
+        InstantSource clock = () -> {
+            askedAt.compareAndSet(0, System.nanoTime());
+            return at;
         };
 
         ResolveOutput run = resolver(cloud, config(roleArn("team-role")), clock).resolve(apply(), "apply-dev-1");
