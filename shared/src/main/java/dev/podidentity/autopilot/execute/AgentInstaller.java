@@ -2,7 +2,6 @@ package dev.podidentity.autopilot.execute;
 
 import dev.podidentity.autopilot.concurrent.BackgroundRead;
 import dev.podidentity.autopilot.error.NotFoundException;
-import dev.podidentity.autopilot.error.RetryableException;
 import dev.podidentity.autopilot.plan.Step;
 import dev.podidentity.autopilot.port.EksApi;
 import java.util.Objects;
@@ -58,10 +57,7 @@ public final class AgentInstaller {
             return Outcome.of(step.id(), Outcome.Result.UNCHANGED, AGENT + " already installed (" + status.status()
                     + ")", present.get().arn());
         }
-        boolean created = eks.createAddon(cluster, request(step));
-        AddonStatus status = watch.awaitSettled(cluster, AGENT);
-        return Outcome.of(step.id(), created ? Outcome.Result.CREATED : Outcome.Result.UNCHANGED,
-                AGENT + (created ? " installed" : " installed meanwhile") + " (" + status.status() + ")", status.arn());
+        return settled(cluster, step, eks.createAddon(cluster, request(step)));
     }
 
     /** The state machine's install: one EKS round trip when the plan holds (see the class comment). */
@@ -71,12 +67,14 @@ public final class AgentInstaller {
             return Outcome.of(step.id(), Outcome.Result.CREATED, AGENT + " installed (" + answer.get().status()
                     + ")", answer.get().arn());
         }
-        Optional<EksApi.Addon> present = eks.describeAddon(cluster, AGENT);
-        if (present.isEmpty()) {
-            throw new RetryableException(AGENT + " on \"" + cluster + "\" was there when it was to be created and "
-                    + "gone when read: installing it again");
-        }
-        return install(cluster, step, present);
+        return settled(cluster, step, false);
+    }
+
+    /** After CreateAddon ({@code created}: false when the agent was there already): the agent as it settles. */
+    private Outcome settled(String cluster, Step.InstallAgent step, boolean created) {
+        AddonStatus status = watch.awaitSettled(cluster, AGENT);
+        return Outcome.of(step.id(), created ? Outcome.Result.CREATED : Outcome.Result.UNCHANGED,
+                AGENT + (created ? " installed" : " installed meanwhile") + " (" + status.status() + ")", status.arn());
     }
 
     private static EksApi.AddonRequest request(Step.InstallAgent step) {
