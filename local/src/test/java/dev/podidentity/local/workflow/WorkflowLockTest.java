@@ -17,6 +17,7 @@ import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
 import dev.podidentity.local.gateway.CallCounter;
 import dev.podidentity.local.gateway.FaultRule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -136,10 +137,7 @@ class WorkflowLockTest {
         world.cloud().faults().add(slowPlanWrite);
         try {
             String a = start("lock-stale-a", apply(versionA, "stale-a"));
-            for (int i = 0; i < 400 && world.cloud().faults().fired(slowPlanWrite) == 0; i++) {
-                Thread.sleep(50);
-            }
-            assertEquals(1, world.cloud().faults().fired(slowPlanWrite), "A is storing its plan");
+            world.awaitFired(slowPlanWrite, Duration.ofSeconds(20), "A is storing its plan");
             LocalApp.Run runB = follow(start("lock-stale-b", apply(versionB, "stale-b")));
             LocalApp.Run runA = follow(a);
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.gateway.FaultRule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,10 +158,7 @@ class WorkflowRunEventsTest {
         String holder = world.cloud().sfn().startExecution(b -> b.stateMachineArn(world.app().stateMachineArn())
                 .name("holder").input(event("console-dry-run.json").toString())).executionArn();
         try {
-            for (int i = 0; i < 200 && world.cloud().faults().fired(slowRead) == 0; i++) {
-                Thread.sleep(50);
-            }
-            assertEquals(1, world.cloud().faults().fired(slowRead), "the holder is in its slow read");
+            world.awaitFired(slowRead, Duration.ofSeconds(10), "the holder is in its slow read");
             long now = Instant.now().getEpochSecond();
             world.cloud().dynamoDb().putItem(b -> b.tableName(world.app().lockTable()).item(Map.of(
                     "lockId", AttributeValue.fromS(ACCOUNT + "/" + REGION + "/dev-cluster"),

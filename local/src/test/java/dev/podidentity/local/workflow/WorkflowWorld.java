@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podidentity.local.LocalCloud;
 import dev.podidentity.local.app.LocalApp;
 import dev.podidentity.local.app.ProjectFiles;
+import dev.podidentity.local.gateway.FaultRule;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +68,18 @@ final class WorkflowWorld {
      */
     void justCreated(String cluster) {
         cloud.eksEmulator().setClusterStatus(REGION, cluster, "CREATING", JUST_CREATED);
+    }
+
+    /**
+     * Waits at most {@code within} for {@code rule} to fire (a run is then inside the faulted call), and asserts it
+     * fired exactly once: {@code what} says where the run is.
+     */
+    void awaitFired(FaultRule rule, Duration within, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (cloud.faults().fired(rule) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, cloud.faults().fired(rule), what);
     }
 
     LocalCloud cloud() {
