@@ -2,7 +2,6 @@ package dev.podidentity.autopilot.run.contract;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -17,12 +16,6 @@ public record ResolveOutput(String action, String cluster, boolean planOnly, boo
                             String plannedAt, List<BatchDescriptor> trust, List<BatchDescriptor> associate,
                             List<BatchDescriptor> addons, List<BatchDescriptor> prune, int batchSize,
                             String planText, PlanSummary summary) {
-    /** This run, planned from {@code at} on. */
-    public ResolveOutput plannedAt(Instant at) {
-        return new ResolveOutput(action, cluster, planOnly, waitForCluster, installAgent, waitForAgent, superseded,
-                planKey, at.toString(), trust, associate, addons, prune, batchSize, planText, summary);
-    }
-
     /** The batches of one phase, by its label. */
     public List<BatchDescriptor> batches(String phase) {
         return RunPhases.pick(phase, trust, associate, addons, prune);

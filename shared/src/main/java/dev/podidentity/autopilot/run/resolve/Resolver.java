@@ -89,7 +89,7 @@ public final class Resolver {
             throw new InvalidInputException("execution: the execution name must be set");
         }
         return RunOutput.publish(full(request), execution, artifacts, settings.configBucket(), batches.batchSize(),
-                batches.mapConcurrency()).plannedAt(plannedAt);
+                batches.mapConcurrency(), plannedAt);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.podidentity.autopilot.run.contract.ResolveOutput;
 import dev.podidentity.autopilot.run.contract.RunPhases;
 
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,18 +102,19 @@ public final class RunOutput {
                       PlanSummary summary, ResolvedRun.Phases phases, int batchSize, Map<String, Integer> batchSizes) {
     }
 
-    /** Writes the plan artifact and returns the state's run. */
+    /** Writes the plan artifact and returns the state's run (no plan time: callers that never take the lock). */
     public static ResolveOutput publish(ResolvedRun full, String execution, RunArtifacts artifacts, String bucket,
                                         int configuredBatchSize) {
-        return publish(full, execution, artifacts, bucket, configuredBatchSize, 1);
+        return publish(full, execution, artifacts, bucket, configuredBatchSize, 1, null);
     }
 
     /**
      * As {@link #publish(ResolvedRun, String, RunArtifacts, String, int)}, with each phase cut into at least
-     * {@code mapConcurrency} batches where it has the steps ({@link #batchSize(int, int, int)}).
+     * {@code mapConcurrency} batches where it has the steps ({@link #batchSize(int, int, int)}), and the moment
+     * planning began ({@code plannedAt}, which the lock compares with its last change of hands).
      */
     static ResolveOutput publish(ResolvedRun full, String execution, RunArtifacts artifacts, String bucket,
-                                 int configuredBatchSize, int mapConcurrency) {
+                                 int configuredBatchSize, int mapConcurrency, Instant plannedAt) {
         String cluster = full.cluster();
         String planKey = RunArtifacts.planKey(cluster, execution);
         Map<String, Integer> sizes = new LinkedHashMap<>();
@@ -136,7 +138,8 @@ public final class RunOutput {
         }
         String where = bucket == null ? planKey : "s3://" + bucket + "/" + planKey;
         ResolveOutput run = new ResolveOutput(full.action(), cluster, full.planOnly(), full.waitForCluster(),
-                full.installAgent(), full.waitForAgent(), full.superseded(), planKey, null, batches.get("trust"),
+                full.installAgent(), full.waitForAgent(), full.superseded(), planKey,
+                plannedAt == null ? null : plannedAt.toString(), batches.get("trust"),
                 batches.get("associate"), batches.get("addons"), batches.get("prune"), largest,
                 boundedText(full.planText(), where), boundedSummary(full.summary(), planKey));
         return fits(run, batchCount);

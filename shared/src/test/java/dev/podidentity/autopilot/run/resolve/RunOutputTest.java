@@ -66,12 +66,12 @@ public class RunOutputTest {
     @Test
     void publish_withMapConcurrency_startsEveryBatchAtOnce_andStillBatchesLargePhases() {
         RunArtifacts artifacts = new RunArtifacts(new MemoryConfigStore());
-        ObjectNode small = tree(RunOutput.publish(fullRun("c", 100, "a\n"), "e1", artifacts, "b", 50, 5));
+        ObjectNode small = tree(RunOutput.publish(fullRun("c", 100, "a\n"), "e1", artifacts, "b", 50, 5, null));
         assertEquals(5, small.path("associate").size());
         assertEquals(20, small.path("associate").get(4).path("to").asInt() - small.path("associate").get(4)
                 .path("from").asInt());
         assertEquals(20, small.path("batchSize").asInt());
-        ObjectNode large = tree(RunOutput.publish(fullRun("c", 5_000, "a\n"), "e2", artifacts, "b", 50, 5));
+        ObjectNode large = tree(RunOutput.publish(fullRun("c", 5_000, "a\n"), "e2", artifacts, "b", 50, 5, null));
         assertEquals(100, large.path("associate").size());
         assertEquals(50, large.path("batchSize").asInt());
     }
