@@ -207,10 +207,12 @@ final class ColdStart {
         }
         command.addAll(List.of("-cp", run.jar() + File.pathSeparator + run.driverClasses(),
                 ColdStartDriver.class.getName(), run.handler(), run.payload().get().toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder();
         pb.environment().putAll(run.env());
         pb.redirectErrorStream(true);
-        Process p = pb.start();
+        // the driver's times start here, on the same wall clock (see ColdStartDriver)
+        command.add(Long.toString(System.currentTimeMillis()));
+        Process p = pb.command(command).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         out.lines().filter(l -> l.startsWith("COLDSTART-ERROR")).forEach(System.err::println);
