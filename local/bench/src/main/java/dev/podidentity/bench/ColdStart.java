@@ -26,17 +26,22 @@ import java.util.function.Supplier;
  * run of the minimal handler right before it, so both see the same load on a shared machine; the ratio is of the
  * medians of those pairs. Median of {@code -Druns} (default 5). {@code -Dcoldstart.functions=ResolveFunction,...}
  * measures only those; {@code -Dcoldstart.jvmArgs=...} adds JVM options to the functions' runs (a JFR recording).
+ * {@code -Dcoldstart.before=/path/to/another/checkout} runs that checkout's jars (built there) in the same rounds, each
+ * right after the current one: "before" and "now" side by side under the same load, the ratio of their medians.
  */
 final class ColdStart {
     private static final int RUNS = Integer.getInteger("runs", 5);
 
     /** One function's medians, and the minimal handler's in the same pairs; {@code errors}: runs whose call threw. */
     record Row(String function, double jarMB, long initMs, long firstMs, long minimalFirstMs, long errors,
-               long primedCallMs, long calls, long minimalCalls) {
+               long primedCallMs, long calls, long minimalCalls, long beforeFirstMs, long beforeMinimalFirstMs) {
         double ratio() {
             return (double) firstMs / minimalFirstMs;
         }
     }
+
+    /** The checkout whose jars run beside the current ones, or null. */
+    private static final String BEFORE = System.getProperty("coldstart.before");
 
     /** The functions no state-machine run invokes, and the event each gets first in AWS. */
     private static final Map<String, String> EVENTS = Map.of("DispatcherFunction", "cluster-created.json",
@@ -81,7 +86,7 @@ final class ColdStart {
         StackParameters stack = new StackParameters(template, cloud.accountId(), Map.of());
         CallCounter counter = cloud.calls();
         long[] alone = measure(List.of(minimal), counter).get(0);
-        rows.add(new Row("minimal-sdk", 0, alone[0], alone[1], alone[1], alone[2], alone[3], alone[4], alone[4]));
+        rows.add(new Row("minimal-sdk", 0, alone[0], alone[1], alone[1], alone[2], alone[3], alone[4], alone[4], -1, -1));
         // A batch's first request, replayed as is, finds its outcomes written and skips every step; and a replayed
         // Resolve rewrites its run's plan for the world as it is now (nothing left to do). So each batch's run is
         // copied now, before any replay, and each of its runs gets a fresh copy of that (FreshBatch).
@@ -112,20 +117,29 @@ final class ColdStart {
             own.putAll(common);
             try {
                 Run function = new Run(jar, classes, handler, payloads, own, false);
-                List<long[]> m = measure(List.of(minimal, function, function.primed()), counter);
+                List<Run> runs = new ArrayList<>(List.of(minimal, function, function.primed()));
+                if (BEFORE != null) {
+                    // the other checkout's jar, then a minimal run of its own: its ratio is of its own pairs too
+                    runs.add(new Run(jar(Path.of(BEFORE), props.path("CodeUri").asText()), classes, handler, payloads,
+                            own, false));
+                    runs.add(minimal);
+                }
+                List<long[]> m = measure(runs, counter);
                 rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, m.get(1)[0], m.get(1)[1], m.get(0)[1],
-                        m.get(1)[2], m.get(2)[3], m.get(1)[4], m.get(0)[4]));
+                        m.get(1)[2], m.get(2)[3], m.get(1)[4], m.get(0)[4], BEFORE == null ? -1 : m.get(3)[1],
+                        BEFORE == null ? -1 : m.get(4)[1]));
             } catch (IllegalStateException noReport) {
                 System.err.println(noReport.getMessage());
-                rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, -1, -1, 1, RUNS, -1, -1, -1));
+                rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, -1, -1, 1, RUNS, -1, -1, -1, -1, -1));
             }
         }
         return rows;
     }
 
     static void print(List<Row> rows, Map<String, String> firstPayloads) {
-        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s %9s  %s%n", "function", "jar MB", "init ms", "first ms",
-                "minimal ms", "vs min", "primed ms", "AWS calls", "note");
+        System.out.printf("%-28s %8s %8s %9s %10s %8s %9s %9s %s %s%n", "function", "jar MB", "init ms", "first ms",
+                "minimal ms", "vs min", "primed ms", "AWS calls",
+                BEFORE == null ? "" : String.format("%10s %8s %8s ", "before ms", "vs min", "now/bef"), " note");
         for (Row r : rows) {
             String note = r.function().equals("minimal-sdk")
                     ? "one EksClient, one DescribeCluster (the call alone: " + r.primedCallMs() + " ms)"
@@ -134,10 +148,17 @@ final class ColdStart {
                     : r.initMs() < 0 ? "did not start (stderr says why)"
                     : r.errors() > 0 ? "first call threw (stderr says why)"
                     : isBatch(firstPayloads.get(r.function())) ? "its batch, on a fresh copy of its run" : "";
-            System.out.printf("%-28s %8s %8d %9d %10d %7.2fx %9s %9s  %s%n", r.function(),
+            String before = BEFORE == null ? "" : r.beforeFirstMs() < 0 ? String.format("%10s %8s %8s ", "-", "-", "-")
+                    : String.format("%10d %7.2fx %7.2fx ", r.beforeFirstMs(),
+                    (double) r.beforeFirstMs() / r.beforeMinimalFirstMs(), (double) r.firstMs() / r.beforeFirstMs());
+            System.out.printf("%-28s %8s %8d %9d %10d %7.2fx %9s %9s %s %s%n", r.function(),
                     r.jarMB() == 0 ? "-" : String.format("%.1f", r.jarMB()), r.initMs(), r.firstMs(),
                     r.minimalFirstMs(), r.ratio(), r.function().equals("minimal-sdk") ? "-" : r.primedCallMs(),
-                    r.calls() + (r.function().equals("minimal-sdk") ? "" : " vs " + r.minimalCalls()), note);
+                    r.calls() + (r.function().equals("minimal-sdk") ? "" : " vs " + r.minimalCalls()), before, note);
+        }
+        if (BEFORE != null) {
+            System.out.println("(\"before ms\": " + BEFORE + "'s jars in the same rounds, each right after the current "
+                    + "one, and its ratio to a minimal run of its own right after it; \"now/bef\": first ms over before ms)");
         }
         System.out.println("(fresh JVM per run, no SnapStart; medians of " + RUNS + " runs, each run of a function "
                 + "right after one of the minimal handler: \"minimal ms\" is the minimal handler's in those pairs; "
@@ -209,6 +230,8 @@ final class ColdStart {
                 ColdStartDriver.class.getName(), run.handler(), run.payload().get().toString()));
         ProcessBuilder pb = new ProcessBuilder();
         pb.environment().putAll(run.env());
+        // what Lambda says of the environment: the primed run stands for a SnapStart restore, the others for on-demand
+        pb.environment().put("AWS_LAMBDA_INITIALIZATION_TYPE", run.prime() ? "snap-start" : "on-demand");
         pb.redirectErrorStream(true);
         // the driver's times start here, on the same wall clock (see ColdStartDriver)
         command.add(Long.toString(System.currentTimeMillis()));

@@ -7,7 +7,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.Context.BeforeTransmission;
 
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -17,7 +19,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>
  * No AWS call is made: while priming, every SDK request is built, marshalled and signed, then stopped by
  * {@link #STOP_BEFORE_SENDING} (which every client of {@code AwsClients} carries) before it is transmitted. Off
- * Lambda (local cloud, tests, the benchmark's fresh JVMs) there is no checkpoint and priming never runs.
+ * Lambda (local cloud, tests) there is no checkpoint and priming never runs.
+ * <p>
+ * Without SnapStart (Lambda's {@code AWS_LAMBDA_INITIALIZATION_TYPE} is {@code on-demand} or
+ * {@code provisioned-concurrency}) no snapshot is ever taken, and the same steps run at once on a background thread
+ * instead, on one warm-up thread beside the rest of init and the first request: it loads and initialises classes the
+ * request is about to need while the request builds its JSON mapper or waits on its first round trips, and a class
+ * being initialised by one thread is waited for, never initialised twice, by the other.
  */
 public final class Priming implements Resource {
     /** Stops a request made while priming right before it would go on the wire. */
@@ -42,6 +50,9 @@ public final class Priming implements Resource {
         }
     };
     private static final List<Runnable> STEPS = new CopyOnWriteArrayList<>();
+    /** Steps for the warm-up thread, guarded by itself; the thread ends when it finds none left. */
+    private static final Queue<Runnable> WARM_UP = new ArrayDeque<>();
+    private static Thread warmUpThread;
     /** Held here: CRaC's global context keeps its resources only weakly. */
     private static final Priming HOOK = new Priming();
 
@@ -52,9 +63,60 @@ public final class Priming implements Resource {
     private Priming() {
     }
 
-    /** Runs {@code step} before the snapshot is taken (a Lambda handler's no-argument constructor registers it). */
+    /**
+     * Runs {@code step} before the snapshot is taken (a Lambda handler's no-argument constructor registers it), or,
+     * in an environment initialised without SnapStart, on the warm-up thread (see above).
+     */
     public static void beforeSnapshot(Runnable step) {
         STEPS.add(step);
+        warmUp(step, System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"));
+    }
+
+    /**
+     * The first thing a handler class's init does: without SnapStart, the clients' shared parts (the HTTP client and
+     * its TLS context, the retry strategy) start building on the warm-up thread while this thread builds the JSON
+     * mapper; the handler's own step follows them there.
+     */
+    public static void beginWarmUp() {
+        warmUp(AwsClients::fromEnvironment, System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"));
+    }
+
+    /**
+     * In an environment initialised this way ({@code AWS_LAMBDA_INITIALIZATION_TYPE}) with no snapshot to come, queues
+     * {@code step} for the warm-up thread, started on the first step, and returns that thread; otherwise null. The
+     * steps run offline, one at a time and in order, so the warm-up takes one core beside init and the first request.
+     */
+    static Thread warmUp(Runnable step, String initializationType) {
+        if (!"on-demand".equals(initializationType) && !"provisioned-concurrency".equals(initializationType)) {
+            return null;
+        }
+        synchronized (WARM_UP) {
+            WARM_UP.add(step);
+            if (warmUpThread == null || !warmUpThread.isAlive()) {
+                // a daemon: a warm-up still running never keeps a JVM alive
+                warmUpThread = Thread.ofPlatform().daemon().name("warm-up").start(Priming::warmUpSteps);
+            }
+            return warmUpThread;
+        }
+    }
+
+    private static void warmUpSteps() {
+        while (true) {
+            Runnable step;
+            synchronized (WARM_UP) {
+                step = WARM_UP.poll();
+                if (step == null) {
+                    warmUpThread = null;
+                    return;
+                }
+            }
+            offline(step);
+        }
+    }
+
+    /** Whether this thread is priming: its SDK requests are stopped, and what it does is not a request's. */
+    public static boolean active() {
+        return ACTIVE.get();
     }
 
     /** Runs every registered step now, SDK requests stopped before sending; a step's RuntimeException ends that step only. */

@@ -25,6 +25,11 @@ import java.nio.charset.StandardCharsets;
  * Step Functions sees their class names.
  */
 public abstract class JsonHandler<I, O> implements RequestStreamHandler {
+    static {
+        // before the mapper below: without SnapStart the SDK's HTTP client and TLS context build beside it
+        Priming.beginWarmUp();
+    }
+
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .findAndAddModules()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -48,7 +53,8 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) {
-        boolean coldStart = INVOKED.add(getClass());
+        // the warm-up's sample request (Priming) is not the function's first
+        boolean coldStart = !Priming.active() && INVOKED.add(getClass());
         Log.beginInvocation(context == null ? "local-" + java.util.UUID.randomUUID() : context.getAwsRequestId(),
                 context == null ? getClass().getSimpleName() : context.getFunctionName(), coldStart);
         try {

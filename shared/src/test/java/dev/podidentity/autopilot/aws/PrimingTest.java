@@ -2,6 +2,9 @@ package dev.podidentity.autopilot.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +100,73 @@ class PrimingTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void warmUp_withoutSnapStart_runsTheStepOfflineOnItsOwnThreadAtOnce_whileTheCallerCallsOut() throws Exception {
+        AtomicInteger received = new AtomicInteger();
+        HttpServer server = countingServer(received);
+        try (AwsClients clients = clientsOf(server)) {
+            java.util.concurrent.CountDownLatch callerCalled = new java.util.concurrent.CountDownLatch(1);
+            AtomicInteger stopped = new AtomicInteger();
+            List<Boolean> activeInStep = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Runnable step = () -> {
+                activeInStep.add(Priming.active());
+                try {
+                    callerCalled.await();
+                    clients.eks().describeCluster(r -> r.name("warm-up"));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                } catch (RuntimeException e) {
+                    stopped.incrementAndGet();
+                    throw e;
+                }
+            };
+            for (String type : List.of("on-demand", "provisioned-concurrency")) {
+                Thread warmUp = Priming.warmUp(step, type);
+                assertTrue(warmUp.isDaemon(), "a warm-up never keeps the JVM alive");
+                assertNotEquals(Thread.currentThread(), warmUp);
+                // the first request, on the caller's thread, while the warm-up runs: it goes out
+                assertThrows(SdkException.class, () -> clients.eks().describeCluster(r -> r.name("request")));
+                assertFalse(Priming.active(), "the caller is not priming");
+                callerCalled.countDown();
+                warmUp.join(30_000);
+                assertFalse(warmUp.isAlive());
+            }
+            assertEquals(List.of(true, true), activeInStep, "the step ran as priming, once per warm-up");
+            assertEquals(2, stopped.get(), "each warm-up's request was stopped before sending");
+            assertEquals(2, received.get(), "only the callers' requests reached the endpoint");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void warmUp_runsTheStepsQueuedWhileItRuns_onTheSameThread_inOrder() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread first = Priming.warmUp(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            ran.add("first on " + Thread.currentThread().getName());
+        }, "on-demand");
+        Thread second = Priming.warmUp(() -> ran.add("second on " + Thread.currentThread().getName()), "on-demand");
+        assertSame(first, second, "one warm-up thread: it takes one core beside the request, not every core");
+        release.countDown();
+        first.join(30_000);
+        assertEquals(List.of("first on warm-up", "second on warm-up"), ran);
+    }
+
+    @Test
+    void warmUp_withSnapStartOrOffLambda_runsNothingNow() {
+        AtomicInteger ran = new AtomicInteger();
+        for (String type : java.util.Arrays.asList("snap-start", null, "", "ON-DEMAND")) {
+            assertNull(Priming.warmUp(ran::incrementAndGet, type), String.valueOf(type));
+        }
+        assertEquals(0, ran.get(), "the snapshot's hook (or nothing, off Lambda) runs the steps, not init");
     }
 
     @Test
