@@ -69,10 +69,11 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public static AwsClients create(AwsSettings settings) {
-        SdkHttpClient http = UrlConnectionHttpClient.builder()
+        // priming's answered calls end here instead of on the wire (Priming#answered)
+        SdkHttpClient http = new AnsweringHttpClient(UrlConnectionHttpClient.builder()
                 .connectionTimeout(settings.connectTimeout())
                 .socketTimeout(settings.readTimeout())
-                .build();
+                .build());
         ClientOverrideConfiguration.Builder configured = ClientOverrideConfiguration.builder()
                 .addExecutionInterceptor(Priming.STOP_BEFORE_SENDING)
                 // throttled calls become the AwsThrottled metric (docs/operations.md)
@@ -140,25 +141,60 @@ public final class AwsClients implements AutoCloseable {
 
     /**
      * SnapStart priming: builds each named client and makes one typical request with it, marshalled and signed but
-     * not sent ({@link Priming#offline}), so its classes are in the snapshot.
+     * not sent ({@link Priming#offline}), and answered here with a response of the kind the service sends (nested
+     * shapes included), which the SDK parses: its classes, the request's and the response's, are in the snapshot.
      */
     public void prime(Service... services) {
         for (Service service : services) {
             Priming.offline(() -> {
                 switch (service) {
-                    case IAM -> iam().getRole(r -> r.roleName("priming"));
-                    case EKS -> eks().describeCluster(r -> r.name("priming"));
-                    case S3 -> s3().getObjectAsBytes(r -> r.bucket("priming").key("priming"));
-                    case SFN -> sfn().startExecution(r -> r.stateMachineArn(
-                            "arn:aws:states:us-east-1:111122223333:stateMachine:priming").name("priming").input("{}"));
-                    case DYNAMODB -> dynamoDb().getItem(r -> r.tableName("priming")
-                            .key(Map.of("pk", AttributeValue.fromS("priming"))));
-                    case EVENTBRIDGE -> eventBridge().putEvents(r -> r.entries(e -> e.source("priming")
-                            .detailType("priming").detail("{}")));
+                    case IAM -> Priming.answered("text/xml", IAM_GET_ROLE,
+                            () -> iam().getRole(r -> r.roleName("priming")));
+                    case EKS -> Priming.answered("application/json", EKS_DESCRIBE_CLUSTER,
+                            () -> eks().describeCluster(r -> r.name("priming")));
+                    case S3 -> Priming.answered("text/plain", "priming",
+                            () -> s3().getObjectAsBytes(r -> r.bucket("priming").key("priming")));
+                    case SFN -> Priming.answered("application/x-amz-json-1.0",
+                            "{\"executionArn\":\"arn:aws:states:us-east-1:111122223333:execution:priming:priming\","
+                                    + "\"startDate\":1767225600}",
+                            () -> sfn().startExecution(r -> r.stateMachineArn(
+                                    "arn:aws:states:us-east-1:111122223333:stateMachine:priming").name("priming")
+                                    .input("{}")));
+                    case DYNAMODB -> Priming.answered("application/x-amz-json-1.0",
+                            "{\"Item\":{\"pk\":{\"S\":\"priming\"},\"n\":{\"N\":\"1\"}}}",
+                            () -> dynamoDb().getItem(r -> r.tableName("priming")
+                                    .key(Map.of("pk", AttributeValue.fromS("priming")))));
+                    case EVENTBRIDGE -> Priming.answered("application/x-amz-json-1.1",
+                            "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"priming\"}]}",
+                            () -> eventBridge().putEvents(r -> r.entries(e -> e.source("priming")
+                                    .detailType("priming").detail("{}"))));
                 }
             });
         }
     }
+
+    /** A GetRole answer with what our roles carry: a boundary, tags, last use. */
+    static final String IAM_GET_ROLE = """
+            <GetRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetRoleResult><Role>\
+            <Path>/</Path><RoleName>priming</RoleName><RoleId>AROAPRIMING</RoleId>\
+            <Arn>arn:aws:iam::111122223333:role/priming</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate>\
+            <AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration>\
+            <PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType>\
+            <PermissionsBoundaryArn>arn:aws:iam::111122223333:policy/priming</PermissionsBoundaryArn>\
+            </PermissionsBoundary><Tags><member><Key>priming</Key><Value>priming</Value></member></Tags>\
+            <RoleLastUsed><LastUsedDate>2026-01-01T00:00:00Z</LastUsedDate><Region>us-east-1</Region></RoleLastUsed>\
+            </Role></GetRoleResult><ResponseMetadata><RequestId>priming</RequestId></ResponseMetadata></GetRoleResponse>""";
+
+    /** A DescribeCluster answer with the parts of a cluster we read. */
+    static final String EKS_DESCRIBE_CLUSTER = """
+            {"cluster": {"name": "priming", "arn": "arn:aws:eks:us-east-1:111122223333:cluster/priming",
+            "createdAt": 1767225600, "version": "1.33", "endpoint": "https://priming.example",
+            "roleArn": "arn:aws:iam::111122223333:role/priming", "status": "ACTIVE", "platformVersion": "eks.1",
+            "resourcesVpcConfig": {"subnetIds": ["subnet-1"], "endpointPublicAccess": true},
+            "kubernetesNetworkConfig": {"serviceIpv4Cidr": "10.100.0.0/16", "ipFamily": "ipv4"},
+            "identity": {"oidc": {"issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/PRIMING"}},
+            "certificateAuthority": {"data": "cHJpbWluZw=="}, "accessConfig": {"authenticationMode": "API"},
+            "computeConfig": {"enabled": false}, "tags": {"priming": "priming"}}}""";
 
     // Each client is built on its first call and kept: a function builds (and ships) only the ones it calls.
 

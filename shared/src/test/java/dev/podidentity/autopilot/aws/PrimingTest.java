@@ -60,6 +60,51 @@ class PrimingTest {
     }
 
     @Test
+    void answered_beforeASnapshot_aCallParsesItsAnswer_sendsNothing_andTheNextCallIsStoppedAgain() throws Exception {
+        AtomicInteger received = new AtomicInteger();
+        HttpServer server = countingServer(received);
+        try (AwsClients clients = clientsOf(server)) {
+            java.util.concurrent.atomic.AtomicReference<String> parsed = new java.util.concurrent.atomic.AtomicReference<>();
+            Priming.answering(() -> Priming.offline(() -> {
+                // the answers prime() brings are what the services send: the SDK parses them into the nested shapes
+                Priming.answered("text/xml", AwsClients.IAM_GET_ROLE, () -> {
+                    var role = clients.iam().getRole(r -> r.roleName("priming")).role();
+                    parsed.set(role.arn() + " " + role.tags().get(0).key() + " "
+                            + role.permissionsBoundary().permissionsBoundaryArn());
+                });
+                Priming.answered("application/json", AwsClients.EKS_DESCRIBE_CLUSTER, () -> parsed.set(parsed.get()
+                        + " " + clients.eks().describeCluster(r -> r.name("priming")).cluster().identity().oidc()
+                        .issuer()));
+                // the same thread's next call brought no answer: stopped before sending, as always
+                clients.eks().describeCluster(r -> r.name("unanswered"));
+                parsed.set("not stopped");
+            }));
+            assertEquals("arn:aws:iam::111122223333:role/priming priming arn:aws:iam::111122223333:policy/priming "
+                    + "https://oidc.eks.us-east-1.amazonaws.com/id/PRIMING", parsed.get());
+            assertEquals(0, received.get(), "priming sent a request");
+
+            // priming beside a first request (the warm-up) brings no answers: the call is stopped before sending
+            AtomicInteger stopped = new AtomicInteger();
+            Priming.offline(() -> Priming.answered("application/json", AwsClients.EKS_DESCRIBE_CLUSTER, () -> {
+                try {
+                    clients.eks().describeCluster(r -> r.name("warm-up"));
+                } catch (RuntimeException e) {
+                    stopped.incrementAndGet();
+                }
+            }));
+            assertEquals(1, stopped.get());
+            assertEquals(0, received.get(), "priming sent a request");
+
+            // outside priming an answer is nothing: the call goes out
+            Priming.answered("application/json", "{}",
+                    () -> assertThrows(SdkException.class, () -> clients.eks().describeCluster(r -> r.name("x"))));
+            assertEquals(1, received.get());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void offline_stopsTheRequestsOfReadsStartedOnOtherThreads_butNotOfThreadsStartedBefore() throws Exception {
         AtomicInteger received = new AtomicInteger();
         HttpServer server = countingServer(received);
