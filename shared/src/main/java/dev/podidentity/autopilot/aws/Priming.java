@@ -22,10 +22,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Lambda (local cloud, tests) there is no checkpoint and priming never runs.
  * <p>
  * Without SnapStart (Lambda's {@code AWS_LAMBDA_INITIALIZATION_TYPE} is {@code on-demand} or
- * {@code provisioned-concurrency}) no snapshot is ever taken, and the same steps run at once on a background thread
- * instead, on one warm-up thread beside the rest of init and the first request: it loads and initialises classes the
- * request is about to need while the request builds its JSON mapper or waits on its first round trips, and a class
- * being initialised by one thread is waited for, never initialised twice, by the other.
+ * {@code provisioned-concurrency}) no snapshot is ever taken, and the same steps run at once instead, on one warm-up
+ * thread beside the rest of init and the first request: it loads and initialises classes the request is about to
+ * need while the request builds its JSON mapper or waits on its first round trips, and a class being initialised by
+ * one thread is waited for, never initialised twice, by the other.
  */
 public final class Priming implements Resource {
     /** Stops a request made while priming right before it would go on the wire, unless it brought its answer. */

@@ -62,7 +62,10 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
         } catch (RuntimeException e) {
             throw withoutStackTraces(e);
         } finally {
-            ThrottleMetrics.flush();
+            if (!Priming.active()) {
+                // a warm-up's sample request sent nothing: the counts are the real request's, for it to flush
+                ThrottleMetrics.flush();
+            }
             Log.endInvocation();
         }
     }

@@ -63,6 +63,36 @@ class InvocationLogTest {
         assertFalse(logged.get(2).has("requestId"), "outside an invocation nothing is claimed");
     }
 
+    /** Another handler class: its cold start is its own. */
+    static final class Warmed extends JsonHandler<JsonNode, JsonNode> {
+        Warmed() {
+            super(JsonNode.class);
+        }
+
+        @Override
+        protected JsonNode handle(JsonNode request, Context context) {
+            Log.forRun("exec-2", "dev-cluster").info("hello");
+            return request;
+        }
+    }
+
+    @Test
+    void aWarmUpsSampleRequest_isNotTheColdStart_andLeavesTheThrottleCountsToTheRealRequest() throws Exception {
+        Log.sendTo(new PrintStream(lines, true, StandardCharsets.UTF_8));
+        Warmed handler = new Warmed();
+        call("IAM", "Throttling", null); // the real first request's call, throttled once, before the warm-up ends
+        dev.podidentity.autopilot.aws.Priming.offline(() -> handler.handleRequest(
+                new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+        handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), null);
+
+        List<JsonNode> logged = logged();
+        assertEquals(3, logged.size(), logged::toString);
+        assertFalse(logged.get(0).path("coldStart").asBoolean(), "the warm-up's sample: " + logged.get(0));
+        assertTrue(logged.get(1).path("coldStart").asBoolean(), "the first real request is the cold start");
+        assertEquals(1, logged.get(2).path("AwsThrottled").asInt(), "flushed by the real request: " + logged);
+    }
+
     @Test
     void throttledCalls_areCountedPerService_andWrittenOncePerInvocation() throws Exception {
         Log.sendTo(new PrintStream(lines, true, StandardCharsets.UTF_8));
