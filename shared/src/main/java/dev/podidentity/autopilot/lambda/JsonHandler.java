@@ -53,8 +53,9 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) {
-        // the warm-up's sample request (Priming) is not the function's first
-        boolean coldStart = !Priming.active() && INVOKED.add(getClass());
+        // a priming sample request (Priming): not the function's first, and it sent nothing of its own
+        boolean sample = Priming.active();
+        boolean coldStart = !sample && INVOKED.add(getClass());
         Log.beginInvocation(context == null ? "local-" + java.util.UUID.randomUUID() : context.getAwsRequestId(),
                 context == null ? getClass().getSimpleName() : context.getFunctionName(), coldStart);
         try {
@@ -62,8 +63,8 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
         } catch (RuntimeException e) {
             throw withoutStackTraces(e);
         } finally {
-            if (!Priming.active()) {
-                // a warm-up's sample request sent nothing: the counts are the real request's, for it to flush
+            if (!sample) {
+                // the throttle counts are the real request's, for it to flush
                 ThrottleMetrics.flush();
             }
             Log.endInvocation();
