@@ -23,6 +23,11 @@ moto's WSGI app is served by a small HTTP/1.1 server of this launcher (_serve_le
 development server, which answers every request "Connection: close" and parses headers with the email package:
 connections stay open for the client's next request. MOTO_HTTP=werkzeug serves with werkzeug as before.
 
+DynamoDB's writes are atomic, one item at a time (_patch_dynamodb_atomic_writes): a conditional UpdateItem's check,
+its write and its ReturnValues are one step on AWS. moto 5.2.1 serves requests on many threads and its handler reads
+the old item, checks the condition and writes in separate steps, so two runs' conditional acquires of one free lock
+both succeeded, 4 ms apart (WorkflowLockTest, under load). Item writes now hold one lock of the process.
+
 Three opt-in measurements for the benchmarks (all off unless the variable names a file):
 MOTO_TIMING=FILE writes one line per request (start, service, action, wall ms, the thread's CPU ms, requests in
 flight) as requests finish; MOTO_CPROFILE=FILE profiles every request with cProfile and dumps the merged stats
@@ -156,6 +161,26 @@ def _patch_interpreter_repeated_work():
         module = importlib.import_module(module_name)
         if getattr(module, "boto_client_for", None) is original_client_for:
             module.boto_client_for = boto_client_for
+
+
+def _patch_dynamodb_atomic_writes():
+    import functools
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock = threading.RLock()
+
+    def atomic(method):
+        @functools.wraps(method)
+        def locked(self, *args, **kwargs):
+            with lock:
+                return method(self, *args, **kwargs)
+        return locked
+
+    # every action that writes items: its condition checks, its write and its ReturnValues in one step
+    for name in ("put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items",
+                 "execute_statement", "batch_execute_statement", "execute_transaction"):
+        if hasattr(DynamoHandler, name):
+            setattr(DynamoHandler, name, atomic(getattr(DynamoHandler, name)))
 
 
 def _quiet_request_log():
@@ -470,6 +495,7 @@ def main(argv):
     _patch_state_machine_snapshot()
     _patch_repeated_work()
     _patch_interpreter_repeated_work()
+    _patch_dynamodb_atomic_writes()
     _quiet_request_log()
     _patch_measurements()
     _start_sampler()

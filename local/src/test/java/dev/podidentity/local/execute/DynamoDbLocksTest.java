@@ -8,9 +8,16 @@ import dev.podidentity.autopilot.aws.AwsClients;
 import dev.podidentity.autopilot.aws.DynamoDbLocks;
 import dev.podidentity.autopilot.port.Locks.Lease;
 import dev.podidentity.local.LocalCloud;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /**
  * The lock table's conditional writes as DynamoDB (moto) evaluates them, through the application's own adapter: who
  * wins, what a release leaves behind, and that the moment the lock last changed hands survives a release and a
- * retried acquire, since a run's decision to plan again rests on it.
+ * retried acquire, since a run's decision to plan again rests on it; and that runs acquiring at once have one winner.
  */
 class DynamoDbLocksTest {
     @RegisterExtension
@@ -101,6 +108,41 @@ class DynamoDbLocksTest {
         assertEquals("run-b", locks.read(ID).orElseThrow().owner());
         assertEquals("7000", item().get("changedHandsAt").n());
         assertEquals(OptionalLong.of(7_000), locks.tryAcquire(lease("run-b", 102)));
+    }
+
+    @Test
+    void runsAcquiringAFreeLockAtOnce_haveExactlyOneWinner_whoLearnsTheLastRelease() throws Exception {
+        // DynamoDB evaluates a conditional write and makes it as one step; two runs' acquires both succeeding is
+        // two runs writing to one cluster at once (it happened on moto, whose handler checks and writes apart)
+        int runs = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(runs);
+        try {
+            for (int round = 0; round < 15; round++) {
+                long released = 1_796_675_000_000L + round;
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<OptionalLong>> tries = new ArrayList<>();
+                for (int r = 0; r < runs; r++) {
+                    Lease mine = lease("run-" + round + "-" + r, 100 + round);
+                    tries.add(pool.submit(() -> {
+                        go.await();
+                        return locks.tryAcquire(mine);
+                    }));
+                }
+                go.countDown();
+                List<OptionalLong> won = new ArrayList<>();
+                for (Future<OptionalLong> t : tries) {
+                    t.get(30, TimeUnit.SECONDS).ifPresent(at -> won.add(OptionalLong.of(at)));
+                }
+                assertEquals(1, won.size(), "round " + round + ": winners " + won);
+                if (round > 0) {
+                    assertEquals(OptionalLong.of(released - 1), won.get(0), "the last release, read in the same step");
+                }
+                String owner = locks.read(ID).orElseThrow().owner();
+                assertTrue(locks.release(ID, owner, released, 9_000));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static Lease lease(String owner, long at) {
