@@ -43,7 +43,9 @@ final class FreshBatch implements Supplier<Path> {
         JsonNode batch = payload.path("batch");
         String own = RunArtifacts.outcomesKey(planKey, batch.path("phase").asText(), batch.path("batch").asInt());
         String source = planKey.substring(0, planKey.length() - "plan.json".length());
-        String pristine = copy(source, "source", own);
+        // a source of this batch's own: another batch function of the same run copies the run too, and its copy holds
+        // this batch's outcomes (shared, that copy made every batch skip its steps: only S3 calls were timed)
+        String pristine = copy(source, "source-" + batch.path("phase").asText() + "-" + batch.path("batch").asInt(), own);
         this.payload = ((ObjectNode) payload).deepCopy();
         this.payload.put("planKey", pristine + "plan.json");
     }
