@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -25,9 +26,12 @@ import java.util.function.Supplier;
  * each function called with the payload it first received in a real run. Each run of a function is paired with a
  * run of the minimal handler right before it, so both see the same load on a shared machine; the ratio is of the
  * medians of those pairs. Median of {@code -Druns} (default 5). {@code -Dcoldstart.functions=ResolveFunction,...}
- * measures only those; {@code -Dcoldstart.jvmArgs=...} adds JVM options to the functions' runs (a JFR recording).
+ * measures only those; {@code -Dcoldstart.jvmArgs=...} adds JVM options to the functions' runs (a JFR recording);
+ * {@code -Dcoldstart.show=true} prints what each fresh JVM printed (the functions' log lines).
  * {@code -Dcoldstart.before=/path/to/another/checkout} runs that checkout's jars (built there) in the same rounds, each
  * right after the current one: "before" and "now" side by side under the same load, the ratio of their medians.
+ * The runs get Lambda's CPU where this machine can give it ({@link LambdaCpu}: init unthrottled on one vCPU, the first
+ * request at the function's memory's share); each minimal run gets the memory of the function it is paired with.
  */
 final class ColdStart {
     private static final int RUNS = Integer.getInteger("runs", 5);
@@ -39,6 +43,9 @@ final class ColdStart {
             return (double) firstMs / minimalFirstMs;
         }
     }
+
+    /** Lambda's CPU for each run, or empty: this machine's as it is. */
+    private static final Optional<LambdaCpu> CPU = LambdaCpu.create();
 
     /** The checkout whose jars run beside the current ones, or null. */
     private static final String BEFORE = System.getProperty("coldstart.before");
@@ -82,7 +89,9 @@ final class ColdStart {
         Path minimalJar = jar(root, template.resource("ClusterStatusFunction").path("Properties").path("CodeUri").asText());
         Path empty = dir.resolve("minimal.json");
         Files.writeString(empty, "{}");
-        Run minimal = new Run(minimalJar, classes, MinimalSdkHandler.class.getName(), () -> empty, common, false);
+        int defaultMemory = template.root().path("Globals").path("Function").path("MemorySize").asInt(128);
+        Run minimal = new Run(minimalJar, classes, MinimalSdkHandler.class.getName(), () -> empty, common, false,
+                defaultMemory);
         StackParameters stack = new StackParameters(template, cloud.accountId(), Map.of());
         CallCounter counter = cloud.calls();
         long[] alone = measure(List.of(minimal), counter).get(0);
@@ -115,14 +124,16 @@ final class ColdStart {
             // the function's environment as the template gives it, then what its resource references are here
             Map<String, String> own = new LinkedHashMap<>(stack.environment(List.of(f.getKey())));
             own.putAll(common);
+            int memory = props.path("MemorySize").asInt(defaultMemory);
             try {
-                Run function = new Run(jar, classes, handler, payloads, own, false);
-                List<Run> runs = new ArrayList<>(List.of(minimal, function, function.primed()));
+                Run function = new Run(jar, classes, handler, payloads, own, false, memory);
+                Run paired = minimal.withMemory(memory);
+                List<Run> runs = new ArrayList<>(List.of(paired, function, function.primed()));
                 if (BEFORE != null) {
                     // the other checkout's jar, then a minimal run of its own: its ratio is of its own pairs too
                     runs.add(new Run(jar(Path.of(BEFORE), props.path("CodeUri").asText()), classes, handler, payloads,
-                            own, false));
-                    runs.add(minimal);
+                            own, false, memory));
+                    runs.add(paired);
                 }
                 List<long[]> m = measure(runs, counter);
                 rows.add(new Row(f.getKey(), Files.size(jar) / 1e6, m.get(1)[0], m.get(1)[1], m.get(0)[1],
@@ -137,6 +148,7 @@ final class ColdStart {
     }
 
     static void print(List<Row> rows, Map<String, String> firstPayloads) {
+        System.out.println("(CPU: " + LambdaCpu.describe(CPU) + ")");
         System.out.printf("%-28s %8s %8s %9s %10s %8s %9s %9s %s %s%n", "function", "jar MB", "init ms", "first ms",
                 "minimal ms", "vs min", "primed ms", "AWS calls",
                 BEFORE == null ? "" : String.format("%10s %8s %8s ", "before ms", "vs min", "now/bef"), " note");
@@ -160,6 +172,8 @@ final class ColdStart {
             System.out.println("(\"before ms\": " + BEFORE + "'s jars in the same rounds, each right after the current "
                     + "one, and its ratio to a minimal run of its own right after it; \"now/bef\": first ms over before ms)");
         }
+        CALLED.forEach((handler, calls) -> System.out.println("  " + handler.substring(handler.lastIndexOf('.') + 1)
+                + " calls: " + calls));
         System.out.println("(fresh JVM per run, no SnapStart; medians of " + RUNS + " runs, each run of a function "
                 + "right after one of the minimal handler: \"minimal ms\" is the minimal handler's in those pairs; "
                 + "\"primed ms\": the first request alone after SnapStart's priming ran in the JVM, what a restored "
@@ -176,12 +190,16 @@ final class ColdStart {
         }
     }
 
-    /** One fresh-JVM run: a jar, the handler class on it, the payload file, the environment. */
+    /** One fresh-JVM run: a jar, the handler class on it, the payload file, the environment, the function's memory. */
     private record Run(Path jar, Path driverClasses, String handler, Supplier<Path> payload, Map<String, String> env,
-                       boolean prime) {
+                       boolean prime, int memoryMb) {
         /** The same run with SnapStart's priming before the first request. */
         Run primed() {
-            return new Run(jar, driverClasses, handler, payload, env, true);
+            return new Run(jar, driverClasses, handler, payload, env, true, memoryMb);
+        }
+
+        Run withMemory(int mb) {
+            return new Run(jar, driverClasses, handler, payload, env, prime, mb);
         }
     }
 
@@ -191,9 +209,16 @@ final class ColdStart {
         runs.forEach(r -> samples.add(new ArrayList<>()));
         for (int i = 0; i < RUNS; i++) {
             for (int j = 0; j < runs.size(); j++) {
-                long before = total(counter);
-                long[] one = once(runs.get(j));
-                samples.get(j).add(new long[] {one[0], one[1], one[2], one[3], total(counter) - before});
+                // the payload first: a batch's fresh copy of its run is the benchmark's S3 calls, not the function's
+                Path payload = runs.get(j).payload().get();
+                Map<String, Long> before = counter.snapshot();
+                long[] one = once(runs.get(j), payload);
+                Map<String, Long> after = counter.snapshot();
+                samples.get(j).add(new long[] {one[0], one[1], one[2], one[3], total(after) - total(before)});
+                if (i == 0 && j == 1) {
+                    // which calls the function's first request makes: what its warm-up has to cover
+                    CALLED.put(runs.get(j).handler(), called(before, after));
+                }
             }
         }
         List<long[]> medians = new ArrayList<>();
@@ -213,12 +238,26 @@ final class ColdStart {
     }
 
     /** Every call the gateway has counted since its last reset (the runs are one at a time: the difference is one's). */
-    private static long total(CallCounter counter) {
-        return counter.snapshot().values().stream().mapToLong(Long::longValue).sum();
+    private static long total(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Per handler, the calls of its first measured request, by service and action. */
+    private static final Map<String, String> CALLED = new LinkedHashMap<>();
+
+    private static String called(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder out = new StringBuilder();
+        after.forEach((k, v) -> {
+            long n = v - before.getOrDefault(k, 0L);
+            if (n > 0) {
+                out.append(out.isEmpty() ? "" : ", ").append(k).append(n > 1 ? " x" + n : "");
+            }
+        });
+        return out.toString();
     }
 
     /** One fresh JVM: [init ms, first ms, 1 if the call threw, the call's own ms]. */
-    private static long[] once(Run run) throws IOException, InterruptedException {
+    private static long[] once(Run run, Path payload) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dcoldstart.prime=" + run.prime()));
         // e.g. -Dcoldstart.jvmArgs=-XX:StartFlightRecording=filename=/tmp/%p.jfr,settings=profile (not the minimal's)
@@ -227,7 +266,10 @@ final class ColdStart {
             command.addAll(List.of(jvmArgs.trim().split("\\s+")));
         }
         command.addAll(List.of("-cp", run.jar() + File.pathSeparator + run.driverClasses(),
-                ColdStartDriver.class.getName(), run.handler(), run.payload().get().toString()));
+                ColdStartDriver.class.getName(), run.handler(), payload.toString()));
+        if (CPU.isPresent()) {
+            command = CPU.get().wrap(command, run.memoryMb());
+        }
         ProcessBuilder pb = new ProcessBuilder();
         pb.environment().putAll(run.env());
         // what Lambda says of the environment: the primed run stands for a SnapStart restore, the others for on-demand
@@ -238,7 +280,8 @@ final class ColdStart {
         Process p = pb.command(command).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
-        out.lines().filter(l -> l.startsWith("COLDSTART-ERROR")).forEach(System.err::println);
+        out.lines().filter(l -> l.startsWith("COLDSTART-ERROR") || Boolean.getBoolean("coldstart.show"))
+                .forEach(System.err::println);
         String line = out.lines().filter(l -> l.startsWith("COLDSTART ")).findFirst()
                 .orElseThrow(() -> new IllegalStateException(run.handler() + " did not report:\n" + out));
         Map<String, String> kv = new LinkedHashMap<>();

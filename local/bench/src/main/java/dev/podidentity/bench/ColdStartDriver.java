@@ -21,7 +21,9 @@ import java.time.Instant;
  * call's own milliseconds. With {@code -Dcoldstart.prime=true} the SnapStart priming runs between the two, as before
  * a snapshot: the call is then what a restored function's first request costs (restore itself not counted).
  * Usage: {@code ColdStartDriver HANDLER_CLASS PAYLOAD_FILE SPAWNED_AT_EPOCH_MILLIS}: the last is the parent's clock
- * right before it started this JVM, so the times count the JVM's own start too, as a Lambda cold start does.
+ * right before it started this JVM, so the times count the JVM's own start too, as a Lambda cold start does. With
+ * {@code -Dcoldstart.cpuQuotaFile} and {@code -Dcoldstart.invokeQuotaUs} ({@link LambdaCpu}) the JVM's cgroup gets the
+ * invocation's CPU quota when init is done, as Lambda throttles an invocation and not an on-demand init.
  *
  * <p>Not {@code ProcessHandle.current().info().startInstant()}: on Linux that is {@code /proc/stat}'s boot time, in
  * whole seconds, plus the process's start in ticks since boot, so it is early by the boot time's lost fraction (0.73 s
@@ -38,6 +40,11 @@ public final class ColdStartDriver {
         if (Boolean.getBoolean("coldstart.prime")) {
             // what SnapStart's beforeCheckpoint runs: the first request below then starts where a restore would
             Priming.run();
+        }
+        String quotaFile = System.getProperty("coldstart.cpuQuotaFile");
+        if (quotaFile != null) {
+            // the invocation's CPU from here on (a snapshot's priming, above, ran at init's)
+            Files.writeString(Path.of(quotaFile), System.getProperty("coldstart.invokeQuotaUs"));
         }
         byte[] payload = Files.readAllBytes(Path.of(args[1]));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
