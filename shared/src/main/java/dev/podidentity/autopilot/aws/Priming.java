@@ -23,9 +23,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>
  * Without SnapStart (Lambda's {@code AWS_LAMBDA_INITIALIZATION_TYPE} is {@code on-demand} or
  * {@code provisioned-concurrency}) no snapshot is ever taken, and the same steps run at once instead, on one warm-up
- * thread beside the rest of init and the first request: it loads and initialises classes the request is about to
- * need while the request builds its JSON mapper or waits on its first round trips, and a class being initialised by
- * one thread is waited for, never initialised twice, by the other.
+ * thread beside the rest of init, and the handler's constructor waits for them ({@link #finishWarmUp}): init is where
+ * Lambda gives the CPU. An on-demand init runs on a full, unthrottled vCPU, while an invocation gets CPU in proportion
+ * to memory (0.58 vCPU at 1,024 MB, 0.29 at 512), so a class loaded during init costs about half of what it costs on
+ * the first request, and a warm-up left running into the request would take the request's own throttled CPU.
+ * Provisioned concurrency inits before any request arrives: there the wait costs no request anything.
  */
 public final class Priming implements Resource {
     /** Stops a request made while priming right before it would go on the wire, unless it brought its answer. */
@@ -62,6 +64,8 @@ public final class Priming implements Resource {
     /** Steps for the warm-up thread, guarded by itself; the thread ends when it finds none left. */
     private static final Queue<Runnable> WARM_UP = new ArrayDeque<>();
     private static Thread warmUpThread;
+    /** How long a handler's init waits for the warm-up: well inside Lambda's 10 s for an on-demand init. */
+    static final java.time.Duration WARM_UP_WAIT = java.time.Duration.ofSeconds(4);
     /** Held here: CRaC's global context keeps its resources only weakly. */
     private static final Priming HOOK = new Priming();
 
@@ -109,6 +113,30 @@ public final class Priming implements Resource {
         }
     }
 
+    /**
+     * The end of a handler's init: waits for the warm-up's steps to finish (at most {@link #WARM_UP_WAIT}; a warm-up
+     * that takes longer goes on beside the first request, as a daemon). Returns at once when there is none: SnapStart,
+     * off Lambda, or already done.
+     */
+    public static void finishWarmUp() {
+        finishWarmUp(WARM_UP_WAIT);
+    }
+
+    static void finishWarmUp(java.time.Duration wait) {
+        Thread running;
+        synchronized (WARM_UP) {
+            running = warmUpThread;
+        }
+        if (running == null || running == Thread.currentThread()) {
+            return;
+        }
+        try {
+            running.join(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void warmUpSteps() {
         while (true) {
             Runnable step;
@@ -119,7 +147,8 @@ public final class Priming implements Resource {
                     return;
                 }
             }
-            offline(step);
+            // answered, as before a snapshot: init, which the handler's constructor makes wait for it, has the CPU
+            answering(() -> offline(step));
         }
     }
 
@@ -138,9 +167,9 @@ public final class Priming implements Resource {
     }
 
     /**
-     * Runs {@code steps} with the calls that bring an answer ({@link #answered}) answered: before a snapshot, where the
-     * parsing costs no request anything. The warm-up beside a first request does not answer them: there the parsing
-     * took a core the request needed (the batch functions' first responses measured 8-12% slower with it).
+     * Runs {@code steps} with the calls that bring an answer ({@link #answered}) answered: before a snapshot, or in the
+     * warm-up of an init, where the parsing costs no request anything. (When the warm-up still ran beside the first
+     * request, answering took a core the request needed: 8-12% slower first responses.)
      */
     static void answering(Runnable steps) {
         ANSWERING.set(true);

@@ -107,7 +107,8 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     /**
      * SnapStart priming (see {@link Priming}): after the step, the snapshot holds this handler's code path for a
-     * request like {@code sample} (Jackson's bindings in and out, the SDK calls it makes, built but not sent).
+     * request like {@code sample} (Jackson's bindings in and out, the SDK calls it makes, built but not sent). Without
+     * SnapStart the same step runs now, as a warm-up, and init ends when it has (the last thing a constructor calls).
      */
     protected final void primeBeforeSnapshot(Runnable clients, String sample) {
         Priming.beforeSnapshot(() -> {
@@ -120,5 +121,6 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
                 throw new UncheckedIOException(e);
             }
         });
+        Priming.finishWarmUp();
     }
 }

@@ -83,7 +83,8 @@ class PrimingTest {
                     + "https://oidc.eks.us-east-1.amazonaws.com/id/PRIMING", parsed.get());
             assertEquals(0, received.get(), "priming sent a request");
 
-            // priming beside a first request (the warm-up) brings no answers: the call is stopped before sending
+            // offline without answering (what a handler's own code path runs inside a step) brings no answers: the call
+            // is stopped before sending
             AtomicInteger stopped = new AtomicInteger();
             Priming.offline(() -> Priming.answered("application/json", AwsClients.EKS_DESCRIBE_CLUSTER, () -> {
                 try {
@@ -203,6 +204,42 @@ class PrimingTest {
         release.countDown();
         first.join(30_000);
         assertEquals(List.of("first on warm-up", "second on warm-up"), ran);
+    }
+
+    @Test
+    void finishWarmUp_endsInitWhenTheStepsHaveRun_answered_butWaitsNoLongerThanItsBound() throws Exception {
+        AtomicInteger received = new AtomicInteger();
+        HttpServer server = countingServer(received);
+        try (AwsClients clients = clientsOf(server)) {
+            Priming.finishWarmUp(java.time.Duration.ofSeconds(30)); // nothing queued: returns at once
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicReference<String> parsed = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread warmUp = Priming.warmUp(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                // init has the CPU: the warm-up's calls parse their answers, as before a snapshot, and send nothing
+                Priming.answered("application/json", AwsClients.EKS_DESCRIBE_CLUSTER, () -> parsed.set(clients.eks()
+                        .describeCluster(r -> r.name("warm-up")).cluster().identity().oidc().issuer()));
+            }, "on-demand");
+
+            long started = System.nanoTime();
+            Priming.finishWarmUp(java.time.Duration.ofMillis(300));
+            long waitedMs = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(waitedMs >= 250, "waited " + waitedMs + " ms");
+            assertTrue(warmUp.isAlive(), "a warm-up past the bound goes on beside the request");
+            assertNull(parsed.get());
+
+            release.countDown();
+            Priming.finishWarmUp(java.time.Duration.ofSeconds(30));
+            assertFalse(warmUp.isAlive(), "init ends after the warm-up");
+            assertEquals("https://oidc.eks.us-east-1.amazonaws.com/id/PRIMING", parsed.get());
+            assertEquals(0, received.get(), "the warm-up sent a request");
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
