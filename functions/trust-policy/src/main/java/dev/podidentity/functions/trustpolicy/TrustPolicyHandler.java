@@ -5,7 +5,6 @@ import dev.podidentity.autopilot.plan.Phase;
 import dev.podidentity.autopilot.run.contract.BatchTask;
 import dev.podidentity.autopilot.lambda.TaskHandler;
 
-import static dev.podidentity.autopilot.app.Services.Sdk.EKS;
 import static dev.podidentity.autopilot.app.Services.Sdk.IAM;
 import static dev.podidentity.autopilot.app.Services.Sdk.S3;
 
@@ -18,7 +17,8 @@ public final class TrustPolicyHandler extends TaskHandler<BatchTask> {
 
     public TrustPolicyHandler() {
         this(Services.fromEnvironment());
-        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(IAM, EKS, S3), SAMPLE);
+        // IAM and S3 only: the trust phase reads and edits roles, never the cluster (its policy grants no EKS action)
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(IAM, S3), SAMPLE);
     }
 
     public TrustPolicyHandler(Services services) {
