@@ -97,7 +97,7 @@ public final class Priming implements Resource {
     /**
      * In an environment initialised this way ({@code AWS_LAMBDA_INITIALIZATION_TYPE}) with no snapshot to come, queues
      * {@code step} for the warm-up thread, started on the first step, and returns that thread; otherwise null. The
-     * steps run offline, one at a time and in order, so the warm-up takes one core beside init and the first request.
+     * steps run offline, one at a time and in order, beside the rest of init, which waits for them at its end.
      */
     static Thread warmUp(Runnable step, String initializationType) {
         if (!"on-demand".equals(initializationType) && !"provisioned-concurrency".equals(initializationType)) {
