@@ -27,6 +27,7 @@ import dev.podidentity.autopilot.execute.ExecutorSettings;
 import dev.podidentity.autopilot.execute.StepExecutors;
 import dev.podidentity.autopilot.kube.Fabric8Kubernetes;
 import dev.podidentity.autopilot.kube.KubernetesClients;
+import dev.podidentity.autopilot.kube.KubernetesPriming;
 import dev.podidentity.autopilot.observe.ClusterObserver;
 import dev.podidentity.autopilot.plan.Planner;
 import dev.podidentity.autopilot.plan.StandardPlanningPolicies;
@@ -208,6 +209,14 @@ public final class Services {
                 return;
             }
         }
+    }
+
+    /**
+     * Priming of the Kubernetes side, for the functions whose first request reads a service account: fabric8's path
+     * for it, run against an API server on loopback with a token signed here ({@link KubernetesPriming}).
+     */
+    public void primeKubernetes() {
+        KubernetesPriming.deleteServiceAccountPath(AwsClusterAccess.create(clients, AwsSettings.fromEnvironment()));
     }
 
     /** The per-cluster run lock; built (with its DynamoDB client) on first use, so only the lock function pays. */

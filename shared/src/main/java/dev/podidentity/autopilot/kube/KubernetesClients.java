@@ -31,8 +31,13 @@ public final class KubernetesClients implements AutoCloseable {
 
     /** Clients for clusters reached through {@code access}: endpoint and CA from EKS, an EKS token per request. */
     public static KubernetesClients using(ClusterAccess access) {
+        return using(access, REQUEST_TIMEOUT);
+    }
+
+    /** The same with another request timeout (priming, which a handler's init waits for, uses a short one). */
+    static KubernetesClients using(ClusterAccess access, Duration requestTimeout) {
         Objects.requireNonNull(access, "access");
-        return new KubernetesClients(cluster -> build(cluster, access));
+        return new KubernetesClients(cluster -> build(cluster, access, requestTimeout));
     }
 
     /** Clients made elsewhere (tests hand in the mock server's client). */
@@ -52,13 +57,13 @@ public final class KubernetesClients implements AutoCloseable {
         }
     }
 
-    private static KubernetesClient build(String cluster, ClusterAccess access) {
+    private static KubernetesClient build(String cluster, ClusterAccess access, Duration requestTimeout) {
         ClusterAccess.Endpoint endpoint = access.endpoint(cluster);
         ConfigBuilder config = new ConfigBuilder(Config.empty())
                 .withAutoConfigure(false)
                 .withMasterUrl(endpoint.server())
-                .withConnectionTimeout((int) CONNECT_TIMEOUT.toMillis())
-                .withRequestTimeout((int) REQUEST_TIMEOUT.toMillis())
+                .withConnectionTimeout((int) Math.min(CONNECT_TIMEOUT.toMillis(), requestTimeout.toMillis()))
+                .withRequestTimeout((int) requestTimeout.toMillis())
                 // Step Functions retries a failed step with backoff; one layer of retries is enough.
                 .withRequestRetryBackoffLimit(1)
                 .withOauthTokenProvider(() -> access.token(cluster));

@@ -18,7 +18,12 @@ public final class PruneHandler extends TaskHandler<BatchTask> {
 
     public PruneHandler() {
         this(Services.fromEnvironment());
-        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(IAM, EKS, S3), SAMPLE);
+        primeBeforeSnapshot(() -> {
+            Services services = Services.fromEnvironment();
+            services.prime(IAM, EKS, S3);
+            // its first request reads a service account before deleting it: fabric8's path, answered on loopback
+            services.primeKubernetes();
+        }, SAMPLE);
     }
 
     public PruneHandler(Services services) {
