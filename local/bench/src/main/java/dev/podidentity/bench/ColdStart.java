@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  * {@code -Dcoldstart.before=/path/to/another/checkout} runs that checkout's jars (built there) in the same rounds, each
  * right after the current one: "before" and "now" side by side under the same load, the ratio of their medians.
  * The runs get Lambda's CPU where this machine can give it ({@link LambdaCpu}: init unthrottled on one vCPU, the first
- * request at the function's memory's share); each minimal run gets the memory of the function it is paired with.
+ * request at the function's memory's share), and every JVM the flags Lambda's Java runtime starts it with for that
+ * memory (the Serial collector, a heap of 85% of it); each minimal run gets the memory of the function it is paired
+ * with.
  */
 final class ColdStart {
     private static final int RUNS = Integer.getInteger("runs", 5);
@@ -148,7 +150,8 @@ final class ColdStart {
     }
 
     static void print(List<Row> rows, Map<String, String> firstPayloads) {
-        System.out.println("(CPU: " + LambdaCpu.describe(CPU) + ")");
+        System.out.println("(CPU: " + LambdaCpu.describe(CPU) + "; every JVM with Lambda's flags for its memory: "
+                + "-XX:+UseSerialGC, a heap of 85%)");
         System.out.printf("%-28s %8s %8s %9s %10s %8s %9s %9s %s %s%n", "function", "jar MB", "init ms", "first ms",
                 "minimal ms", "vs min", "primed ms", "AWS calls",
                 BEFORE == null ? "" : String.format("%10s %8s %8s ", "before ms", "vs min", "now/bef"), " note");
