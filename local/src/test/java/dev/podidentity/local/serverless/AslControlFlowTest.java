@@ -138,7 +138,7 @@ class AslControlFlowTest {
 
     @Test
     void onboarding_waitsForTheCluster_installsTheAgent_waitsForIt_thenRunsEveryPhaseAndReports() throws Exception {
-        ObjectNode resolved = run("onboard", "new-cluster").put("waitForCluster", true).put("installAgent", true);
+        ObjectNode resolved = installsAgent(run("onboard", "new-cluster").put("waitForCluster", true));
         resolved.set("trust", batches("trust", 1));
         resolved.set("associate", batches("associate", 2));
         resolved.set("addons", batches("addons", 1));
@@ -173,6 +173,7 @@ class AslControlFlowTest {
         JsonNode agent = payloads("asl-install-agent").get(0);
         assertEquals("new-cluster", agent.path("cluster").asText());
         assertTrue(agent.path("execution").asText().startsWith("onboard-"));
+        assertEquals(resolved.path("agent"), agent.path("step"), "the plan's agent step, as Resolve passed it on");
 
         List<JsonNode> associations = payloads("asl-association");
         assertEquals(2, associations.size(), "one invocation per batch");
@@ -238,7 +239,7 @@ class AslControlFlowTest {
 
     @Test
     void agentThatFails_failsTheRun_withWhatWasDoneBesideItReported() throws Exception {
-        ObjectNode resolved = run("onboard", "new-cluster").put("installAgent", true);
+        ObjectNode resolved = installsAgent(run("onboard", "new-cluster"));
         resolved.set("associate", batches("associate", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
         SCRIPTS.put("asl-cluster-status", p -> ProjectFiles.JSON.createObjectNode().put("status", "CREATE_FAILED")
@@ -326,7 +327,7 @@ class AslControlFlowTest {
         List<String> problems = new ArrayList<>();
         for (var failure : failures.entrySet()) {
             scriptDefaults();
-            ObjectNode resolved = run("onboard", "dev-cluster").put("waitForCluster", true).put("installAgent", true);
+            ObjectNode resolved = installsAgent(run("onboard", "dev-cluster").put("waitForCluster", true));
             for (String phase : List.of("trust", "associate", "addons", "prune")) {
                 resolved.set(phase, batches(phase, 1));
             }
@@ -441,7 +442,7 @@ class AslControlFlowTest {
 
     @Test
     void lock_isTakenAfterPlanningAndBeforeAnyWrite_andReleasedAfterTheReport() throws Exception {
-        ObjectNode resolved = run("apply", "dev-cluster").put("installAgent", true);
+        ObjectNode resolved = installsAgent(run("apply", "dev-cluster"));
         resolved.set("associate", batches("associate", 1));
         SCRIPTS.put("asl-resolve", p -> resolved);
         SCRIPTS.put("asl-cluster-status", p -> ProjectFiles.JSON.createObjectNode().put("status", "ACTIVE")
@@ -604,6 +605,14 @@ class AslControlFlowTest {
         }
         run.put("planText", "(plan) ...");
         run.putObject("summary");
+        run.putNull("agent");
+        return run;
+    }
+
+    /** The run installs the agent: Resolve passes the plan's InstallAgent step on with it. */
+    static ObjectNode installsAgent(ObjectNode run) {
+        run.put("installAgent", true);
+        run.putObject("agent").put("type", "InstallAgent").put("cluster", run.path("cluster").asText()).putObject("tags");
         return run;
     }
 

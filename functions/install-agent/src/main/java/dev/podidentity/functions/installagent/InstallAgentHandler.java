@@ -5,17 +5,21 @@ import dev.podidentity.autopilot.run.contract.AgentTask;
 import dev.podidentity.autopilot.lambda.TaskHandler;
 
 import static dev.podidentity.autopilot.app.Services.Sdk.EKS;
-import static dev.podidentity.autopilot.app.Services.Sdk.S3;
 
 /** Installs the eks-pod-identity-agent addon unless the cluster is Auto Mode or has it. */
 public final class InstallAgentHandler extends TaskHandler<AgentTask> {
-    /** SnapStart priming: a request of the first kind this function gets (its AWS calls are built, not sent). */
+    /**
+     * SnapStart priming: a request of the first kind this function gets, with the plan's step Resolve passes on (its
+     * AWS calls are built, not sent). EKS is the only service it calls: the plan is read from S3 only for an
+     * execution from before the step was passed on.
+     */
     private static final String SAMPLE = """
-            {"cluster": "priming", "execution": "priming"}""";
+            {"cluster": "priming", "execution": "priming",
+            "step": {"type": "InstallAgent", "cluster": "priming", "version": "v1.3.5-eksbuild.1", "tags": {}}}""";
 
     public InstallAgentHandler() {
         this(Services.fromEnvironment());
-        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(EKS, S3), SAMPLE);
+        primeBeforeSnapshot(() -> Services.fromEnvironment().prime(EKS), SAMPLE);
     }
 
     public InstallAgentHandler(Services services) {

@@ -284,8 +284,24 @@ public final class StepRunner {
         return o;
     }
 
-    /** The plan's InstallAgent step (the config's agent entry); the defaults when the plan has none. */
-    private Step plannedAgent(String cluster, String execution) {
+    /**
+     * The plan's InstallAgent step (the config's agent entry): the one Resolve passed on in the task's input, or, for
+     * an execution from before it was passed on, the one in the stored plan; the defaults when the plan has none.
+     */
+    private Step plannedAgent(String cluster, String execution, JsonNode passedOn) {
+        if (passedOn != null && !passedOn.isNull()) {
+            Step step;
+            try {
+                step = PlanJson.mapper().treeToValue(passedOn, Step.class);
+            } catch (JsonProcessingException e) {
+                throw new InvalidInputException("install-agent's step is not a plan step: " + e.getOriginalMessage());
+            }
+            if (!(step instanceof Step.InstallAgent agent) || !cluster.equals(agent.cluster())) {
+                throw new InvalidInputException("install-agent's step must be the InstallAgent step of cluster \""
+                        + cluster + "\", not " + passedOn);
+            }
+            return step;
+        }
         if (execution != null) {
             JsonNode planned;
             try {
@@ -310,7 +326,7 @@ public final class StepRunner {
         if (cluster == null) {
             throw new InvalidInputException("install-agent needs cluster");
         }
-        Outcome outcome = executors.execute(cluster, plannedAgent(cluster, input.execution()));
+        Outcome outcome = executors.execute(cluster, plannedAgent(cluster, input.execution(), input.step()));
         Log.forRun(input.execution(), cluster).info(outcome.reason(), "result", outcome.result().name());
         return outcome;
     }

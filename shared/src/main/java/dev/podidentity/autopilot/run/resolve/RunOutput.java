@@ -141,7 +141,10 @@ public final class RunOutput {
                 full.installAgent(), full.waitForAgent(), full.superseded(), planKey,
                 plannedAt == null ? null : plannedAt.toString(), batches.get("trust"),
                 batches.get("associate"), batches.get("addons"), batches.get("prune"), largest,
-                boundedText(full.planText(), where), boundedSummary(full.summary(), planKey));
+                boundedText(full.planText(), where), boundedSummary(full.summary(), planKey),
+                // the step InstallAgent runs, as the plan stores it: that function then needs no plan read
+                full.installAgent() && !full.phases().agent().isEmpty()
+                        ? PlanJson.mapper().valueToTree(full.phases().agent().get(0)) : null);
         return fits(run, batchCount);
     }
 

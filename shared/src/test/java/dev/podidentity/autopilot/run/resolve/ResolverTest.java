@@ -1,6 +1,8 @@
 package dev.podidentity.autopilot.run.resolve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +15,7 @@ import dev.podidentity.autopilot.naming.OwnershipTags;
 import dev.podidentity.autopilot.naming.RoleNames;
 import dev.podidentity.autopilot.observe.ClusterObserver;
 import dev.podidentity.autopilot.plan.ClusterState;
+import dev.podidentity.autopilot.plan.PlanJson;
 import dev.podidentity.autopilot.plan.Planner;
 import dev.podidentity.autopilot.plan.StandardPlanningPolicies;
 import dev.podidentity.autopilot.plan.Step;
@@ -143,6 +146,30 @@ class ResolverTest {
         assertEquals("2026-12-07T10:15:30.250Z", run.plannedAt());
         assertTrue(askedAt.get() != 0 && cloud.calls().stream().allMatch(c -> c.start() >= askedAt.get()),
                 "the clock is read before every call of the plan's");
+    }
+
+    @Test
+    @DisplayName("resolve: a run that installs the agent passes the plan's agent step on, so InstallAgent reads no plan")
+    void resolve_passesThePlansAgentStepOn_onlyWhenTheAgentIsToBeInstalled() throws Exception {
+        TimedCloud noAgent = world().answer("eks:listAddons", a -> List.of())
+                .answer("eks:describeAddon", a -> Optional.empty());
+        String yaml = config(roleArn("team-role")) + "addons:\n  - name: eks-pod-identity-agent\n"
+                + "    version: v1.3.5-eksbuild.1\n";
+
+        MemoryConfigStore store = new MemoryConfigStore();
+        store.objects.put(KEY, yaml.getBytes(StandardCharsets.UTF_8));
+
+        ResolveOutput installs = resolver(noAgent, store, Clock.systemUTC()).resolve(apply(), "apply-dev-agent");
+
+        assertTrue(installs.installAgent());
+        Step passedOn = PlanJson.mapper().treeToValue(installs.agent(), Step.class);
+        JsonNode stored = new RunArtifacts(store).plan(installs.planKey()).path("phases").path("agent").path(0);
+        assertEquals(new Step.InstallAgent(CLUSTER, "v1.3.5-eksbuild.1", null, null, Map.of()), passedOn);
+        assertEquals(stored, installs.agent(), "the step as the plan stores it");
+
+        ResolveOutput present = resolver(world(), config(roleArn("team-role"))).resolve(apply(), "apply-dev-present");
+        assertFalse(present.installAgent());
+        assertNull(present.agent());
     }
 
     @Test

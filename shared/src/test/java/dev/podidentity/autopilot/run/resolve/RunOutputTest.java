@@ -172,7 +172,7 @@ public class RunOutputTest {
 
     private static ResolveOutput output(String cluster, PlanSummary summary) {
         return new ResolveOutput("apply", cluster, false, false, false, false, false, "runs/" + cluster + "/e/plan.json",
-                "2026-12-07T10:00:00Z", List.of(), List.of(), List.of(), List.of(), 50, "", summary);
+                "2026-12-07T10:00:00Z", List.of(), List.of(), List.of(), List.of(), 50, "", summary, null);
     }
 
     /** A record as the state carries it, for assertions on its JSON. */
