@@ -10,8 +10,7 @@ import static dev.podidentity.autopilot.app.Services.Sdk.EKS;
 public final class InstallAgentHandler extends TaskHandler<AgentTask> {
     /**
      * SnapStart priming: a request of the first kind this function gets, with the plan's step Resolve passes on (its
-     * AWS calls are built, not sent). EKS is the only service it calls: the plan is read from S3 only for an
-     * execution from before the step was passed on.
+     * AWS calls are built, not sent). EKS is the only service it calls: it never reads the plan.
      */
     private static final String SAMPLE = """
             {"cluster": "priming", "execution": "priming",

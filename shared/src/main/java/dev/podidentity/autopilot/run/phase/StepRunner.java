@@ -285,39 +285,30 @@ public final class StepRunner {
     }
 
     /**
-     * The plan's InstallAgent step (the config's agent entry): the one Resolve passed on in the task's input, or, for
-     * an execution from before it was passed on, the one in the stored plan; the defaults when the plan has none.
+     * The plan's InstallAgent step (the config's agent entry), as Resolve passed it on in the task's input. The
+     * function cannot read the plan (its role has no S3 grant), so a run's task without the step is refused; only a
+     * direct invocation with neither step nor execution installs with EKS's defaults.
      */
-    private Step plannedAgent(String cluster, String execution, JsonNode passedOn) {
-        if (passedOn != null && !passedOn.isNull()) {
-            Step step;
-            try {
-                step = PlanJson.mapper().treeToValue(passedOn, Step.class);
-            } catch (JsonProcessingException e) {
-                throw new InvalidInputException("install-agent's step is not a plan step: " + e.getOriginalMessage());
+    private static Step plannedAgent(String cluster, String execution, JsonNode passedOn) {
+        if (passedOn == null || passedOn.isNull()) {
+            if (execution != null) {
+                throw new InvalidInputException("install-agent for run " + execution + " has no step: the state "
+                        + "machine passes the plan's InstallAgent step ($.run.agent) as step, and this function does "
+                        + "not read the plan; redeploy the stack so the state machine and the functions match");
             }
-            if (!(step instanceof Step.InstallAgent agent) || !cluster.equals(agent.cluster())) {
-                throw new InvalidInputException("install-agent's step must be the InstallAgent step of cluster \""
-                        + cluster + "\", not " + passedOn);
-            }
-            return step;
+            return new Step.InstallAgent(cluster);
         }
-        if (execution != null) {
-            JsonNode planned;
-            try {
-                planned = artifacts.plan(RunArtifacts.planKey(cluster, execution)).path("phases").path("agent").path(0);
-            } catch (dev.podidentity.autopilot.error.NotFoundException noPlan) {
-                planned = null; // a plan from before the agent was in it: the defaults
-            }
-            if (planned != null && planned.isObject()) {
-                try {
-                    return PlanJson.mapper().treeToValue(planned, Step.class);
-                } catch (JsonProcessingException e) {
-                    throw new InvalidInputException("not a plan step: " + e.getOriginalMessage());
-                }
-            }
+        Step step;
+        try {
+            step = PlanJson.mapper().treeToValue(passedOn, Step.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("install-agent's step is not a plan step: " + e.getOriginalMessage());
         }
-        return new Step.InstallAgent(cluster);
+        if (!(step instanceof Step.InstallAgent agent) || !cluster.equals(agent.cluster())) {
+            throw new InvalidInputException("install-agent's step must be the InstallAgent step of cluster \""
+                    + cluster + "\", not " + passedOn);
+        }
+        return step;
     }
 
     /** The InstallAgent task: the plan's agent step (version, configuration, tags of the config's entry). */

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The InstallAgent task runs the plan's agent step that Resolve passed on in its input, without reading the plan; an
- * execution from before the step was passed on still gets it from the stored plan.
+ * The InstallAgent task runs the plan's agent step that Resolve passed on in its input and never reads the plan: the
+ * function's role has no S3 grant.
  */
 class StepRunnerAgentTest {
     private static final String CLUSTER = "dev-cluster";
@@ -64,15 +64,28 @@ class StepRunnerAgentTest {
     }
 
     @Test
-    void anExecutionFromBeforeTheStepWasPassedOn_readsItFromTheStoredPlan() {
+    void aRunsTaskWithoutTheStep_isRefused_withoutReadingThePlan_whichItsRoleCannot() {
+        // InstallAgent's role has no S3 grant (template.yaml): in AWS a plan read would be AccessDenied, so a task
+        // from a state machine that does not pass the step on fails at once and says why
         storePlanWithAgent("v1.3.4-eksbuild.1");
         store.reads.clear();
 
-        Outcome outcome = runner.installAgent(new AgentTask(CLUSTER, EXECUTION));
+        InvalidInputException refused = assertThrows(InvalidInputException.class,
+                () -> runner.installAgent(new AgentTask(CLUSTER, EXECUTION)));
+
+        assertTrue(refused.getMessage().contains("has no step") && refused.getMessage().contains("$.run.agent"),
+                refused.getMessage());
+        assertEquals(List.of(), store.reads);
+        assertEquals(List.of(), cloud.methods());
+    }
+
+    @Test
+    void aDirectInvocationWithNeitherStepNorExecution_installsWithEksDefaults() {
+        Outcome outcome = runner.installAgent(new AgentTask(CLUSTER, null));
 
         assertEquals(Outcome.Result.CREATED, outcome.result(), outcome.toString());
-        assertEquals("v1.3.4-eksbuild.1", createdVersion());
-        assertEquals(List.of(RunArtifacts.planKey(CLUSTER, EXECUTION)), store.reads);
+        assertEquals(null, createdVersion(), "no version: EKS's default");
+        assertEquals(List.of(), store.reads);
     }
 
     @Test
