@@ -68,6 +68,7 @@ public final class LocalApp {
     private final CfnTemplate template;
     private final String bucket;
     private final Services services;
+    private final java.util.function.Supplier<Services> newServices;
     private final EventRules rules;
     private final String stateMachineArn;
     private final String lockTable;
@@ -115,12 +116,19 @@ public final class LocalApp {
                         cloud.closing(cloud.client(EksClient.builder().overrideConfiguration(paced))), cloud.s3(),
                         cloud.sts(), cloud.sfn())
                 .withDynamoDb(cloud.dynamoDb()).withEventBridge(cloud.eventBridge());
-        // The functions' real Kubernetes path: DescribeCluster through the gateway names the cluster's mock API
-        // server, an EKS token is signed for the local credentials, fabric8 talks HTTP to it.
-        KubernetesPort kubernetes = new Fabric8Kubernetes(KubernetesClients.using(
-                new AwsClusterAccess(cloud.eks(), cloud.credentials(), cloud.region(), Clock.systemUTC())));
-        this.services = Services.of(clients, settings, LockSettings.from(env::get), batches,
-                kubernetes,                IrsaServiceAccounts.from(kubernetes), stateMachineArn);
+        // One set of services per function, as each Lambda function has its own container: nothing one function
+        // holds in memory (a plan Resolve just wrote, a cluster's Kubernetes client) is seen by another, so every
+        // read a function makes reaches the gateway and its IAM check, as in AWS. The functions' real Kubernetes
+        // path: DescribeCluster through the gateway names the cluster's mock API server, an EKS token is signed for
+        // the local credentials, fabric8 talks HTTP to it.
+        this.newServices = () -> {
+            KubernetesPort kubernetes = new Fabric8Kubernetes(KubernetesClients.using(
+                    new AwsClusterAccess(cloud.eks(), cloud.credentials(), cloud.region(), Clock.systemUTC())));
+            return Services.of(clients, settings, LockSettings.from(env::get), batches, kubernetes,
+                    IrsaServiceAccounts.from(kubernetes), stateMachineArn);
+        };
+        // the operator's own (tests call the resolver directly): not any function's
+        this.services = newServices.get();
         this.inbox = new EventInbox(cloud);
         ProjectFiles.readJson(ProjectFiles.stateMachine()).path("States").fields()
                 .forEachRemaining(state -> stateTypes.put(state.getKey(), state.getValue().path("Type").asText()));
@@ -481,7 +489,7 @@ public final class LocalApp {
         return null;
     }
 
-    /** The template's handler for each function, constructed on this app's services, answering Lambda Invoke. */
+    /** The template's handler for each function, constructed on services of its own, answering Lambda Invoke. */
     private void registerFunctions() {
         template.resourcesOfType("AWS::Serverless::Function").forEach((logicalId, resource) -> {
             String handler = resource.path("Properties").path("Handler").asText();
@@ -489,7 +497,7 @@ public final class LocalApp {
             RequestStreamHandler instance;
             try {
                 instance = (RequestStreamHandler) Class.forName(className).getConstructor(Services.class)
-                        .newInstance(services);
+                        .newInstance(newServices.get());
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(logicalId + ": handler " + className
                         + " from template.yaml cannot be constructed with Services", e);
