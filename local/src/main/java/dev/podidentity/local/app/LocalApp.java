@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,7 +69,7 @@ public final class LocalApp {
     private final CfnTemplate template;
     private final String bucket;
     private final Services services;
-    private final java.util.function.Supplier<Services> newServices;
+    private final Supplier<Services> newServices;
     private final EventRules rules;
     private final String stateMachineArn;
     private final String lockTable;

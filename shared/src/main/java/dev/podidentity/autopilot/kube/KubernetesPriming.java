@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,22 +48,27 @@ public final class KubernetesPriming {
     public static KubernetesPort.Result deleteServiceAccountPath(ClusterAccess tokens) {
         Objects.requireNonNull(tokens, "tokens");
         try (LoopbackApiServer server = new LoopbackApiServer(SERVICE_ACCOUNT)) {
-            ClusterAccess loopback = new ClusterAccess() {
-                @Override
-                public Endpoint endpoint(String cluster) {
-                    return new Endpoint(server.url(), null);
-                }
-
-                @Override
-                public String token(String cluster) {
-                    return tokens.token(cluster);
-                }
-            };
-            try (KubernetesClients clients = KubernetesClients.using(loopback, TIMEOUT)) {
-                return new Fabric8Kubernetes(clients).deleteServiceAccount("priming", "priming", "priming");
-            }
+            return deleteServiceAccountPath(tokens, server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The same path against {@code server} (a test reads what the server saw). */
+    static KubernetesPort.Result deleteServiceAccountPath(ClusterAccess tokens, LoopbackApiServer server) {
+        ClusterAccess loopback = new ClusterAccess() {
+            @Override
+            public Endpoint endpoint(String cluster) {
+                return new Endpoint(server.url(), null);
+            }
+
+            @Override
+            public String token(String cluster) {
+                return tokens.token(cluster);
+            }
+        };
+        try (KubernetesClients clients = KubernetesClients.using(loopback, TIMEOUT)) {
+            return new Fabric8Kubernetes(clients).deleteServiceAccount("priming", "priming", "priming");
         }
     }
 
@@ -132,7 +138,7 @@ public final class KubernetesPriming {
 
         /** The request line and headers, up to the blank line; a GET has no body to read. */
         private static List<String> readHead(InputStream in) throws IOException {
-            List<String> lines = new java.util.ArrayList<>();
+            List<String> lines = new ArrayList<>();
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             int b;
             while ((b = in.read()) != -1) {

@@ -9,7 +9,4 @@ import com.fasterxml.jackson.databind.JsonNode;
  * defaults.
  */
 public record AgentTask(String cluster, String execution, JsonNode step) {
-    public AgentTask(String cluster, String execution) {
-        this(cluster, execution, null);
-    }
 }

@@ -71,7 +71,7 @@ class StepRunnerAgentTest {
         store.reads.clear();
 
         InvalidInputException refused = assertThrows(InvalidInputException.class,
-                () -> runner.installAgent(new AgentTask(CLUSTER, EXECUTION)));
+                () -> runner.installAgent(new AgentTask(CLUSTER, EXECUTION, null)));
 
         assertTrue(refused.getMessage().contains("has no step") && refused.getMessage().contains("$.run.agent"),
                 refused.getMessage());
@@ -81,7 +81,7 @@ class StepRunnerAgentTest {
 
     @Test
     void aDirectInvocationWithNeitherStepNorExecution_installsWithEksDefaults() {
-        Outcome outcome = runner.installAgent(new AgentTask(CLUSTER, null));
+        Outcome outcome = runner.installAgent(new AgentTask(CLUSTER, null, null));
 
         assertEquals(Outcome.Result.CREATED, outcome.result(), outcome.toString());
         assertEquals(null, createdVersion(), "no version: EKS's default");
